@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages sluice needs to build, test and demo. Idempotent: does nothing
+# when every package is present; otherwise runs `apt-get update` once and installs the rest.
+set -euo pipefail
+packages=(
+  cmake ninja-build g++ make pkg-config git ca-certificates python3
+  libsimdjson-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

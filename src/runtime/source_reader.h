@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/event_time.h"
+#include "common/status.h"
+#include "types/batch.h"
+
+namespace sluice::runtime {
+
+/// A batch read from one split, and the split's position after its last record. Positions are
+/// opaque strings the reader understands (a byte offset, a Kafka offset, a generated row count).
+struct SourceBatch {
+  SplitId split;
+  BatchPtr batch;
+  std::string end_position;
+};
+
+/// Reads one source table. The runtime calls every method from the pipeline thread.
+/// Lifecycle: Open, then Poll until Finished (bounded sources) or the pipeline stops, then Close.
+/// Replay: ReadUntil reproduces a logged batch exactly, which makes epochs replayable.
+class SourceReader {
+ public:
+  virtual ~SourceReader() = default;
+
+  virtual Status Open() = 0;
+  /// Returns the next batch of at most `max_rows` records from some split, or nullopt when no
+  /// record is available right now. Bad records are reported to the BadRecordReporter given at
+  /// creation and skipped. Retryable errors (kUnavailable) mean: call again later.
+  virtual Result<std::optional<SourceBatch>> Poll(size_t max_rows) = 0;
+  /// Reads split `split` from its current position up to exactly `end_position`.
+  virtual Result<SourceBatch> ReadUntil(SplitId split, const std::string& end_position) = 0;
+  /// Returns true when the input is bounded and every split is exhausted.
+  virtual bool Finished() const = 0;
+  /// Returns the number of splits this reader owns now.
+  virtual size_t num_splits() const = 0;
+  /// Returns a name for split `split` for logs and metrics, e.g. "orders.json", "topic-3".
+  virtual std::string split_name(SplitId split) const = 0;
+  virtual void Close() {}
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,53 @@
+#include "types/cell_text.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/civil_time.h"
+
+namespace sluice {
+
+std::string FormatDouble(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string FormatDecimal(int64_t unscaled, int scale) {
+  if (scale <= 0) return fmt::format("{}", unscaled);
+  bool negative = unscaled < 0;
+  uint64_t mag = negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
+  std::string digits = fmt::format("{}", mag);
+  if (digits.size() <= static_cast<size_t>(scale)) {
+    digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  }
+  digits.insert(digits.size() - scale, ".");
+  return negative ? "-" + digits : digits;
+}
+
+void AppendCellText(const Column& column, size_t row, std::string* out) {
+  if (column.IsNull(row)) {
+    out->append("null");
+    return;
+  }
+  const LogicalType& t = column.type();
+  switch (t.id) {
+    case TypeId::kNull: out->append("null"); return;
+    case TypeId::kBoolean: out->append(column.bools()[row] ? "true" : "false"); return;
+    case TypeId::kFloat:
+    case TypeId::kDouble: out->append(FormatDouble(column.doubles()[row])); return;
+    case TypeId::kDecimal: out->append(FormatDecimal(column.ints()[row], t.scale)); return;
+    case TypeId::kString: out->append(column.strings()[row]); return;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz: out->append(FormatTimestamp(column.ints()[row], t.precision)); return;
+    case TypeId::kDate: out->append(FormatDate(column.ints()[row])); return;
+    case TypeId::kInt:
+    case TypeId::kBigInt:
+    case TypeId::kInterval: fmt::format_to(std::back_inserter(*out), "{}", column.ints()[row]); return;
+  }
+}
+
+}  // namespace sluice

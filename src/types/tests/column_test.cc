@@ -1,0 +1,47 @@
+#include "types/batch.h"
+#include "types/cell_text.h"
+#include "types/value.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice {
+namespace {
+
+TEST(ColumnTest, TracksNullsAndGathersRows) {
+  Column c(LogicalType::String());
+  c.AppendString("a");
+  c.AppendNull();
+  c.AppendString("c");
+  EXPECT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.null_count(), 1u);
+  EXPECT_TRUE(c.IsNull(1));
+  ColumnPtr g = GatherColumn(c, {2, 1, 0});
+  EXPECT_EQ(g->strings()[0], "c");
+  EXPECT_TRUE(g->IsNull(1));
+  EXPECT_EQ(g->strings()[2], "a");
+}
+
+TEST(ColumnTest, ShrinkingRecountsNulls) {
+  Column c(LogicalType::BigInt());
+  c.AppendInt(1);
+  c.AppendInt(2);
+  c.AppendNull();
+  c.Resize(2);
+  EXPECT_FALSE(c.has_nulls());
+  c.AppendNull();
+  EXPECT_TRUE(c.IsNull(2));
+  EXPECT_FALSE(c.IsNull(1));
+}
+
+TEST(CellTextTest, PrintsValuesAsFlinkDoes) {
+  EXPECT_EQ(FormatDouble(1.0), "1.0");
+  EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatDecimal(12345, 2), "123.45");
+  EXPECT_EQ(FormatDecimal(-5, 2), "-0.05");
+  EXPECT_EQ(Value::Int64(LogicalType::Timestamp(3), 0).ToString(), "1970-01-01 00:00:00.000");
+  EXPECT_EQ(Value::Null(LogicalType::Int()).ToString(), "null");
+  EXPECT_EQ(Value::Bool(true).ToString(), "true");
+}
+
+}  // namespace
+}  // namespace sluice
