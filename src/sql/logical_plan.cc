@@ -1,5 +1,7 @@
 #include "sql/logical_plan.h"
 
+#include "common/duration.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -10,14 +12,6 @@ std::vector<std::string> Names(const Schema& schema) {
   std::vector<std::string> names;
   for (const auto& f : schema.fields()) names.push_back(f.name);
   return names;
-}
-
-std::string Millis(int64_t ms) {
-  if (ms % 86'400'000 == 0) return fmt::format("{} d", ms / 86'400'000);
-  if (ms % 3'600'000 == 0) return fmt::format("{} h", ms / 3'600'000);
-  if (ms % 60'000 == 0) return fmt::format("{} min", ms / 60'000);
-  if (ms % 1000 == 0) return fmt::format("{} s", ms / 1000);
-  return fmt::format("{} ms", ms);
 }
 
 std::string JoinExprs(const std::vector<BoundExprPtr>& exprs, const std::vector<std::string>& names) {
@@ -33,12 +27,12 @@ std::string WindowText(const WindowSpec& w, const std::vector<std::string>& name
   std::string col = w.time_column < names.size() ? names[w.time_column] : "?";
   switch (w.kind) {
     case WindowKind::kTumble:
-      return fmt::format("TUMBLE({}, size={}{})", col, Millis(w.size_ms),
-                         w.offset_ms ? ", offset=" + Millis(w.offset_ms) : "");
+      return fmt::format("TUMBLE({}, size={}{})", col, FormatDurationMillis(w.size_ms),
+                         w.offset_ms ? ", offset=" + FormatDurationMillis(w.offset_ms) : "");
     case WindowKind::kHop:
-      return fmt::format("HOP({}, slide={}, size={})", col, Millis(w.step_ms), Millis(w.size_ms));
+      return fmt::format("HOP({}, slide={}, size={})", col, FormatDurationMillis(w.step_ms), FormatDurationMillis(w.size_ms));
     case WindowKind::kCumulate:
-      return fmt::format("CUMULATE({}, step={}, size={})", col, Millis(w.step_ms), Millis(w.size_ms));
+      return fmt::format("CUMULATE({}, step={}, size={})", col, FormatDurationMillis(w.step_ms), FormatDurationMillis(w.size_ms));
   }
   return "?";
 }
