@@ -37,8 +37,8 @@ class CompiledExpr {
 Result<std::unique_ptr<CompiledExpr>> CompileExpr(const sql::BoundExprPtr& expr,
                                                   const FunctionRegistry& registry);
 
-/// Narrows `selection` (all rows of `batch` when it is empty and `all_rows` is true) to the
-/// rows where `predicate` is TRUE (NULL and FALSE drop the row).
+/// Narrows `selection` (ascending row indexes of `batch`; pass every row to filter them all) to
+/// the rows where `predicate` is TRUE (NULL and FALSE drop the row).
 Status ApplyFilter(const CompiledExpr& predicate, const Batch& batch, const EvalContext& context,
                    SelectionVector* selection);
 
