@@ -1,0 +1,84 @@
+#include "sql/planner.h"
+
+#include "sql/catalog.h"
+#include "sql/expression_binder.h"
+#include "sql/plan_error.h"
+#include "sql/plan_optimizer.h"
+#include "sql/query_binder.h"
+#include "sql/sink_binder.h"
+
+namespace sluice::sql {
+namespace {
+
+/// Plans one script's statements in order. Lives for one PlanScript call.
+class ScriptPlanner {
+ public:
+  ScriptPlanner(const Script& script, const FunctionResolver& functions)
+      : script_(script),
+        binder_(script.file_name, functions),
+        catalog_(script.file_name, &binder_),
+        queries_(script.file_name, catalog_, &binder_),
+        sinks_(script.file_name, catalog_, &queries_) {}
+
+  Status Plan(PipelinePlan* plan) {
+    for (const auto& stmt : script_.statements) RETURN_IF_ERROR(PlanStatement(stmt, plan));
+    plan->tables = catalog_.tables();
+    return Status::Ok();
+  }
+
+ private:
+  Status PlanStatement(const Statement& stmt, PipelinePlan* plan) {
+    switch (stmt.kind) {
+      case StatementKind::kSet:
+        plan->settings[stmt.set.key] = stmt.set.value;
+        return Status::Ok();
+      case StatementKind::kCreateTable:
+        return catalog_.AddTable(stmt.create_table, stmt.pos);
+      case StatementKind::kCreateView: {
+        RETURN_IF_ERROR(catalog_.CheckNewName(stmt.create_view.name, stmt.pos));
+        auto bound = queries_.BindQuery(*stmt.create_view.query);  // reports errors here
+        if (!bound.ok()) return bound.status();
+        return catalog_.AddView(stmt.create_view, stmt.pos);
+      }
+      case StatementKind::kInsert:
+      case StatementKind::kSelect: {
+        auto job = stmt.kind == StatementKind::kInsert ? sinks_.BindInsert(stmt.insert, stmt.pos)
+                                                       : sinks_.BindSelect(*stmt.select);
+        if (!job.ok()) return job.status();
+        plan->jobs.push_back(PlanOptimizer::Optimize(*job));
+        return Status::Ok();
+      }
+      case StatementKind::kExplain: {
+        const Statement* explained = stmt.explained.get();
+        if (!explained || (explained->kind != StatementKind::kInsert &&
+                           explained->kind != StatementKind::kSelect)) {
+          return PlanErrorAt(script_.file_name, stmt.pos,
+                             "EXPLAIN takes an INSERT INTO or a SELECT statement");
+        }
+        plan->explain_only = true;
+        return PlanStatement(*explained, plan);
+      }
+    }
+    return PlanErrorAt(script_.file_name, stmt.pos, "unsupported statement");
+  }
+
+  const Script& script_;
+  ExpressionBinder binder_;
+  Catalog catalog_;
+  QueryBinder queries_;
+  SinkBinder sinks_;
+};
+
+}  // namespace
+
+Result<PipelinePlan> PlanScript(const Script& script, const FunctionResolver& functions,
+                                const std::map<std::string, std::string>& setting_overrides) {
+  PipelinePlan plan;
+  plan.file_name = script.file_name;
+  ScriptPlanner planner(script, functions);
+  RETURN_IF_ERROR(planner.Plan(&plan));
+  for (const auto& [key, value] : setting_overrides) plan.settings[key] = value;
+  return plan;
+}
+
+}  // namespace sluice::sql

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
+#include "sql/expression_binder.h"
+#include "sql/logical_plan.h"
+
+namespace sluice::sql {
+
+/// A bound query or table: its plan and the names it offers to the query around it (one scope
+/// column per output column of `node`).
+struct Relation {
+  PlanNodePtr node;
+  Scope scope;
+};
+
+/// Binds queries (SELECT, UNION ALL, FROM tables, views, subqueries and window TVFs) into
+/// logical plans. Holds references only; use from one thread.
+class QueryBinder {
+ public:
+  QueryBinder(const std::string& file_name, const Catalog& catalog, ExpressionBinder* binder)
+      : file_(file_name), catalog_(catalog), binder_(binder) {}
+
+  /// Binds `query`; the result's scope columns have no qualifier.
+  Result<Relation> BindQuery(const Query& query);
+
+ private:
+  /// A FROM clause: the relation to read and, for a window TVF, the window and the extra
+  /// columns window_start, window_end, window_time that follow the input's in `scope`.
+  struct From {
+    Relation input;
+    std::optional<WindowSpec> window;
+    Scope scope;
+  };
+
+  Result<Relation> BindSelect(const SelectStmt& stmt);
+  Result<Relation> BindUnion(std::vector<Relation> branches, const Query& query);
+  Result<Relation> BindTableRef(const TableRef& ref);
+  Result<From> BindFrom(const TableRef& ref);
+  Result<From> BindWindowTvf(const TableRef& ref);
+  Result<WindowSpec> BindWindowArgs(const TableRef& ref, size_t time_column);
+  Result<PlanNodePtr> BindWhere(const SelectStmt& stmt, const From& from);
+  Result<Relation> BindProjection(const SelectStmt& stmt, const From& from, PlanNodePtr input);
+  Result<Relation> BindAggregation(const SelectStmt& stmt, const From& from, PlanNodePtr input);
+  /// Returns the select list's output names (alias, column name, or EXPR$i).
+  std::vector<std::string> OutputNames(const SelectStmt& stmt) const;
+  Result<Relation> Finish(const SelectStmt& stmt, PlanNodePtr input,
+                          std::vector<BoundExprPtr> exprs, const std::vector<std::string>& names);
+
+  const std::string& file_;
+  const Catalog& catalog_;
+  ExpressionBinder* binder_;
+  int view_depth_ = 0;
+};
+
+}  // namespace sluice::sql
