@@ -18,6 +18,14 @@ enum class AstExprKind {
   kUnary,       // op: "-", "+", "NOT"; args[0]
   kBinary,      // op: "+", "-", "*", "/", "%", "||", "=", "<>", "<", "<=", ">", ">=", "AND", "OR"
   kFunction,    // name_parts[0] (upper-cased); args; distinct; star_arg; filter
+                // Calls with special syntax are normalised to plain argument lists:
+                //   TIMESTAMPDIFF(unit, a, b), TIMESTAMPADD(unit, n, t): args[0] is a kString
+                //     literal holding the unit (SECOND, MINUTE, HOUR, DAY, ...);
+                //   EXTRACT(unit FROM x): args = [unit kString literal, x];
+                //   SUBSTRING(x FROM a [FOR b]): args = [x, a(, b)], as SUBSTRING(x, a, b);
+                //   TRIM([BOTH|LEADING|TRAILING] [chars FROM] x): always three args:
+                //     [mode kString literal, chars (default the literal ' '), x];
+                //   CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ... : no args.
   kCase,        // case_operand (optional); args: when1, then1, when2, then2, ...; else_expr
   kCast,        // args[0]; cast_type; try_cast
   kIn,          // args[0] IN (args[1..]); negated
@@ -84,6 +92,8 @@ struct TableRef {
   std::string tvf_descriptor;
   SourcePos tvf_descriptor_pos;
   std::vector<AstExprPtr> tvf_args;
+  // SESSION(TABLE t PARTITION BY a, ...) or PARTITION BY (a, b): the partition columns.
+  std::vector<std::string> tvf_partition_by;
 };
 
 struct SelectItem {
@@ -146,6 +156,8 @@ struct CreateTableStmt {
 struct CreateViewStmt {
   std::string name;
   std::shared_ptr<Query> query;
+  bool if_not_exists = false;
+  std::vector<std::string> columns;  // optional explicit column names: VIEW v (a, b) AS ...
 };
 
 struct InsertStmt {

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "sql/ast.h"
+#include "sql/token_cursor.h"
+
+namespace sluice::sql {
+
+/// Parses scalar expressions of Flink SQL into AstExpr trees. Precedence, loosest first:
+/// OR; AND; NOT; comparison (= <> != < <= > >=), IS [NOT] NULL, [NOT] IN, [NOT] BETWEEN,
+/// [NOT] LIKE; ||; binary + -; * / %; unary - +. Binary operators associate to the left.
+/// `!=` is stored as "<>". A binary, IN, BETWEEN, LIKE or IS node is positioned at its operator;
+/// every other node at its first token.
+///
+/// Borrows the cursor; each Parse() call parses one expression at the cursor and leaves the
+/// cursor after it. Not thread-safe.
+class ExprParser {
+ public:
+  explicit ExprParser(TokenCursor& cursor) : cursor_(cursor) {}
+
+  /// Parses one expression (an OR-level expression).
+  Result<AstExprPtr> Parse();
+
+ private:
+  using Level = Result<AstExprPtr> (ExprParser::*)();
+
+  /// Parses `next (op next)*` for the word or symbol operators `ops`.
+  Result<AstExprPtr> ParseLeftAssociative(std::initializer_list<std::string_view> ops, Level next);
+  Result<AstExprPtr> ParseOr();
+  Result<AstExprPtr> ParseAnd();
+  Result<AstExprPtr> ParseNot();
+  Result<AstExprPtr> ParseComparison();
+  /// Parses the IN / BETWEEN / LIKE / IS suffix after `left`; sets *matched when there was one.
+  Result<AstExprPtr> ParsePredicate(AstExprPtr left, bool* matched);
+  Result<AstExprPtr> ParseConcat();
+  Result<AstExprPtr> ParseAdditive();
+  Result<AstExprPtr> ParseMultiplicative();
+  Result<AstExprPtr> ParseUnary();
+  Result<AstExprPtr> ParsePrimary();
+  Result<AstExprPtr> ParseWord();
+  Result<AstExprPtr> ParseNamePath();
+  Result<AstExprPtr> ParseFunctionCall();
+  Result<AstExprPtr> ParseCase();
+  Result<AstExprPtr> ParseCast();
+  Result<AstExprPtr> ParseInterval();
+  Result<AstExprPtr> ParseTypedString(LiteralKind kind);
+  Result<AstExprPtr> ParseSubstring();
+  Result<AstExprPtr> ParseTrim();
+  Result<AstExprPtr> ParseTimeUnitFunction();
+  Result<AstExprPtr> ParseExtract();
+  /// Parses "expr (, expr)*" into `out`.
+  Status ParseExprList(std::vector<AstExprPtr>* out);
+  /// Parses a time unit word for TIMESTAMPDIFF / TIMESTAMPADD / EXTRACT into a kString literal.
+  Result<AstExprPtr> ParseTimeUnit();
+
+  TokenCursor& cursor_;
+};
+
+}  // namespace sluice::sql
