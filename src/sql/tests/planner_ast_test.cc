@@ -145,5 +145,113 @@ TEST(PlannerAstTest, OverridesWinOverSet) {
   EXPECT_EQ(plan->settings.at("execution.epoch-interval"), "2 s");
 }
 
+AstExprPtr Interval(std::string amount, std::string unit) {
+  auto e = std::make_shared<AstExpr>();
+  e->kind = AstExprKind::kLiteral;
+  e->literal_kind = LiteralKind::kInterval;
+  e->text = std::move(amount);
+  e->interval_unit = std::move(unit);
+  return e;
+}
+
+AstExprPtr CountStar() {
+  auto e = std::make_shared<AstExpr>();
+  e->kind = AstExprKind::kFunction;
+  e->name_parts = {"COUNT"};
+  e->star_arg = true;
+  return e;
+}
+
+/// SELECT c, window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(<descriptor>),
+///   INTERVAL '10' SECOND)) GROUP BY <group_by> (printed to stdout).
+Script MakeWindowScript(std::string descriptor, std::vector<std::string> group_by) {
+  Script script = MakeScript(Ident({"b"}, 4, 22));
+  script.statements.resize(2);
+  Statement select;
+  select.kind = StatementKind::kSelect;
+  select.pos = {5, 1};
+  SelectStmt stmt;
+  stmt.pos = {5, 1};
+  stmt.items = {SelectItem{Ident({"c"}, 5, 8), "", {5, 8}},
+                SelectItem{Ident({"window_end"}, 5, 11), "we", {5, 11}},
+                SelectItem{CountStar(), "n", {5, 30}}};
+  TableRef tvf;
+  tvf.kind = TableRefKind::kWindowTvf;
+  tvf.pos = {6, 6};
+  tvf.tvf_function = "TUMBLE";
+  auto input = std::make_shared<TableRef>();
+  input->name = "t";
+  tvf.tvf_input = input;
+  tvf.tvf_descriptor = std::move(descriptor);
+  tvf.tvf_descriptor_pos = {6, 40};
+  tvf.tvf_args = {Interval("10", "SECOND")};
+  stmt.from = tvf;
+  for (size_t i = 0; i < group_by.size(); ++i) {
+    stmt.group_by.push_back(Ident({group_by[i]}, 7, 10 + static_cast<int>(i) * 14));
+  }
+  select.select = std::make_shared<Query>();
+  select.select->branches.push_back(std::move(stmt));
+  script.statements.push_back(std::move(select));
+  return script;
+}
+
+TEST(PlannerAstTest, TumbleWindowAggregate) {
+  testing::TestFunctionResolver functions;
+  auto plan =
+      PlanScript(MakeWindowScript("ts", {"c", "window_start", "window_end"}), functions, {});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const PlanNode& sink = *plan->jobs[0];
+  EXPECT_EQ(sink.sink_name, "stdout");
+  EXPECT_EQ(sink.schema->ToString(), "c STRING, we TIMESTAMP(3) NOT NULL, n BIGINT NOT NULL");
+  const PlanNode& project = *sink.inputs[0];
+  const PlanNode& agg = *project.inputs[0];
+  ASSERT_EQ(agg.kind, PlanKind::kWindowAggregate);
+  EXPECT_EQ(agg.schema->ToString(),
+            "c STRING, window_start TIMESTAMP(3) NOT NULL, window_end TIMESTAMP(3) NOT NULL, "
+            "window_time TIMESTAMP(3) NOT NULL, $agg0 BIGINT NOT NULL");
+  EXPECT_EQ(agg.rowtime_column, std::optional<size_t>(3));
+  EXPECT_EQ(agg.window.size_ms, 10000);
+  EXPECT_EQ(agg.window.step_ms, 10000);
+  // The scan reads ts (rowtime) and c (the key) only; c is output 1 after ts.
+  const PlanNode& scan = *agg.inputs[0];
+  EXPECT_EQ(scan.scan.decoded_columns, (std::vector<size_t>{2, 3}));
+  EXPECT_EQ(scan.schema->ToString(), "ts TIMESTAMP(3), c STRING");
+  EXPECT_EQ(agg.window.time_column, 0u);
+  ASSERT_EQ(agg.group_keys.size(), 1u);
+  EXPECT_EQ(agg.group_keys[0]->column, 1u);
+  EXPECT_EQ(plan->ToString(),
+            "== Job 1: INSERT INTO stdout ==\n"
+            "Sink[stdout, connector=print]\n"
+            "  Project[c, window_end AS we, $agg0 AS n]\n"
+            "    WindowAggregate[TUMBLE(ts, size=10 s), keys=[c], aggs=[COUNT(*)]]\n"
+            "      Scan[t, connector=datagen, read=[ts, c], watermark=ts]\n");
+}
+
+TEST(PlannerAstTest, WindowGroupByWithoutWindowEnd) {
+  testing::TestFunctionResolver functions;
+  auto plan = PlanScript(MakeWindowScript("ts", {"c", "window_start"}), functions, {});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(),
+            "ast.sql:7:10: GROUP BY over window TVF TUMBLE must include both window_start and "
+            "window_end");
+}
+
+TEST(PlannerAstTest, DescriptorMustBeTheRowtime) {
+  testing::TestFunctionResolver functions;
+  auto plan = PlanScript(MakeWindowScript("c", {"window_start", "window_end"}), functions, {});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(),
+            "ast.sql:6:40: DESCRIPTOR(c) must name the event-time attribute of t, which is 'ts'");
+}
+
+TEST(PlannerAstTest, NonGroupedColumnInWindowAggregate) {
+  testing::TestFunctionResolver functions;
+  auto plan = PlanScript(MakeWindowScript("ts", {"window_start", "window_end"}), functions, {});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().message(),
+            "ast.sql:5:8: column 'c' is neither grouped nor aggregated; add it to GROUP BY or use "
+            "it inside an aggregate function");
+}
+
 }  // namespace
 }  // namespace sluice::sql
