@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/compiled_expr.h"
+#include "expr/function_registry.h"
+#include "runtime/aggregate_inputs.h"
+#include "runtime/aggregate_state_arena.h"
+#include "runtime/group_key_table.h"
+#include "runtime/operator.h"
+#include "sql/logical_plan.h"
+
+namespace sluice::runtime {
+
+/// Unbounded GROUP BY (a kGroupAggregate plan node): keeps one aggregate state per key forever
+/// and emits a changelog as Flink does, once per key per input batch, after the batch: +I for a
+/// key's first result, then -U (previous result) and +U (new result) when the result changed
+/// (nothing when it did not), and -D (previous result) when retractions remove every row of a
+/// key. Input rows of kind -U / -D retract (COUNT, SUM, AVG support it; others return
+/// kUnsupported). Output columns: the keys, then the aggregates. Watermarks are forwarded.
+/// Lifecycle as Operator; single-threaded.
+class GroupAggregateOperator : public Operator {
+ public:
+  static Result<std::unique_ptr<GroupAggregateOperator>> Create(
+      const sql::PlanNode& node, const expr::FunctionRegistry& registry);
+  ~GroupAggregateOperator() override;
+
+  Status Process(const BatchPtr& batch, size_t input) override;
+  Status AdvanceWatermark(Watermark watermark, size_t input) override;
+  Status Finish() override;
+  std::string Describe() const override;
+
+  size_t num_groups() const { return keys_.size(); }
+  void set_eval_context(const expr::EvalContext& context) { context_ = context; }
+
+ private:
+  GroupAggregateOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs);
+
+  /// Records `group`'s first change in this batch, keeping its previous result.
+  void Touch(uint32_t group);
+  Status ApplyRows(const Batch& batch);
+  void FlushInserts();
+  Status EmitChanges();
+  void AppendOutput(uint32_t group, RowKind kind, const std::vector<std::shared_ptr<Column>>& from,
+                    size_t row);
+  bool SameResult(size_t old_row, size_t new_row) const;
+
+  SchemaPtr schema_;
+  std::unique_ptr<AggregateInputs> inputs_;
+  std::vector<const expr::AggregateFunction*> functions_;
+  std::vector<size_t> state_offsets_;
+  size_t num_keys_;
+  GroupKeyTable keys_;
+  AggregateStateArena states_;
+  expr::EvalContext context_;
+
+  // Per group.
+  std::vector<int64_t> row_counts_;   // rows added minus rows retracted
+  std::vector<uint8_t> emitted_;      // a result is out (+I / +U not yet retracted)
+  std::vector<uint64_t> touched_in_;  // batch sequence number of the last change
+  std::vector<uint32_t> old_index_;   // row of the previous result in old_results_
+
+  // Per batch.
+  uint64_t batch_seq_ = 0;
+  std::vector<uint32_t> touched_;                     // in first-change order
+  std::vector<std::shared_ptr<Column>> old_results_;  // one column per aggregate
+  std::vector<std::shared_ptr<Column>> new_results_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint8_t*> insert_regions_;
+  std::vector<uint32_t> insert_rows_;
+  std::vector<uint8_t*> update_states_;
+  std::vector<uint32_t> update_rows_;
+
+  std::vector<std::shared_ptr<Column>> out_columns_;
+  std::vector<Column*> out_keys_;
+  std::vector<RowKind> out_kinds_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,176 @@
+#include "runtime/group_key_table.h"
+
+#include <bit>
+#include <cmath>
+#include <functional>
+
+namespace sluice::runtime {
+namespace {
+
+constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
+constexpr size_t kInitialSlots = 64;
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+/// Returns the bit pattern of `d` with -0.0 folded into 0.0 and every NaN into one NaN.
+int64_t NormalisedDoubleBits(double d) {
+  if (d == 0.0) return 0;
+  if (std::isnan(d)) return 0x7ff8000000000000LL;
+  return std::bit_cast<int64_t>(d);
+}
+
+int64_t ScalarBits(const Column& c, size_t row) {
+  switch (c.physical()) {
+    case PhysicalType::kBool:
+      return c.bools()[row];
+    case PhysicalType::kInt64:
+      return c.ints()[row];
+    case PhysicalType::kDouble:
+      return NormalisedDoubleBits(c.doubles()[row]);
+    case PhysicalType::kString:
+      return 0;
+  }
+  return 0;
+}
+
+uint64_t ValueHash(const Column& c, size_t row) {
+  if (c.physical() == PhysicalType::kString) {
+    return std::hash<std::string_view>()(c.strings()[row]);
+  }
+  return Mix(static_cast<uint64_t>(ScalarBits(c, row)));
+}
+
+uint64_t Combine(uint64_t h, uint64_t v) { return (h * 0x9e3779b97f4a7c15ULL) ^ v; }
+
+void HashColumn(const Column& c, size_t num_rows, uint64_t* hashes) {
+  if (c.has_nulls()) {
+    for (size_t i = 0; i < num_rows; ++i) {
+      hashes[i] = Combine(hashes[i], c.IsNull(i) ? kNullHash : ValueHash(c, i));
+    }
+    return;
+  }
+  switch (c.physical()) {
+    case PhysicalType::kInt64: {
+      const int64_t* v = c.ints().data();
+      for (size_t i = 0; i < num_rows; ++i) {
+        hashes[i] = Combine(hashes[i], Mix(static_cast<uint64_t>(v[i])));
+      }
+      break;
+    }
+    case PhysicalType::kString: {
+      const std::string_view* v = c.strings().data();
+      std::hash<std::string_view> hasher;
+      for (size_t i = 0; i < num_rows; ++i) hashes[i] = Combine(hashes[i], hasher(v[i]));
+      break;
+    }
+    case PhysicalType::kBool:
+    case PhysicalType::kDouble:
+      for (size_t i = 0; i < num_rows; ++i) hashes[i] = Combine(hashes[i], ValueHash(c, i));
+      break;
+  }
+}
+
+}  // namespace
+
+GroupKeyTable::GroupKeyTable(std::vector<LogicalType> key_types)
+    : key_types_(std::move(key_types)), slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {}
+
+void GroupKeyTable::HashRows(const std::vector<const Column*>& keys, size_t num_rows,
+                             std::vector<uint64_t>* hashes) {
+  hashes->assign(num_rows, 0);
+  for (const Column* c : keys) HashColumn(*c, num_rows, hashes->data());
+  for (size_t i = 0; i < num_rows; ++i) (*hashes)[i] = Mix((*hashes)[i]);
+}
+
+bool GroupKeyTable::Equals(uint32_t group, const std::vector<const Column*>& keys,
+                           size_t row) const {
+  const Cell* cells = cells_.data() + static_cast<size_t>(group) * keys.size();
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column& c = *keys[k];
+    const bool null = c.IsNull(row);
+    if (null != cells[k].null) return false;
+    if (null) continue;
+    if (c.physical() == PhysicalType::kString) {
+      if (c.strings()[row] != cells[k].str) return false;
+    } else if (ScalarBits(c, row) != cells[k].bits) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void GroupKeyTable::Grow() {
+  const size_t capacity = slots_.size() * 2;
+  slots_.assign(capacity, 0);
+  mask_ = capacity - 1;
+  for (uint32_t g = 0; g < group_hashes_.size(); ++g) {
+    uint64_t i = group_hashes_[g] & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = g + 1;
+  }
+}
+
+uint32_t GroupKeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t row,
+                                     uint64_t hash, bool* inserted) {
+  uint64_t i = hash & mask_;
+  while (slots_[i] != 0) {
+    const uint32_t g = slots_[i] - 1;
+    if (group_hashes_[g] == hash && Equals(g, keys, row)) {
+      *inserted = false;
+      return g;
+    }
+    i = (i + 1) & mask_;
+  }
+  const auto g = static_cast<uint32_t>(group_hashes_.size());
+  slots_[i] = g + 1;
+  group_hashes_.push_back(hash);
+  for (const Column* c : keys) {
+    Cell cell;
+    cell.null = c->IsNull(row);
+    if (!cell.null) {
+      if (c->physical() == PhysicalType::kString) {
+        cell.str = arena_.Add(c->strings()[row]);
+      } else {
+        cell.bits = ScalarBits(*c, row);
+      }
+    }
+    cells_.push_back(cell);
+  }
+  if (group_hashes_.size() * 2 > slots_.size()) Grow();
+  *inserted = true;
+  return g;
+}
+
+void GroupKeyTable::AppendKey(uint32_t group, const std::vector<Column*>& out) const {
+  const Cell* cells = cells_.data() + static_cast<size_t>(group) * key_types_.size();
+  for (size_t k = 0; k < key_types_.size(); ++k) {
+    Column* c = out[k];
+    if (cells[k].null) {
+      c->AppendNull();
+      continue;
+    }
+    switch (c->physical()) {
+      case PhysicalType::kBool:
+        c->AppendBool(cells[k].bits != 0);
+        break;
+      case PhysicalType::kInt64:
+        c->AppendInt(cells[k].bits);
+        break;
+      case PhysicalType::kDouble:
+        c->AppendDouble(std::bit_cast<double>(cells[k].bits));
+        break;
+      case PhysicalType::kString:
+        c->AppendString(cells[k].str);
+        break;
+    }
+  }
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "types/column.h"
+#include "types/string_arena.h"
+
+namespace sluice::runtime {
+
+/// Interns grouping keys: maps the values of the key columns at a row to a dense group id
+/// (0, 1, 2, ... in first-seen order). Keys are hashed and compared in place from the columns:
+/// no per-row allocation; the table copies a key's string bytes once, when the group is created.
+/// GROUP BY equality: NULLs are equal to each other, -0.0 equals 0.0, all NaNs are equal.
+/// Used by one thread at a time.
+class GroupKeyTable {
+ public:
+  /// Creates a table for keys of these types (an empty list: one global group).
+  explicit GroupKeyTable(std::vector<LogicalType> key_types);
+
+  /// Writes the hash of the key at each row [0, num_rows) of `keys` to `hashes`.
+  static void HashRows(const std::vector<const Column*>& keys, size_t num_rows,
+                       std::vector<uint64_t>* hashes);
+
+  /// Returns the group of the key at row `row` of `keys` (whose hash is `hash`), creating it
+  /// (id = size() before the call) and setting `*inserted` when the key is new.
+  uint32_t FindOrInsert(const std::vector<const Column*>& keys, size_t row, uint64_t hash,
+                        bool* inserted);
+
+  /// Returns the number of groups.
+  size_t size() const { return group_hashes_.size(); }
+
+  /// Appends the key of group `group` to `out` (one column per key, of the key types).
+  void AppendKey(uint32_t group, const std::vector<Column*>& out) const;
+
+ private:
+  struct Cell {
+    int64_t bits = 0;  // int64 value, bool, or double bit pattern (normalised)
+    std::string_view str;
+    bool null = false;
+  };
+
+  bool Equals(uint32_t group, const std::vector<const Column*>& keys, size_t row) const;
+  void Grow();
+
+  std::vector<LogicalType> key_types_;
+  std::vector<Cell> cells_;             // group-major: cells_[group * num_keys + k]
+  std::vector<uint64_t> group_hashes_;  // by group
+  std::vector<uint32_t> slots_;         // open addressing: group + 1, 0 = empty
+  uint64_t mask_ = 0;
+  StringArena arena_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,48 @@
+#include "runtime/union_operator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sluice::runtime {
+
+UnionOperator::UnionOperator(size_t num_inputs) : input_watermarks_(num_inputs, kMinWatermark) {}
+
+Status UnionOperator::Process(const BatchPtr& batch, size_t input) {
+  if (input >= input_watermarks_.size()) {
+    return Status::Internal(fmt::format("union has no input {}", input));
+  }
+  if (batch->row_watermarks.empty() || input_watermarks_.size() == 1) return Emit(batch);
+  int64_t others = kMaxWatermark.value();
+  for (size_t i = 0; i < input_watermarks_.size(); ++i) {
+    if (i != input) others = std::min(others, input_watermarks_[i].value());
+  }
+  bool changes = false;
+  for (int64_t wm : batch->row_watermarks) changes |= wm > others;
+  if (!changes) return Emit(batch);
+  auto out = std::make_shared<Batch>(*batch);  // shares the columns
+  for (int64_t& wm : out->row_watermarks) wm = std::min(wm, others);
+  return Emit(out);
+}
+
+Status UnionOperator::AdvanceWatermark(Watermark watermark, size_t input) {
+  if (input >= input_watermarks_.size()) {
+    return Status::Internal(fmt::format("union has no input {}", input));
+  }
+  input_watermarks_[input] = std::max(input_watermarks_[input], watermark);
+  const Watermark low = *std::min_element(input_watermarks_.begin(), input_watermarks_.end());
+  if (low <= output_watermark_) return Status::Ok();
+  output_watermark_ = low;
+  return EmitWatermark(low);
+}
+
+Status UnionOperator::Finish() {
+  if (++finished_inputs_ < input_watermarks_.size()) return Status::Ok();
+  return EmitFinish();
+}
+
+std::string UnionOperator::Describe() const {
+  return fmt::format("Union[inputs={}]", input_watermarks_.size());
+}
+
+}  // namespace sluice::runtime
