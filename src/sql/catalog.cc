@@ -127,7 +127,7 @@ Status Catalog::AddOptions(const CreateTableStmt& stmt, CatalogTable* table) con
 
 Status Catalog::AddView(const CreateViewStmt& stmt, SourcePos pos) {
   RETURN_IF_ERROR(CheckNewName(stmt.name, pos));
-  views_[stmt.name] = CatalogView{stmt.name, pos, stmt.query};
+  views_[stmt.name] = CatalogView{stmt.name, pos, stmt.query, stmt.columns};
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@ struct CatalogView {
   std::string name;
   SourcePos pos;
   std::shared_ptr<Query> query;
+  std::vector<std::string> columns;  // CREATE VIEW v (a, b): names for the query's columns
 };
 
 /// The tables and views a pipeline file declares, in one namespace. Filled statement by

@@ -35,10 +35,15 @@ class ScriptPlanner {
       case StatementKind::kCreateTable:
         return catalog_.AddTable(stmt.create_table, stmt.pos);
       case StatementKind::kCreateView: {
-        RETURN_IF_ERROR(catalog_.CheckNewName(stmt.create_view.name, stmt.pos));
-        auto bound = queries_.BindQuery(*stmt.create_view.query);  // reports errors here
-        if (!bound.ok()) return bound.status();
-        return catalog_.AddView(stmt.create_view, stmt.pos);
+        const CreateViewStmt& view = stmt.create_view;
+        if (view.if_not_exists && catalog_.FindView(view.name)) return Status::Ok();
+        RETURN_IF_ERROR(catalog_.CheckNewName(view.name, stmt.pos));
+        RETURN_IF_ERROR(catalog_.AddView(view, stmt.pos));
+        TableRef use;
+        use.name = view.name;
+        use.pos = stmt.pos;
+        auto bound = queries_.BindTableRef(use);  // reports the view's errors here
+        return bound.ok() ? Status::Ok() : bound.status();
       }
       case StatementKind::kInsert:
       case StatementKind::kSelect: {

@@ -320,6 +320,15 @@ Result<Relation> QueryBinder::BindTableRef(const TableRef& ref) {
       --view_depth_;
       if (!bound.ok()) return bound.status();
       r = std::move(bound).value();
+      if (!view->columns.empty()) {
+        if (view->columns.size() != r.node->schema->size()) {
+          return PlanErrorAt(file_, view->pos,
+                             fmt::format("view '{}' names {} columns, but its query has {}",
+                                         view->name, view->columns.size(), r.node->schema->size()));
+        }
+        r.node = PlanBuilder::Rename(r.node, view->columns);
+        r.scope = ScopeOfNode(*r.node, "");
+      }
       r.scope = Qualified(std::move(r.scope), qualifier);
       return r;
     }

@@ -28,6 +28,8 @@ class QueryBinder {
 
   /// Binds `query`; the result's scope columns have no qualifier.
   Result<Relation> BindQuery(const Query& query);
+  /// Binds a table, view (inlined) or subquery in FROM; scope columns carry its alias or name.
+  Result<Relation> BindTableRef(const TableRef& ref);
 
  private:
   /// A FROM clause: the relation to read and, for a window TVF, the window and the extra
@@ -40,7 +42,6 @@ class QueryBinder {
 
   Result<Relation> BindSelect(const SelectStmt& stmt);
   Result<Relation> BindUnion(std::vector<Relation> branches, const Query& query);
-  Result<Relation> BindTableRef(const TableRef& ref);
   Result<From> BindFrom(const TableRef& ref);
   Result<From> BindWindowTvf(const TableRef& ref);
   Result<WindowSpec> BindWindowArgs(const TableRef& ref, size_t time_column);
