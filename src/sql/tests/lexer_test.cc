@@ -94,7 +94,7 @@ TEST(LexerTest, Numbers) {
 
 TEST(LexerTest, Operators) {
   auto t = Lex("+ - * / % || = <> != < <= > >= ( ) , . ; =>");
-  std::vector<std::string> expected = {"+",  "-", "*", "/",  "%", "||", "=", "<>", "!=", "<",
+  std::vector<std::string> expected = {"+",  "-", "*",  "/", "%", "||", "=", "<>", "!=", "<",
                                        "<=", ">", ">=", "(", ")", ",",  ".", ";",  "=>"};
   ASSERT_EQ(t.size(), expected.size() + 1);
   for (size_t i = 0; i < expected.size(); ++i) {
