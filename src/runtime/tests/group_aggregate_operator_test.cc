@@ -127,6 +127,14 @@ TEST_F(GroupAggregateOperatorTest, EmitsNothingWhenTheResultDidNotChange) {
   EXPECT_EQ(Push({{kI, 1, 1}}), (Rows{"-U 1,5", "+U 1,6"}));
 }
 
+TEST_F(GroupAggregateOperatorTest, DistinctKeysWithoutAggregates) {
+  // SELECT DISTINCT k FROM t (over a changelog): a key appears once and goes with its last row.
+  Build(GroupNode(true, {}, {}));
+  EXPECT_EQ(Push({{kI, 1, 1}, {kI, 2, 1}, {kI, 1, 2}}), (Rows{"+I 1", "+I 2"}));
+  EXPECT_EQ(Push({{kI, 2, 3}, {kD, 1, 1}}), Rows{});
+  EXPECT_EQ(Push({{kD, 1, 2}}), (Rows{"-D 1"}));
+}
+
 TEST_F(GroupAggregateOperatorTest, GlobalAggregateWithoutKeys) {
   Build(GroupNode(false, {Aggregate("COUNT", nullptr, LogicalType::BigInt())}, {"cnt"}));
   EXPECT_EQ(Push({{kI, 1, 1}, {kI, 2, 1}}), (Rows{"+I 2"}));

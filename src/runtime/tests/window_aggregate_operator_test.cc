@@ -308,6 +308,46 @@ TEST_F(WindowAggregateOperatorTest, TumbleWithOffsetAndNegativeTimes) {
   EXPECT_EQ(out_.DataRows(), (Rows{"1,-17,-7,-8,1,1,0", "1,-7,3,2,2,6,0", "1,3,13,12,1,8,0"}));
 }
 
+TEST_F(WindowAggregateOperatorTest, ComputedKeysArgumentsAndFilters) {
+  // SELECT k % 2, window_start, window_end, window_time, SUM(v * 2) FILTER (WHERE v > 1)
+  // FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' MILLISECOND)) GROUP BY k % 2, ...
+  auto node = std::make_shared<sql::PlanNode>(*WindowNode(sql::WindowKind::kTumble, 10, 10));
+  auto k = sql::MakeColumnRef(0, LogicalType::BigInt());
+  auto v = sql::MakeColumnRef(2, LogicalType::BigInt());
+  auto two = sql::MakeLiteral(Value::Int64(LogicalType::Int(), 2));
+  auto one = sql::MakeLiteral(Value::Int64(LogicalType::Int(), 1));
+  node->group_keys = {sql::MakeCall("%", {k, two}, LogicalType::BigInt())};
+  sql::BoundAggregate sum;
+  sum.function = "SUM";
+  sum.arg = sql::MakeCall("*", {v, two}, LogicalType::BigInt());
+  sum.filter = sql::MakeCall(">", {v, one}, LogicalType::Boolean());
+  sum.type = LogicalType::BigInt();
+  node->aggregates = {sum};
+  node->schema =
+      std::make_shared<Schema>(std::vector<Field>{{"parity", LogicalType::BigInt()},
+                                                  {"window_start", LogicalType::Timestamp(3)},
+                                                  {"window_end", LogicalType::Timestamp(3)},
+                                                  {"window_time", LogicalType::Timestamp(3)},
+                                                  {"s", LogicalType::BigInt()}});
+  Build(node);
+  Push(MakeBatch({{1, 1, 1}, {2, 2, 2}, {3, 3, 3}, {4, 4, 4}, {5, 5, 1}, {7, 11, 1}}));
+  Finish();
+  // [0, 10): odd keys v 1 (filtered out), 3, 1 (filtered out) -> 6; even keys v 2, 4 -> 12.
+  // [10, 20): the one row fails the FILTER; the group still appears, SUM over no rows is NULL.
+  EXPECT_EQ(out_.DataRows(), (Rows{"1,0,10,9,6", "0,0,10,9,12", "1,10,20,19,null"}));
+}
+
+TEST_F(WindowAggregateOperatorTest, WindowWithoutGroupKeys) {
+  auto node = std::make_shared<sql::PlanNode>(*WindowNode(sql::WindowKind::kTumble, 10, 10));
+  node->group_keys.clear();
+  std::vector<Field> fields(node->schema->fields().begin() + 1, node->schema->fields().end());
+  node->schema = std::make_shared<Schema>(std::move(fields));
+  Build(node);
+  Push(MakeBatch({{1, 1, 1}, {2, 2, 2}, {3, 13, 4}}));
+  Advance(10);
+  EXPECT_EQ(out_.rows, (Rows{"0,10,9,2,3,0", "WM 10"}));
+}
+
 TEST_F(WindowAggregateOperatorTest, RejectsChangelogInput) {
   Build(WindowNode(sql::WindowKind::kTumble, 10, 10));
   auto batch = std::make_shared<Batch>(*MakeBatch({{1, 1, 1}}));
