@@ -1,0 +1,259 @@
+#include "expr/string_kernels.h"
+
+#include <simdjson.h>
+
+#include <optional>
+#include <regex>
+
+#include "expr/expr_compiler.h"
+#include "expr/function_node.h"
+
+namespace sluice::expr {
+namespace {
+
+std::string_view At(const Operand& o, size_t i) { return o.column->strings()[o.Index(i)]; }
+int64_t IntAt(const Operand& o, size_t i) { return o.column->ints()[o.Index(i)]; }
+
+template <bool kUpper>
+Status CaseKernel(const KernelArgs& k, Column* out) {
+  StringArena& arena = out->own_arena();
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    std::string_view s = At(k.args[0], i);
+    char* p = arena.Allocate(s.size());
+    for (size_t j = 0; j < s.size(); ++j) {
+      char c = s[j];
+      if (kUpper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+      if (!kUpper && c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      p[j] = c;
+    }
+    out->strings()[i] = std::string_view(p, s.size());
+  }
+  return Status::Ok();
+}
+
+Status TrimKernel(const KernelArgs& k, Column* out) {
+  out->ShareArenasOf(*k.args[0].column);
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    std::string_view s = At(k.args[0], i);
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    out->strings()[i] = s;
+  }
+  return Status::Ok();
+}
+
+Status ConcatKernel(const KernelArgs& k, Column* out) {
+  StringArena& arena = out->own_arena();
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    size_t n = 0;
+    for (const Operand& a : k.args) n += At(a, i).size();
+    char* p = arena.Allocate(n);
+    size_t off = 0;
+    for (const Operand& a : k.args) {
+      std::string_view s = At(a, i);
+      std::copy(s.begin(), s.end(), p + off);
+      off += s.size();
+    }
+    out->strings()[i] = std::string_view(p, n);
+  }
+  return Status::Ok();
+}
+
+// Returns the byte offset of the `chars`-th character of `s` (its size when past the end).
+size_t CharOffset(std::string_view s, int64_t chars) {
+  size_t pos = 0;
+  for (int64_t c = 0; c < chars && pos < s.size(); ++c) {
+    ++pos;
+    while (pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xc0) == 0x80) ++pos;
+  }
+  return pos;
+}
+
+int64_t CharCount(std::string_view s) {
+  int64_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
+
+Status SubstringKernel(const KernelArgs& k, Column* out) {
+  out->ShareArenasOf(*k.args[0].column);
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    std::string_view s = At(k.args[0], i);
+    int64_t start = IntAt(k.args[1], i);
+    int64_t len = k.args.size() > 2 ? IntAt(k.args[2], i) : INT64_MAX;
+    if (len < 0) {
+      out->SetNull(i);
+      continue;
+    }
+    int64_t chars = CharCount(s);
+    int64_t from = start > 0 ? start - 1 : start < 0 ? chars + start : 0;
+    int64_t to = len == INT64_MAX ? chars : from + len;
+    from = std::max<int64_t>(from, 0);
+    if (to <= from) {
+      out->strings()[i] = std::string_view();
+      continue;
+    }
+    size_t b = CharOffset(s, from), e = CharOffset(s, to);
+    out->strings()[i] = s.substr(b, e - b);
+  }
+  return Status::Ok();
+}
+
+Status CharLengthKernel(const KernelArgs& k, Column* out) {
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (!out->IsNull(i)) out->ints()[i] = CharCount(At(k.args[0], i));
+  }
+  return Status::Ok();
+}
+
+struct RegexState : KernelState {
+  std::optional<std::regex> literal;  // set when the pattern is a literal that compiles
+  bool literal_pattern = false;
+};
+
+Status RegexpExtractKernel(const KernelArgs& k, Column* out) {
+  const auto& st = *static_cast<const RegexState*>(k.state);
+  StringArena& arena = out->own_arena();
+  std::optional<std::regex> row_regex;
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    const std::regex* re = st.literal ? &*st.literal : nullptr;
+    if (!st.literal_pattern) {
+      try {
+        row_regex.emplace(std::string(At(k.args[1], i)));
+        re = &*row_regex;
+      } catch (const std::regex_error&) {
+        re = nullptr;
+      }
+    }
+    std::string_view s = At(k.args[0], i);
+    int64_t group = k.args.size() > 2 ? IntAt(k.args[2], i) : 0;
+    std::match_results<std::string_view::const_iterator> m;
+    if (re == nullptr || !std::regex_search(s.begin(), s.end(), m, *re) || group < 0 ||
+        static_cast<size_t>(group) >= m.size() || !m[group].matched) {
+      out->SetNull(i);
+      continue;
+    }
+    out->strings()[i] = arena.Add(std::string_view(&*m[group].first, m[group].length()));
+  }
+  return Status::Ok();
+}
+
+// Turns '$.a.b[0]' into the JSON pointer '/a/b/0'; nullopt when the path is not of that form.
+std::optional<std::string> JsonPointer(std::string_view path) {
+  if (path.empty() || path[0] != '$') return std::nullopt;
+  std::string out;
+  size_t i = 1;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      size_t j = path.find_first_of(".[", i + 1);
+      if (j == std::string_view::npos) j = path.size();
+      if (j == i + 1) return std::nullopt;
+      out += '/';
+      for (char c : path.substr(i + 1, j - i - 1))
+        out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+      i = j;
+    } else if (path[i] == '[') {
+      size_t j = path.find(']', i);
+      if (j == std::string_view::npos) return std::nullopt;
+      std::string_view key = path.substr(i + 1, j - i - 1);
+      if (key.size() >= 2 && (key[0] == '\'' || key[0] == '"')) key = key.substr(1, key.size() - 2);
+      out += '/';
+      out.append(key);
+      i = j + 1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+Status JsonValueKernel(const KernelArgs& k, Column* out) {
+  simdjson::dom::parser parser;
+  StringArena& arena = out->own_arena();
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    auto pointer = JsonPointer(At(k.args[1], i));
+    std::string_view json = At(k.args[0], i);
+    simdjson::dom::element doc, v;
+    if (!pointer || parser.parse(json.data(), json.size(), true).get(doc) ||
+        doc.at_pointer(*pointer).get(v)) {
+      out->SetNull(i);
+      continue;
+    }
+    std::string text;
+    switch (v.type()) {
+      case simdjson::dom::element_type::STRING:
+        text = std::string(v.get_string().value());
+        break;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+      case simdjson::dom::element_type::BOOL:
+        text = simdjson::to_string(v);
+        break;
+      default:
+        out->SetNull(i);
+        continue;  // null, object, array
+    }
+    out->strings()[i] = arena.Add(text);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool StringKernels::Handles(const std::string& n) {
+  return n == "LOWER" || n == "UPPER" || n == "TRIM" || n == "CONCAT" || n == "SUBSTRING" ||
+         n == "CHAR_LENGTH" || n == "REGEXP_EXTRACT" || n == "JSON_VALUE";
+}
+
+Result<ExprNodePtr> StringKernels::Compile(const sql::BoundExpr& expr,
+                                           std::vector<ExprNodePtr> args, const LogicalType& type) {
+  const std::string& n = expr.function;
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool integer = (n == "SUBSTRING" && i > 0) || (n == "REGEXP_EXTRACT" && i == 2);
+    ASSIGN_OR_RETURN(args[i],
+                     ExprCompiler::Coerce(std::move(args[i]),
+                                          integer ? LogicalType::BigInt() : LogicalType::String()));
+  }
+  std::unique_ptr<KernelState> state;
+  Kernel kernel = nullptr;
+  if (n == "LOWER")
+    kernel = CaseKernel<false>;
+  else if (n == "UPPER")
+    kernel = CaseKernel<true>;
+  else if (n == "TRIM")
+    kernel = TrimKernel;
+  else if (n == "CONCAT")
+    kernel = ConcatKernel;
+  else if (n == "SUBSTRING")
+    kernel = SubstringKernel;
+  else if (n == "CHAR_LENGTH")
+    kernel = CharLengthKernel;
+  else if (n == "JSON_VALUE")
+    kernel = JsonValueKernel;
+  else {
+    kernel = RegexpExtractKernel;
+    auto rs = std::make_unique<RegexState>();
+    const sql::BoundExpr& p = *expr.args[1];
+    if (p.kind == sql::BoundExprKind::kLiteral && !p.literal.is_null() &&
+        p.literal.type.id == TypeId::kString) {
+      rs->literal_pattern = true;
+      try {
+        rs->literal.emplace(p.literal.as_string());
+      } catch (const std::regex_error&) {
+        rs->literal.reset();  // a bad pattern yields NULL, as in Flink
+      }
+    }
+    state = std::move(rs);
+  }
+  return ExprNodePtr(
+      std::make_unique<FunctionNode>(type, kernel, std::move(args), std::move(state)));
+}
+
+}  // namespace sluice::expr

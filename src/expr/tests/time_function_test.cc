@@ -1,0 +1,49 @@
+#include "expr/tests/expr_test_support.h"
+
+namespace sluice::expr {
+namespace {
+
+using namespace testing;  // NOLINT
+
+TEST(TimeFunctionTest, ParseAndFormat) {
+  EXPECT_EQ(Eval1(Fn("TO_TIMESTAMP", {Str("2024-03-01 10:20:30")})), "2024-03-01 10:20:30.000");
+  EXPECT_EQ(Eval1(Fn("TO_TIMESTAMP", {Str("01/03/2024 10:20"), Str("dd/MM/yyyy HH:mm")})),
+            "2024-03-01 10:20:00.000");
+  EXPECT_EQ(Eval1(Fn("TO_TIMESTAMP", {Str("garbage")})), "null");
+  EXPECT_EQ(
+      Eval1(Fn("DATE_FORMAT", {Ts("2024-03-01 10:20:30.045"), Str("yyyy/MM/dd HH:mm:ss.SSS")})),
+      "2024/03/01 10:20:30.045");
+  EXPECT_EQ(Eval1(Fn("DATE_FORMAT", {Ts("2024-03-01 10:20:30"), Str("yyyyMMdd")})), "20240301");
+  // 1700000000 s = 2023-11-14 22:13:20 UTC.
+  EXPECT_EQ(Eval1(Fn("FROM_UNIXTIME", {Big(1700000000)})), "2023-11-14 22:13:20");
+  EXPECT_EQ(Eval1(Fn("FROM_UNIXTIME", {Big(0), Str("yyyy-MM-dd")})), "1970-01-01");
+  EXPECT_EQ(Eval1(Fn("UNIX_TIMESTAMP", {Str("2023-11-14 22:13:20")})), "1700000000");
+  EXPECT_EQ(Eval1(Fn("UNIX_TIMESTAMP", {Str("2023-11-14"), Str("yyyy-MM-dd")})), "1699920000");
+}
+
+TEST(TimeFunctionTest, EpochConversionsAndNow) {
+  EXPECT_EQ(Eval1(Fn("TO_TIMESTAMP_LTZ", {Big(1700000000), Int(0)})), "2023-11-14 22:13:20.000");
+  EXPECT_EQ(Eval1(Fn("TO_TIMESTAMP_LTZ", {Big(1700000000123), Int(3)})), "2023-11-14 22:13:20.123");
+  FunctionRegistry r;
+  EXPECT_FALSE(CompileExpr(Fn("TO_TIMESTAMP_LTZ", {Big(1), Int(6)}), r).ok());
+  EXPECT_EQ(Eval1(Fn("CURRENT_TIMESTAMP", {}), 1700000000123), "2023-11-14 22:13:20.123");
+  EXPECT_EQ(Eval1(Fn("PROCTIME", {}), 1000), "1970-01-01 00:00:01.000");
+  EXPECT_EQ(Eval1(Fn("UNIX_TIMESTAMP", {}), 1700000000999), "1700000000");
+}
+
+TEST(TimeFunctionTest, TimestampDiff) {
+  auto a = Ts("2024-01-31 10:00:00"), b = Ts("2024-02-29 09:59:59");
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF", {Str("DAY"), a, b})), "28");
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF", {Str("HOUR"), a, b})), "695");
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF", {Str("MONTH"), a, b})), "0");  // not a full month
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF",
+                     {Str("MONTH"), Ts("2024-01-15 00:00:00"), Ts("2024-03-15 00:00:00")})),
+            "2");
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF", {Str("SECOND"), b, a})), "-2505599");
+  EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF",
+                     {Str("YEAR"), Ts("2020-06-01 00:00:00"), Ts("2024-05-31 00:00:00")})),
+            "3");
+}
+
+}  // namespace
+}  // namespace sluice::expr
