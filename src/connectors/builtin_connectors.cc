@@ -1,0 +1,104 @@
+#include "connectors/builtin_connectors.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "connectors/blackhole/blackhole_sink.h"
+#include "connectors/connector_options.h"
+#include "connectors/datagen/datagen_source.h"
+#include "connectors/filesystem/filesystem_sink.h"
+#include "connectors/filesystem/filesystem_source.h"
+#include "connectors/formats/format_factory.h"
+#include "connectors/print/print_sink.h"
+
+namespace sluice::connectors {
+namespace {
+
+using runtime::SinkContext;
+using runtime::SinkWriter;
+using runtime::SourceContext;
+using runtime::SourceReader;
+
+Result<std::string> RequiredOption(const ConnectorOptions& options, const std::string& key,
+                                   const std::string& connector) {
+  std::string value = options.GetString(key);
+  if (value.empty()) {
+    return Status::InvalidArgument(fmt::format("connector '{}' needs option '{}'", connector, key));
+  }
+  return value;
+}
+
+// The names a sink writes its fields under: the table's columns when they match the input.
+std::vector<std::string> SinkFieldNames(const SinkContext& context) {
+  std::vector<std::string> names;
+  if (context.table) {
+    Schema s = context.table->sink_schema();
+    if (s.size() == context.input_schema->size()) {
+      for (const auto& f : s.fields()) names.push_back(f.name);
+      return names;
+    }
+  }
+  for (const auto& f : context.input_schema->fields()) names.push_back(f.name);
+  return names;
+}
+
+Result<std::unique_ptr<SourceReader>> CreateDatagenSource(const SourceContext& context) {
+  ASSIGN_OR_RETURN(std::unique_ptr<DatagenSource> source,
+                   DatagenSource::Create(context.table->options, context.decoded_schema,
+                                         context.table->stored_schema()));
+  return std::unique_ptr<SourceReader>(std::move(source));
+}
+
+Result<std::unique_ptr<SourceReader>> CreateFilesystemSource(const SourceContext& context) {
+  ConnectorOptions options(context.table->options);
+  ASSIGN_OR_RETURN(std::string path, RequiredOption(options, "path", "filesystem"));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<runtime::RecordDecoder> decoder,
+      FormatFactory::CreateDecoder(context.table->options, context.decoded_schema,
+                                   context.decoded_columns, context.table->stored_schema().size()));
+  return std::unique_ptr<SourceReader>(std::make_unique<FilesystemSource>(
+      context.table->name, path, context.decoded_schema, std::move(decoder), context.bad_records));
+}
+
+Result<std::unique_ptr<SinkWriter>> CreateFilesystemSink(const SinkContext& context) {
+  ConnectorOptions options(context.table->options);
+  ASSIGN_OR_RETURN(std::string path, RequiredOption(options, "path", "filesystem"));
+  if (context.changelog) {
+    return Status::PlanError(
+        "connector 'filesystem' accepts only inserts, but the query produces updates or "
+        "deletes; write to 'print' or an upserting sink, or use a window aggregation");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<runtime::RecordEncoder> encoder,
+                   FormatFactory::CreateEncoder(context.table->options, SinkFieldNames(context)));
+  return std::unique_ptr<SinkWriter>(
+      std::make_unique<FilesystemSink>(path, options.GetString("format"), std::move(encoder)));
+}
+
+Result<std::unique_ptr<SinkWriter>> CreatePrintSink(const SinkContext& context) {
+  std::string identifier;
+  bool to_stderr = false;
+  if (context.table) {
+    ConnectorOptions options(context.table->options);
+    identifier = options.GetString("print-identifier");
+    ASSIGN_OR_RETURN(to_stderr, options.GetBool("standard-error", false));
+  }
+  return std::unique_ptr<SinkWriter>(std::make_unique<PrintSink>(
+      to_stderr ? stderr : stdout, identifier, to_stderr ? "stderr" : "stdout"));
+}
+
+Result<std::unique_ptr<SinkWriter>> CreateBlackholeSink(const SinkContext&) {
+  return std::unique_ptr<SinkWriter>(std::make_unique<BlackholeSink>());
+}
+
+}  // namespace
+
+void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
+  registry->RegisterSource("datagen", CreateDatagenSource);
+  registry->RegisterSource("filesystem", CreateFilesystemSource);
+  registry->RegisterSink("filesystem", CreateFilesystemSink);
+  registry->RegisterSink("print", CreatePrintSink);
+  registry->RegisterSink("blackhole", CreateBlackholeSink);
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,112 @@
+#include "connectors/formats/format_factory.h"
+
+#include <fmt/format.h>
+
+#include "connectors/connector_options.h"
+#include "connectors/formats/csv_decoder.h"
+#include "connectors/formats/csv_encoder.h"
+#include "connectors/formats/json_decoder.h"
+#include "connectors/formats/json_encoder.h"
+
+namespace sluice::connectors {
+namespace {
+
+using Options = std::map<std::string, std::string>;
+
+Result<std::string> FormatName(const Options& options) {
+  auto it = options.find("format");
+  if (it == options.end()) {
+    return Status::InvalidArgument("missing option 'format' (one of 'json', 'csv')");
+  }
+  if (it->second != "json" && it->second != "csv") {
+    return Status::InvalidArgument(
+        fmt::format("option 'format' = '{}' is not known; formats: 'json', 'csv'", it->second));
+  }
+  return it->second;
+}
+
+Result<JsonDecodeOptions> ParseJsonOptions(const Options& map) {
+  ConnectorOptions options(map);
+  RETURN_IF_ERROR(options.CheckKnown(
+      "json.",
+      {"fail-on-missing-field", "ignore-parse-errors", "timestamp-format.standard",
+       "map-null-key.mode", "map-null-key.literal", "encode.decimal-as-plain-number"},
+      "format 'json'"));
+  JsonDecodeOptions o;
+  ASSIGN_OR_RETURN(o.fail_on_missing_field, options.GetBool("json.fail-on-missing-field", false));
+  ASSIGN_OR_RETURN(o.ignore_parse_errors, options.GetBool("json.ignore-parse-errors", false));
+  if (o.fail_on_missing_field && o.ignore_parse_errors) {
+    return Status::InvalidArgument(
+        "options 'json.fail-on-missing-field' and 'json.ignore-parse-errors' cannot both be true");
+  }
+  return o;
+}
+
+Result<CsvOptions> ParseCsvOptions(const Options& map) {
+  ConnectorOptions options(map);
+  RETURN_IF_ERROR(
+      options.CheckKnown("csv.",
+                         {"field-delimiter", "quote-character", "disable-quote-character",
+                          "allow-comments", "ignore-parse-errors", "null-literal"},
+                         "format 'csv'"));
+  CsvOptions o;
+  ASSIGN_OR_RETURN(o.field_delimiter, options.GetChar("csv.field-delimiter", ','));
+  ASSIGN_OR_RETURN(char quote, options.GetChar("csv.quote-character", '"'));
+  ASSIGN_OR_RETURN(bool no_quote, options.GetBool("csv.disable-quote-character", false));
+  if (no_quote) {
+    o.quote_character.reset();
+  } else {
+    o.quote_character = quote;
+  }
+  ASSIGN_OR_RETURN(o.allow_comments, options.GetBool("csv.allow-comments", false));
+  ASSIGN_OR_RETURN(o.ignore_parse_errors, options.GetBool("csv.ignore-parse-errors", false));
+  if (options.Has("csv.null-literal")) o.null_literal = options.GetString("csv.null-literal");
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
+    const Options& options, SchemaPtr decoded_schema, const std::vector<size_t>& decoded_columns,
+    size_t num_stored_columns) {
+  ASSIGN_OR_RETURN(std::string format, FormatName(options));
+  if (format == "json") {
+    ASSIGN_OR_RETURN(JsonDecodeOptions o, ParseJsonOptions(options));
+    return std::unique_ptr<runtime::RecordDecoder>(
+        std::make_unique<JsonDecoder>(std::move(decoded_schema), o));
+  }
+  ASSIGN_OR_RETURN(CsvOptions o, ParseCsvOptions(options));
+  std::vector<size_t> columns = decoded_columns;
+  if (columns.empty()) {
+    for (size_t i = 0; i < decoded_schema->size(); ++i) columns.push_back(i);
+    num_stored_columns = std::max(num_stored_columns, decoded_schema->size());
+  }
+  for (size_t c : columns) {
+    if (c >= num_stored_columns) {
+      return Status::Internal(fmt::format("decoded column {} of {} stored", c, num_stored_columns));
+    }
+  }
+  return std::unique_ptr<runtime::RecordDecoder>(std::make_unique<CsvDecoder>(
+      std::move(decoded_schema), std::move(columns), num_stored_columns, std::move(o)));
+}
+
+Result<std::unique_ptr<runtime::RecordEncoder>> FormatFactory::CreateEncoder(
+    const Options& options, std::vector<std::string> field_names) {
+  ASSIGN_OR_RETURN(std::string format, FormatName(options));
+  if (format == "json") {
+    ASSIGN_OR_RETURN(JsonDecodeOptions o, ParseJsonOptions(options));
+    (void)o;
+    return std::unique_ptr<runtime::RecordEncoder>(
+        std::make_unique<JsonEncoder>(std::move(field_names)));
+  }
+  ASSIGN_OR_RETURN(CsvOptions o, ParseCsvOptions(options));
+  return std::unique_ptr<runtime::RecordEncoder>(std::make_unique<CsvEncoder>(std::move(o)));
+}
+
+int64_t FormatFactory::IgnoredErrors(const runtime::RecordDecoder& decoder) {
+  if (auto* json = dynamic_cast<const JsonDecoder*>(&decoder)) return json->ignored_errors();
+  if (auto* csv = dynamic_cast<const CsvDecoder*>(&decoder)) return csv->ignored_errors();
+  return 0;
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,316 @@
+#include "connectors/formats/json_decoder.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "common/civil_time.h"
+#include "connectors/formats/text_value_parser.h"
+
+namespace sluice::connectors {
+
+namespace sj = simdjson::ondemand;
+
+namespace {
+
+// How decoding one value went.
+enum class ValueOutcome { kOk, kWrongType, kMalformed };
+
+Status MalformedError(simdjson::error_code error) {
+  return Status::DataError(fmt::format("malformed JSON: {}", simdjson::error_message(error)));
+}
+
+bool InInt32(int64_t v) {
+  return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+}
+
+// Reads an integral JSON number: an integer token, or a float token with an integral value.
+ValueOutcome ReadInteger(sj::value& v, int64_t* out) {
+  auto error = v.get_int64().get(*out);
+  if (!error) return ValueOutcome::kOk;
+  if (error != simdjson::INCORRECT_TYPE && error != simdjson::NUMBER_OUT_OF_RANGE) {
+    return ValueOutcome::kMalformed;
+  }
+  double d = 0;
+  if (v.get_double().get(d)) return ValueOutcome::kWrongType;
+  if (d != std::floor(d) || !(std::fabs(d) < 9.2e18)) return ValueOutcome::kWrongType;
+  *out = static_cast<int64_t>(d);
+  return ValueOutcome::kOk;
+}
+
+// Reads a JSON string value, or nullopt (malformed) when it cannot be read.
+std::optional<std::string_view> ReadString(sj::value& v) {
+  std::string_view s;
+  if (v.get_string().get(s)) return std::nullopt;
+  return s;
+}
+
+ValueOutcome AppendIntegerLike(sj::value& v, sj::json_type t, Column* col) {
+  const TypeId id = col->type().id;
+  int64_t x = 0;
+  if (t == sj::json_type::number) {
+    ValueOutcome o = ReadInteger(v, &x);
+    if (o != ValueOutcome::kOk) return o;
+  } else if (t == sj::json_type::string) {
+    auto s = ReadString(v);
+    if (!s) return ValueOutcome::kMalformed;
+    std::optional<int64_t> parsed;
+    if (id == TypeId::kTimestamp || id == TypeId::kTimestampLtz) {
+      parsed = ParseTimestamp(TrimBlanks(*s));
+    } else if (id == TypeId::kDate) {
+      parsed = ParseDate(TrimBlanks(*s));
+    } else {
+      parsed = ParseIntegerText(*s);
+    }
+    if (!parsed) return ValueOutcome::kWrongType;
+    x = *parsed;
+  } else {
+    return ValueOutcome::kWrongType;
+  }
+  if (id == TypeId::kInt && !InInt32(x)) return ValueOutcome::kWrongType;
+  if (id == TypeId::kTimestamp || id == TypeId::kTimestampLtz) {
+    x = TruncateMillis(x, col->type().precision);
+  }
+  col->AppendInt(x);
+  return ValueOutcome::kOk;
+}
+
+ValueOutcome AppendFloating(sj::value& v, sj::json_type t, Column* col) {
+  double d = 0;
+  if (t == sj::json_type::number) {
+    if (v.get_double().get(d)) return ValueOutcome::kMalformed;
+  } else if (t == sj::json_type::string) {
+    auto s = ReadString(v);
+    if (!s) return ValueOutcome::kMalformed;
+    auto parsed = ParseDoubleText(*s);
+    if (!parsed) return ValueOutcome::kWrongType;
+    d = *parsed;
+  } else {
+    return ValueOutcome::kWrongType;
+  }
+  if (col->type().id == TypeId::kFloat) d = static_cast<double>(static_cast<float>(d));
+  col->AppendDouble(d);
+  return ValueOutcome::kOk;
+}
+
+ValueOutcome AppendDecimal(sj::value& v, sj::json_type t, Column* col) {
+  std::string_view text;
+  if (t == sj::json_type::number) {
+    text = v.raw_json_token();
+  } else if (t == sj::json_type::string) {
+    auto s = ReadString(v);
+    if (!s) return ValueOutcome::kMalformed;
+    text = *s;
+  } else {
+    return ValueOutcome::kWrongType;
+  }
+  auto parsed = ParseDecimalText(text, col->type().precision, col->type().scale);
+  if (!parsed) return ValueOutcome::kWrongType;
+  col->AppendInt(*parsed);
+  return ValueOutcome::kOk;
+}
+
+ValueOutcome AppendBoolean(sj::value& v, sj::json_type t, Column* col) {
+  bool b = false;
+  if (t == sj::json_type::boolean) {
+    if (v.get_bool().get(b)) return ValueOutcome::kMalformed;
+  } else if (t == sj::json_type::string) {
+    auto s = ReadString(v);
+    if (!s) return ValueOutcome::kMalformed;
+    auto parsed = ParseBooleanText(*s);
+    if (!parsed) return ValueOutcome::kWrongType;
+    b = *parsed;
+  } else {
+    return ValueOutcome::kWrongType;
+  }
+  col->AppendBool(b);
+  return ValueOutcome::kOk;
+}
+
+// STRING takes a string's text, a scalar's token, or a nested value's JSON (as Flink does).
+ValueOutcome AppendText(sj::value& v, sj::json_type t, Column* col) {
+  std::string_view text;
+  simdjson::error_code error = simdjson::SUCCESS;
+  switch (t) {
+    case sj::json_type::string:
+      error = v.get_string().get(text);
+      break;
+    case sj::json_type::object: {
+      sj::object o;
+      error = v.get_object().get(o);
+      if (!error) error = o.raw_json().get(text);
+      break;
+    }
+    case sj::json_type::array: {
+      sj::array a;
+      error = v.get_array().get(a);
+      if (!error) error = a.raw_json().get(text);
+      break;
+    }
+    default:
+      text = TrimBlanks(v.raw_json_token());
+      break;
+  }
+  if (error) return ValueOutcome::kMalformed;
+  col->AppendString(text);
+  return ValueOutcome::kOk;
+}
+
+ValueOutcome AppendJsonValue(sj::value& v, sj::json_type t, Column* col) {
+  switch (col->type().id) {
+    case TypeId::kNull:
+      col->AppendNull();
+      return ValueOutcome::kOk;
+    case TypeId::kBoolean:
+      return AppendBoolean(v, t, col);
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return AppendFloating(v, t, col);
+    case TypeId::kDecimal:
+      return AppendDecimal(v, t, col);
+    case TypeId::kString:
+      return AppendText(v, t, col);
+    case TypeId::kInt:
+    case TypeId::kBigInt:
+    case TypeId::kInterval:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz:
+    case TypeId::kDate:
+      return AppendIntegerLike(v, t, col);
+  }
+  return ValueOutcome::kWrongType;
+}
+
+}  // namespace
+
+/// The reusable parsing state: simdjson parser, padded input buffer, per-record bookkeeping.
+struct JsonDecoder::Parser {
+  sj::parser parser;
+  std::unique_ptr<char[]> buffer;
+  size_t capacity = 0;
+  std::vector<uint8_t> seen;
+  size_t hint = 0;  // where the next key is most likely found: keys usually come in order
+
+  // Copies `record` into the padded buffer and returns its start.
+  const char* Load(std::string_view record) {
+    size_t needed = record.size() + simdjson::SIMDJSON_PADDING;
+    if (needed > capacity) {
+      capacity = std::max(needed * 2, size_t{4096});
+      buffer = std::make_unique<char[]>(capacity);
+    }
+    std::memcpy(buffer.get(), record.data(), record.size());
+    std::memset(buffer.get() + record.size(), 0, simdjson::SIMDJSON_PADDING);
+    return buffer.get();
+  }
+
+  int Find(const Schema& schema, std::string_view key) {
+    const size_t n = schema.size();
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = hint + k < n ? hint + k : hint + k - n;
+      if (schema.field(i).name == key) {
+        hint = i + 1 < n ? i + 1 : 0;
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+};
+
+JsonDecoder::JsonDecoder(SchemaPtr schema, JsonDecodeOptions options)
+    : schema_(std::move(schema)), options_(options), parser_(std::make_unique<Parser>()) {
+  parser_->seen.resize(schema_->size());
+}
+
+JsonDecoder::~JsonDecoder() = default;
+
+Status JsonDecoder::Decode(std::string_view record, runtime::BatchBuilder* out) {
+  Parser& p = *parser_;
+  const Schema& schema = *schema_;
+  bool malformed = false;
+  auto fail = [&](Status status) {
+    out->RollbackRow();
+    if (malformed && options_.ignore_parse_errors) {
+      ++ignored_errors_;
+      return Status::Ok();
+    }
+    return status;
+  };
+  const char* data = p.Load(record);
+  sj::document doc;
+  sj::object object;
+  auto error = p.parser.iterate(data, record.size(), p.capacity).get(doc);
+  if (!error) error = doc.get_object().get(object);
+  if (error) {
+    malformed = true;
+    return fail(error == simdjson::INCORRECT_TYPE ? Status::DataError("not a JSON object")
+                                                  : MalformedError(error));
+  }
+  std::fill(p.seen.begin(), p.seen.end(), 0);
+  p.hint = 0;
+  for (auto field_result : object) {
+    sj::field field;
+    std::string_view key;
+    if ((error = std::move(field_result).get(field)) || (error = field.unescaped_key().get(key))) {
+      malformed = true;
+      return fail(MalformedError(error));
+    }
+    int index = p.Find(schema, key);
+    if (index < 0 || p.seen[index]) continue;
+    p.seen[index] = 1;
+    const Field& f = schema.field(index);
+    Column* col = &out->column(index);
+    sj::value v = field.value();
+    sj::json_type t;
+    if ((error = v.type().get(t))) {
+      malformed = true;
+      return fail(MalformedError(error));
+    }
+    if (t == sj::json_type::null) {
+      bool is_null = false;
+      if (v.is_null().get(is_null) || !is_null) {
+        malformed = true;
+        return fail(Status::DataError(fmt::format("malformed JSON at field '{}'", f.name)));
+      }
+      if (!f.type.nullable) {
+        return fail(Status::DataError(
+            fmt::format("field '{}' is null but declared {}", f.name, f.type.ToString())));
+      }
+      col->AppendNull();
+      continue;
+    }
+    ValueOutcome outcome = AppendJsonValue(v, t, col);
+    if (outcome == ValueOutcome::kMalformed) {
+      malformed = true;
+      return fail(Status::DataError(fmt::format("malformed JSON at field '{}'", f.name)));
+    }
+    if (outcome == ValueOutcome::kWrongType) {
+      if (options_.ignore_parse_errors && f.type.nullable) {
+        ++ignored_errors_;
+        col->AppendNull();
+        continue;
+      }
+      return fail(WrongTypeError(f.name, f.type, TrimBlanks(v.raw_json_token())));
+    }
+  }
+  const char* rest = nullptr;
+  if (!doc.current_location().get(rest)) {
+    malformed = true;
+    return fail(Status::DataError("malformed JSON: content after the object"));
+  }
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (p.seen[i]) continue;
+    const Field& f = schema.field(i);
+    if (options_.fail_on_missing_field || !f.type.nullable) {
+      return fail(Status::DataError(fmt::format("field '{}' is missing", f.name)));
+    }
+    out->column(i).AppendNull();
+  }
+  out->CommitRow();
+  return Status::Ok();
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,104 @@
+#include "connectors/formats/json_encoder.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/civil_time.h"
+#include "types/cell_text.h"
+
+namespace sluice::connectors {
+
+JsonEncoder::JsonEncoder(std::vector<std::string> field_names) {
+  for (const auto& name : field_names) {
+    std::string quoted;
+    AppendQuoted(name, &quoted);
+    quoted += ':';
+    quoted_names_.push_back(std::move(quoted));
+  }
+}
+
+void JsonEncoder::AppendQuoted(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      default:
+        if (c < 0x20) {
+          fmt::format_to(std::back_inserter(*out), "\\u{:04x}", c);
+        } else {
+          out->push_back(ch);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void JsonEncoder::Encode(const Batch& batch, size_t row, std::string* out) {
+  out->push_back('{');
+  for (size_t i = 0; i < batch.columns.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    out->append(quoted_names_[i]);
+    const Column& col = batch.column(i);
+    if (col.IsNull(row)) {
+      out->append("null");
+      continue;
+    }
+    const LogicalType& t = col.type();
+    switch (t.id) {
+      case TypeId::kString:
+        AppendQuoted(col.strings()[row], out);
+        break;
+      case TypeId::kTimestamp:
+        out->push_back('"');
+        out->append(FormatTimestamp(col.ints()[row], t.precision));
+        out->push_back('"');
+        break;
+      case TypeId::kTimestampLtz:
+        out->push_back('"');
+        out->append(FormatTimestamp(col.ints()[row], t.precision));
+        out->append("Z\"");
+        break;
+      case TypeId::kDate:
+        out->push_back('"');
+        out->append(FormatDate(col.ints()[row]));
+        out->push_back('"');
+        break;
+      case TypeId::kFloat:
+      case TypeId::kDouble:
+        if (!std::isfinite(col.doubles()[row])) {
+          AppendQuoted(FormatDouble(col.doubles()[row]), out);
+        } else {
+          AppendCellText(col, row, out);
+        }
+        break;
+      default:
+        AppendCellText(col, row, out);
+        break;
+    }
+  }
+  out->push_back('}');
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/record_decoder.h"
+#include "types/schema.h"
+
+namespace sluice::connectors {
+
+/// Encodes a row as one JSON object, as Flink's 'json' format writes it: fields in schema order
+/// named by `field_names`, numbers and DECIMAL as JSON numbers, BOOLEAN as true/false, TIMESTAMP
+/// as "yyyy-MM-dd HH:mm:ss.SSS" (TIMESTAMP_LTZ with a trailing 'Z'), DATE as "yyyy-MM-dd", NaN
+/// and infinities as strings, NULL as null. Row kinds are not written. Not thread-safe.
+class JsonEncoder : public runtime::RecordEncoder {
+ public:
+  explicit JsonEncoder(std::vector<std::string> field_names);
+
+  void Encode(const Batch& batch, size_t row, std::string* out) override;
+
+  /// Appends `s` as a quoted JSON string with the escapes JSON requires.
+  static void AppendQuoted(std::string_view s, std::string* out);
+
+ private:
+  std::vector<std::string> quoted_names_;  // "\"name\":" per field
+};
+
+}  // namespace sluice::connectors
