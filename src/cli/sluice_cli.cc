@@ -2,25 +2,145 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
+#include <cstdio>
 #include <iostream>
+#include <map>
+#include <string>
+#include <vector>
 
+#include "cli/pipeline_loader.h"
 #include "cli/version.h"
+#include "common/logging.h"
+#include "runtime/pipeline.h"
 
 namespace sluice::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void HandleStopSignal(int /*signal*/) {
+  if (g_stop.exchange(true)) std::_Exit(130);  // a second signal stops at once
+}
+
+int ExitCodeFor(const Status& status) {
+  if (status.ok()) return kExitOk;
+  if (status.is_user_error()) return kExitUserError;
+  if (status.code() == StatusCode::kInternal) return kExitInternal;
+  return kExitRuntimeError;
+}
+
+int Fail(const Status& status) {
+  // Messages from the pipeline file start with file:line:col; print them as they are.
+  std::fprintf(stderr, "%s\n", status.message().c_str());
+  return ExitCodeFor(status);
+}
+
+struct CommonArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  std::string log_level = "info";
+};
+
+void AddCommonArgs(CLI::App* cmd, CommonArgs* args) {
+  cmd->add_option("FILE", args->file, "Pipeline file (.sql)")->required();
+  cmd->add_option("--set", args->sets,
+                  "Override a setting, e.g. --set execution.epoch-interval='2 s' (repeatable)")
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--log-level", args->log_level, "debug, info, warn, error or off")
+      ->capture_default_str();
+}
+
+Result<std::map<std::string, std::string>> ParseSets(const std::vector<std::string>& sets) {
+  std::map<std::string, std::string> out;
+  for (const auto& s : sets) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--set '" + s + "': expected KEY=VALUE");
+    }
+    out[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<LoadedPipeline> Load(const CommonArgs& args) {
+  LogLevel level;
+  if (!ParseLogLevel(args.log_level, &level)) {
+    return Status::InvalidArgument("--log-level '" + args.log_level + "': use debug, info, warn, error or off");
+  }
+  SetLogLevel(level);
+  ASSIGN_OR_RETURN(auto overrides, ParseSets(args.sets));
+  return LoadPipeline(args.file, overrides);
+}
+
+int RunCommand(const CommonArgs& args, const std::string& replay_log) {
+  auto loaded = Load(args);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
+  if (!pipeline.ok()) return Fail(pipeline.status());
+  std::signal(SIGINT, HandleStopSignal);
+  std::signal(SIGTERM, HandleStopSignal);
+  LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name, loaded->plan.jobs.size());
+  Status status = replay_log.empty() ? (*pipeline)->Run(g_stop) : (*pipeline)->Replay(replay_log);
+  runtime::PipelineStats st = (*pipeline)->stats();
+  LogInfo("pipeline '{}' {}: {} records in, {} rows out, {} bad records, {} epochs",
+          (*pipeline)->options().name, status.ok() ? "stopped" : "failed", st.records_in, st.rows_out,
+          st.bad_records, st.epochs_committed);
+  if (!status.ok()) return Fail(status);
+  return kExitOk;
+}
+
+int CheckCommand(const CommonArgs& args) {
+  auto loaded = Load(args);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
+  if (!pipeline.ok()) return Fail(pipeline.status());
+  std::printf("%s: OK (%zu table(s), %zu job(s))\n", args.file.c_str(), loaded->plan.tables.size(),
+              loaded->plan.jobs.size());
+  return kExitOk;
+}
+
+int ExplainCommand(const CommonArgs& args) {
+  auto loaded = Load(args);
+  if (!loaded.ok()) return Fail(loaded.status());
+  std::printf("== Logical plan ==\n%s", loaded->plan.ToString().c_str());
+  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
+  if (!pipeline.ok()) return Fail(pipeline.status());
+  std::printf("\n== Physical plan ==\n%s", (*pipeline)->Describe().c_str());
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunSluiceCli(int argc, char** argv) {
   CLI::App app{"sluice: real-time event pipelines written in SQL", "sluice"};
   app.set_version_flag("--version", std::string("sluice ") + kVersion);
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success or graceful stop (SIGINT/SIGTERM), 1 the pipeline failed while "
+      "running, 2 bad command line or pipeline file, 3 internal error.");
+
+  CommonArgs run_args, check_args, explain_args;
+  std::string replay_log;
+  CLI::App* run = app.add_subcommand("run", "Run a pipeline file until its input ends or it is stopped");
+  AddCommonArgs(run, &run_args);
+  run->add_option("--replay", replay_log,
+                  "Re-execute the epochs recorded in this epoch log instead of reading new input");
+  CLI::App* check = app.add_subcommand("check", "Parse and plan a pipeline file; report errors with file:line:col");
+  AddCommonArgs(check, &check_args);
+  CLI::App* explain = app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
+  AddCommonArgs(explain, &explain_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUserError;
   }
-  if (app.get_subcommands().empty()) {
-    std::cout << app.help();
-  }
+  if (run->parsed()) return RunCommand(run_args, replay_log);
+  if (check->parsed()) return CheckCommand(check_args);
+  if (explain->parsed()) return ExplainCommand(explain_args);
   return kExitOk;
 }
 

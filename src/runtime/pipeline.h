@@ -1,0 +1,74 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/function_registry.h"
+#include "runtime/bad_record_reporter.h"
+#include "runtime/connector_registry.h"
+#include "runtime/epoch_log.h"
+#include "runtime/job.h"
+#include "runtime/pipeline_options.h"
+#include "runtime/source_stage.h"
+#include "sql/logical_plan.h"
+
+namespace sluice::runtime {
+
+/// Counters a running pipeline exposes (read on the pipeline thread, or after Run returns).
+struct PipelineStats {
+  int64_t epochs_committed = 0;
+  int64_t records_in = 0;
+  int64_t rows_out = 0;
+  int64_t bad_records = 0;
+};
+
+/// Runs every job of a planned pipeline file on one thread, in epochs (DESIGN.md): sources are
+/// polled round-robin, each consumed batch is logged (source, split, end position, processing
+/// time) and pushed through its jobs; at the end of an epoch the log entry is sealed and only then
+/// do sinks receive the epoch's output as numbered blocks. Output is a function of the logged
+/// order only, so Replay of a log reproduces it byte for byte.
+/// Lifecycle: Create, then Run or Replay once.
+class Pipeline {
+ public:
+  static Result<std::unique_ptr<Pipeline>> Create(const sql::PipelinePlan& plan,
+                                                  const ConnectorRegistry& connectors,
+                                                  const expr::FunctionRegistry& functions);
+  ~Pipeline();
+
+  /// Runs until bounded input is exhausted (every window fires) or `stop` becomes true (the
+  /// current epoch is finished and committed; open windows stay open).
+  Status Run(const std::atomic<bool>& stop);
+  /// Re-executes the epochs of an epoch log file in their logged order.
+  Status Replay(const std::string& epoch_log_path);
+
+  /// Returns the physical plan: sources with their splits, then each job's operators.
+  std::string Describe() const;
+  const PipelineOptions& options() const { return options_; }
+  PipelineStats stats() const;
+
+ private:
+  Pipeline() = default;
+  Status Open();
+  Status Close();
+  Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch);
+  Result<bool> PollSources(int64_t now_ms);
+  Status CheckIdleSplits(int64_t now_ms);
+  Status FinishSources();
+  Status CommitEpoch();
+
+  PipelineOptions options_;
+  std::unique_ptr<BadRecordReporter> bad_records_;
+  std::vector<Job> jobs_;
+  std::vector<std::unique_ptr<SourceStage>> sources_;
+  std::vector<int64_t> idle_timeout_ms_;           // per source
+  std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)
+  std::vector<std::vector<bool>> idle_;            // per source, per split
+  std::unique_ptr<EpochLog> log_;
+  EpochId epoch_{1};
+  size_t next_source_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace sluice::runtime

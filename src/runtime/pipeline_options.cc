@@ -1,0 +1,69 @@
+#include "runtime/pipeline_options.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cstdlib>
+
+#include "common/duration.h"
+
+namespace sluice::runtime {
+namespace {
+
+bool HasPrefix(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+Result<int64_t> PositiveInt(const std::string& key, const std::string& value) {
+  char* end = nullptr;
+  long long v = std::strtoll(value.c_str(), &end, 10);
+  if (value.empty() || *end != '\0' || v <= 0) {
+    return Status::InvalidArgument(fmt::format("SET '{}' = '{}': expected a positive integer", key, value));
+  }
+  return static_cast<int64_t>(v);
+}
+
+}  // namespace
+
+Result<PipelineOptions> PipelineOptions::FromSettings(
+    const std::map<std::string, std::string>& settings, const std::string& default_name) {
+  static const char* kKnown[] = {"pipeline.name",
+                                 "execution.epoch-interval",
+                                 "execution.batch-size",
+                                 "table.exec.emit.allow-lateness",
+                                 "table.exec.source.idle-timeout",
+                                 "pipeline.dead-letter.path",
+                                 "execution.epoch-log.path"};
+  PipelineOptions o;
+  o.name = default_name;
+  for (const auto& [key, value] : settings) {
+    auto duration = [&](int64_t* out) -> Status {
+      auto ms = ParseDurationMillis(value);
+      if (!ms.ok()) return ms.status().WithContext(fmt::format("SET '{}'", key));
+      *out = *ms;
+      return Status::Ok();
+    };
+    if (key == "pipeline.name") {
+      o.name = value;
+    } else if (key == "execution.epoch-interval") {
+      RETURN_IF_ERROR(duration(&o.epoch_interval_ms));
+      if (o.epoch_interval_ms <= 0) return Status::InvalidArgument("execution.epoch-interval must be positive");
+    } else if (key == "execution.batch-size") {
+      ASSIGN_OR_RETURN(int64_t rows, PositiveInt(key, value));
+      o.batch_rows = static_cast<size_t>(rows);
+    } else if (key == "table.exec.emit.allow-lateness") {
+      RETURN_IF_ERROR(duration(&o.allowed_lateness_ms));
+    } else if (key == "table.exec.source.idle-timeout") {
+      RETURN_IF_ERROR(duration(&o.idle_timeout_ms));
+    } else if (key == "pipeline.dead-letter.path") {
+      o.dead_letter_path = value;
+    } else if (key == "execution.epoch-log.path") {
+      o.epoch_log_path = value;
+    } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
+               HasPrefix(key, "table.exec.")) {
+      return Status::InvalidArgument(fmt::format("unknown setting '{}'; known: {}", key,
+                                                 fmt::join(kKnown, ", ")));
+    }
+  }
+  return o;
+}
+
+}  // namespace sluice::runtime

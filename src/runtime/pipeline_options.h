@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+
+namespace sluice::runtime {
+
+/// The pipeline-wide settings (SET statements and --set flags), parsed and checked.
+struct PipelineOptions {
+  std::string name = "pipeline";               // 'pipeline.name'
+  int64_t epoch_interval_ms = 1000;            // 'execution.epoch-interval'
+  size_t batch_rows = 4096;                    // 'execution.batch-size'
+  int64_t allowed_lateness_ms = 0;             // 'table.exec.emit.allow-lateness'
+  int64_t idle_timeout_ms = 0;                 // 'table.exec.source.idle-timeout' (0: never)
+  std::string dead_letter_path;                // 'pipeline.dead-letter.path'
+  std::string epoch_log_path;                  // 'execution.epoch-log.path' (empty: memory only)
+
+  /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
+  /// 'pipeline.' or 'table.exec.' is an error naming the known ones (a typo must not pass silently).
+  static Result<PipelineOptions> FromSettings(const std::map<std::string, std::string>& settings,
+                                              const std::string& default_name);
+};
+
+}  // namespace sluice::runtime

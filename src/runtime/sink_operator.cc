@@ -1,0 +1,24 @@
+#include "runtime/sink_operator.h"
+
+namespace sluice::runtime {
+
+Status SinkOperator::Process(const BatchPtr& batch, size_t /*input*/) {
+  if (batch->num_rows > 0) pending_.push_back(batch);
+  return Status::Ok();
+}
+
+Status SinkOperator::AdvanceWatermark(Watermark /*watermark*/, size_t /*input*/) {
+  return Status::Ok();
+}
+
+Status SinkOperator::WriteEpoch(EpochId epoch) {
+  int block = 0;
+  for (const auto& batch : pending_) {
+    RETURN_IF_ERROR(writer_->Write(epoch, block++, *batch));
+    rows_written_ += static_cast<int64_t>(batch->num_rows);
+  }
+  pending_.clear();
+  return writer_->CommitEpoch(epoch);
+}
+
+}  // namespace sluice::runtime

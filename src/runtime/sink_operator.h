@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/operator.h"
+#include "runtime/sink_writer.h"
+
+namespace sluice::runtime {
+
+/// The last operator of a job: holds the batches an epoch produced and hands them to the
+/// SinkWriter as numbered blocks when the epoch ends, after the epoch's log entry is durable.
+/// Used by the pipeline thread only.
+class SinkOperator : public Operator {
+ public:
+  SinkOperator(std::string name, std::unique_ptr<SinkWriter> writer)
+      : name_(std::move(name)), writer_(std::move(writer)) {}
+
+  Status Open() override { return writer_->Open(); }
+  Status Process(const BatchPtr& batch, size_t input) override;
+  Status AdvanceWatermark(Watermark watermark, size_t input) override;
+  Status Finish() override { return Status::Ok(); }
+  std::string Describe() const override { return "Sink[" + name_ + "]: " + writer_->Describe(); }
+
+  /// Writes the held batches as blocks 0..n-1 of `epoch` and commits the epoch in the sink.
+  Status WriteEpoch(EpochId epoch);
+  Status Close() { return writer_->Close(); }
+
+  const std::string& name() const { return name_; }
+  int64_t rows_written() const { return rows_written_; }
+
+ private:
+  std::string name_;
+  std::unique_ptr<SinkWriter> writer_;
+  std::vector<BatchPtr> pending_;
+  int64_t rows_written_ = 0;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,66 @@
+#include "runtime/watermark_tracker.h"
+
+#include <algorithm>
+
+namespace sluice::runtime {
+
+void WatermarkTracker::SetSplitCount(size_t n) {
+  if (n > splits_.size()) splits_.resize(n);
+}
+
+int64_t WatermarkTracker::MinOverOthers(size_t except) const {
+  int64_t m = kMaxWatermark.value();
+  for (size_t i = 0; i < splits_.size(); ++i) {
+    if (i == except || splits_[i].idle || splits_[i].finished) continue;
+    m = std::min(m, splits_[i].watermark);
+  }
+  return m;
+}
+
+void WatermarkTracker::Recompute() {
+  bool any_contributing = false;
+  for (const auto& s : splits_) any_contributing |= !s.idle && !s.finished;
+  bool all_finished = !splits_.empty();
+  for (const auto& s : splits_) all_finished &= s.finished;
+  if (all_finished) {
+    current_ = kMaxWatermark.value();
+    return;
+  }
+  // With every split idle the watermark holds where it is.
+  if (!any_contributing) return;
+  current_ = std::max(current_, MinOverOthers(splits_.size()));
+}
+
+void WatermarkTracker::ObserveBatch(size_t split, const Column& candidates,
+                                    std::vector<int64_t>* row_watermarks) {
+  SetSplitCount(split + 1);
+  SplitState& s = splits_[split];
+  s.idle = false;
+  const int64_t others = MinOverOthers(split);
+  const size_t n = candidates.size();
+  row_watermarks->resize(n);
+  const int64_t* values = candidates.ints().data();
+  int64_t split_wm = s.watermark;
+  int64_t current = current_;
+  for (size_t i = 0; i < n; ++i) {
+    current = std::max(current, std::min(others, split_wm));
+    (*row_watermarks)[i] = current;
+    if (!candidates.IsNull(i)) split_wm = std::max(split_wm, values[i]);
+  }
+  s.watermark = split_wm;
+  Recompute();
+}
+
+void WatermarkTracker::SetIdle(size_t split, bool idle) {
+  SetSplitCount(split + 1);
+  splits_[split].idle = idle;
+  Recompute();
+}
+
+void WatermarkTracker::SetFinished(size_t split) {
+  SetSplitCount(split + 1);
+  splits_[split].finished = true;
+  Recompute();
+}
+
+}  // namespace sluice::runtime
