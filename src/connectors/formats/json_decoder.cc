@@ -207,14 +207,26 @@ struct JsonDecoder::Parser {
     return buffer.get();
   }
 
-  int Find(const Schema& schema, std::string_view key) {
+  // Returns the index of the field named by the raw (still escaped) key, comparing bytes in
+  // place; keys with escapes are unescaped first. -1 when the schema has no such field.
+  int Find(const Schema& schema, sj::field& field, simdjson::error_code* error) {
     const size_t n = schema.size();
+    sj::raw_json_string raw = field.key();
     for (size_t k = 0; k < n; ++k) {
       size_t i = hint + k < n ? hint + k : hint + k - n;
-      if (schema.field(i).name == key) {
+      if (raw.unsafe_is_equal(schema.field(i).name)) {
         hint = i + 1 < n ? i + 1 : 0;
         return static_cast<int>(i);
       }
+    }
+    // No plain match: the key may hold escapes (rare), which only unescaping resolves.
+    const char* p = raw.raw();
+    while (*p != '"' && *p != '\\') ++p;
+    if (*p != '\\') return -1;
+    std::string_view key;
+    if ((*error = field.unescaped_key().get(key))) return -1;
+    for (size_t i = 0; i < n; ++i) {
+      if (schema.field(i).name == key) return static_cast<int>(i);
     }
     return -1;
   }
@@ -253,12 +265,15 @@ Status JsonDecoder::Decode(std::string_view record, runtime::BatchBuilder* out) 
   p.hint = 0;
   for (auto field_result : object) {
     sj::field field;
-    std::string_view key;
-    if ((error = std::move(field_result).get(field)) || (error = field.unescaped_key().get(key))) {
+    if ((error = std::move(field_result).get(field))) {
       malformed = true;
       return fail(MalformedError(error));
     }
-    int index = p.Find(schema, key);
+    int index = p.Find(schema, field, &error);
+    if (error) {
+      malformed = true;
+      return fail(MalformedError(error));
+    }
     if (index < 0 || p.seen[index]) continue;
     p.seen[index] = 1;
     const Field& f = schema.field(index);
