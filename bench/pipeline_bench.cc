@@ -23,7 +23,7 @@ namespace {
 constexpr int64_t kStartMillis = 1'700'000'000'000;
 
 std::string EventsFile(int64_t events) {
-  std::string path = fmt::format("/tmp/sluice-bench-events-{}.json", events);
+  std::string path = fmt::format("/tmp/sluice-bench-events-v2-{}.json", events);
   std::ifstream probe(path);
   if (probe.good()) return path;
   std::ofstream out(path + ".tmp");
@@ -36,9 +36,9 @@ std::string EventsFile(int64_t events) {
     int64_t ts = kStartMillis + i / 10 - static_cast<int64_t>(x % 1000);
     out << fmt::format(
         "{{\"event_id\":{},\"user_id\":{},\"campaign\":\"campaign-{:03}\",\"event_type\":\"{}\","
-        "\"country\":\"{}\",\"revenue\":{}.{:02},\"ts\":{}}}\n",
+        "\"country\":\"{}\",\"device\":\"{}\",\"revenue\":{}.{:02},\"ts\":{}}}\n",
         i, 100000 + x % 900000, (x >> 8) % 100, (x >> 20) % 4 == 0 ? "click" : "impression",
-        (x >> 24) % 2 ? "KR" : "US", (x >> 32) % 10, (x >> 40) % 100, ts);
+        (x >> 24) % 2 ? "KR" : "US", (x >> 28) % 3 == 0 ? "desktop" : "mobile", (x >> 32) % 10, (x >> 40) % 100, ts);
   }
   out.close();
   std::rename((path + ".tmp").c_str(), path.c_str());
@@ -55,9 +55,9 @@ std::string PipelineFile(const std::string& events_path) {
          ") WITH ('connector' = 'filesystem', 'path' = '"
       << events_path
       << "', 'format' = 'json');\n"
-         "CREATE TABLE out (campaign STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),\n"
+         "CREATE TABLE campaign_stats (campaign STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),\n"
          "  events BIGINT, revenue DOUBLE, avg_revenue DOUBLE) WITH ('connector' = 'blackhole');\n"
-         "INSERT INTO out SELECT campaign, window_start, window_end, COUNT(*), SUM(revenue),\n"
+         "INSERT INTO campaign_stats SELECT campaign, window_start, window_end, COUNT(*), SUM(revenue),\n"
          "  AVG(revenue)\n"
          "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(event_time), INTERVAL '10' SECOND))\n"
          "WHERE event_type = 'impression' OR revenue > 5\n"
@@ -93,7 +93,7 @@ void BM_PipelineJsonTumble(benchmark::State& state) {
       return;
     }
   }
-  std::ifstream f(fmt::format("/tmp/sluice-bench-events-{}.json", events), std::ios::ate);
+  std::ifstream f(fmt::format("/tmp/sluice-bench-events-v2-{}.json", events), std::ios::ate);
   bytes = static_cast<int64_t>(f.tellg());
   state.SetItemsProcessed(state.iterations() * events);
   state.SetBytesProcessed(state.iterations() * bytes);
