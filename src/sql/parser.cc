@@ -48,6 +48,9 @@ class Parser {
 
  private:
   Result<Statement> ParseStatement();
+  /// Parses EXECUTE STATEMENT SET BEGIN insert; ... END, or the SQL client's
+  /// BEGIN STATEMENT SET; insert; ... END, appending the INSERTs to `statements`.
+  Status ParseStatementSet(std::vector<Statement>* statements);
   Result<Statement> ParseSet();
   Result<Statement> ParseCreate();
   Status ParseCreateTable(CreateTableStmt* table);
@@ -88,10 +91,39 @@ Result<std::vector<Statement>> Parser::ParseStatements() {
     while (cursor_.AcceptSymbol(";")) {
     }
     if (cursor_.AtEnd()) return statements;
-    ASSIGN_OR_RETURN(Statement statement, ParseStatement());
-    statements.push_back(std::move(statement));
+    if (cursor_.IsKeyword("EXECUTE") ||
+        (cursor_.IsKeyword("BEGIN") && cursor_.IsKeyword("STATEMENT", 1))) {
+      RETURN_IF_ERROR(ParseStatementSet(&statements));
+    } else {
+      ASSIGN_OR_RETURN(Statement statement, ParseStatement());
+      statements.push_back(std::move(statement));
+    }
     if (cursor_.AtEnd()) return statements;
     if (!cursor_.AcceptSymbol(";")) return cursor_.ErrorHere("';' or end of input");
+  }
+}
+
+Status Parser::ParseStatementSet(std::vector<Statement>* statements) {
+  if (cursor_.AcceptKeyword("EXECUTE")) {
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("STATEMENT"));
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("SET"));
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("BEGIN"));
+  } else {
+    cursor_.Next();
+    cursor_.Next();
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("SET"));
+    RETURN_IF_ERROR(cursor_.ExpectSymbol(";"));
+  }
+  while (true) {
+    while (cursor_.AcceptSymbol(";")) {
+    }
+    if (cursor_.AcceptKeyword("END")) return Status::Ok();
+    if (!cursor_.IsKeyword("INSERT")) {
+      return cursor_.ErrorHere("'INSERT' or 'END' (a statement set holds INSERT statements)");
+    }
+    ASSIGN_OR_RETURN(Statement insert, ParseInsert());
+    statements->push_back(std::move(insert));
+    if (!cursor_.IsSymbol(";") && !cursor_.IsKeyword("END")) return cursor_.ErrorHere("';'");
   }
 }
 

@@ -11,8 +11,9 @@ namespace sluice::sql {
 
 /// Parses a pipeline file in Flink SQL's dialect: statements separated by ';' (the last ';' is
 /// optional): SET, CREATE [TEMPORARY] TABLE, CREATE [TEMPORARY] VIEW, INSERT INTO, a bare query,
-/// and EXPLAIN [PLAN FOR] <insert or query>. `file_name` names the file in error messages and is
-/// kept in the Script with the text.
+/// and EXPLAIN [PLAN FOR] <insert or query>. Flink's statement sets (EXECUTE STATEMENT SET BEGIN
+/// insert; ... END, and BEGIN STATEMENT SET; insert; ... END;) become their INSERT statements.
+/// `file_name` names the file in error messages and is kept in the Script with the text.
 ///
 /// Errors are kParseError with the message "<file>:<line>:<col>: expected <what>, found
 /// <token>", a newline, the source line (indented two spaces), a newline and a caret line.

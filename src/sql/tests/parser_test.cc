@@ -539,6 +539,28 @@ TEST(ParserTest, Explain) {
   EXPECT_EQ(s.statements[1].explained->insert.table, "s");
 }
 
+TEST(ParserTest, StatementSetsBecomeTheirInserts) {
+  Script s = Parse(
+      "EXECUTE STATEMENT SET BEGIN\n"
+      "  INSERT INTO a SELECT x FROM t;\n"
+      "  INSERT INTO b SELECT y FROM t;\n"
+      "END;\n"
+      "BEGIN STATEMENT SET;\n"
+      "INSERT INTO c SELECT z FROM t;\n"
+      "END;");
+  ASSERT_EQ(s.statements.size(), 3u);
+  EXPECT_EQ(s.statements[0].kind, StatementKind::kInsert);
+  EXPECT_EQ(s.statements[0].insert.table, "a");
+  EXPECT_EQ(s.statements[1].insert.table, "b");
+  EXPECT_EQ(s.statements[1].pos.line, 3);
+  EXPECT_EQ(s.statements[2].insert.table, "c");
+  EXPECT_EQ(Error("EXECUTE STATEMENT SET BEGIN SELECT 1; END"),
+            "p.sql:1:29: expected 'INSERT' or 'END' (a statement set holds INSERT statements), "
+            "found 'SELECT'\n"
+            "  EXECUTE STATEMENT SET BEGIN SELECT 1; END\n"
+            "                              ^");
+}
+
 TEST(ParserTest, DesignDocumentExample) {
   Script s = Parse(R"sql(-- pipeline.sql
 SET 'pipeline.name' = 'orders';
