@@ -1,7 +1,6 @@
 #include "cli/sluice_cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -67,26 +66,38 @@ Result<std::map<std::string, std::string>> ParseSets(const std::vector<std::stri
 Result<LoadedPipeline> Load(const CommonArgs& args) {
   LogLevel level;
   if (!ParseLogLevel(args.log_level, &level)) {
-    return Status::InvalidArgument("--log-level '" + args.log_level + "': use debug, info, warn, error or off");
+    return Status::InvalidArgument("--log-level '" + args.log_level +
+                                   "': use debug, info, warn, error or off");
   }
   SetLogLevel(level);
   ASSIGN_OR_RETURN(auto overrides, ParseSets(args.sets));
   return LoadPipeline(args.file, overrides);
 }
 
+int ExplainLoaded(const LoadedPipeline& loaded) {
+  std::printf("== Logical plan ==\n%s", loaded.plan.ToString().c_str());
+  auto pipeline = runtime::Pipeline::Create(loaded.plan, *loaded.connectors, *loaded.functions);
+  if (!pipeline.ok()) return Fail(pipeline.status());
+  std::printf("\n== Physical plan ==\n%s", (*pipeline)->Describe().c_str());
+  return kExitOk;
+}
+
 int RunCommand(const CommonArgs& args, const std::string& replay_log) {
   auto loaded = Load(args);
   if (!loaded.ok()) return Fail(loaded.status());
+  // A file of EXPLAIN statements is explained, not run (as Flink's SQL client does).
+  if (loaded->plan.explain_only) return ExplainLoaded(*loaded);
   auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::signal(SIGINT, HandleStopSignal);
   std::signal(SIGTERM, HandleStopSignal);
-  LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name, loaded->plan.jobs.size());
+  LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name,
+          loaded->plan.jobs.size());
   Status status = replay_log.empty() ? (*pipeline)->Run(g_stop) : (*pipeline)->Replay(replay_log);
   runtime::PipelineStats st = (*pipeline)->stats();
   LogInfo("pipeline '{}' {}: {} records in, {} rows out, {} bad records, {} epochs",
-          (*pipeline)->options().name, status.ok() ? "stopped" : "failed", st.records_in, st.rows_out,
-          st.bad_records, st.epochs_committed);
+          (*pipeline)->options().name, status.ok() ? "stopped" : "failed", st.records_in,
+          st.rows_out, st.bad_records, st.epochs_committed);
   if (!status.ok()) return Fail(status);
   return kExitOk;
 }
@@ -104,11 +115,7 @@ int CheckCommand(const CommonArgs& args) {
 int ExplainCommand(const CommonArgs& args) {
   auto loaded = Load(args);
   if (!loaded.ok()) return Fail(loaded.status());
-  std::printf("== Logical plan ==\n%s", loaded->plan.ToString().c_str());
-  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
-  if (!pipeline.ok()) return Fail(pipeline.status());
-  std::printf("\n== Physical plan ==\n%s", (*pipeline)->Describe().c_str());
-  return kExitOk;
+  return ExplainLoaded(*loaded);
 }
 
 }  // namespace
@@ -123,13 +130,16 @@ int RunSluiceCli(int argc, char** argv) {
 
   CommonArgs run_args, check_args, explain_args;
   std::string replay_log;
-  CLI::App* run = app.add_subcommand("run", "Run a pipeline file until its input ends or it is stopped");
+  CLI::App* run =
+      app.add_subcommand("run", "Run a pipeline file until its input ends or it is stopped");
   AddCommonArgs(run, &run_args);
   run->add_option("--replay", replay_log,
                   "Re-execute the epochs recorded in this epoch log instead of reading new input");
-  CLI::App* check = app.add_subcommand("check", "Parse and plan a pipeline file; report errors with file:line:col");
+  CLI::App* check = app.add_subcommand(
+      "check", "Parse and plan a pipeline file; report errors with file:line:col");
   AddCommonArgs(check, &check_args);
-  CLI::App* explain = app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
+  CLI::App* explain =
+      app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
   AddCommonArgs(explain, &explain_args);
 
   try {

@@ -8,13 +8,22 @@
 
 namespace sluice {
 
-std::string FormatDouble(double v) {
+namespace {
+
+// Shortest text that reads back as the same value, with ".0" for whole numbers (as Java prints).
+template <typename T>
+std::string FormatShortest(T v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   std::string s = fmt::format("{}", v);
   if (s.find_first_of(".en") == std::string::npos) s += ".0";
   return s;
 }
+
+}  // namespace
+
+std::string FormatDouble(double v) { return FormatShortest(v); }
+std::string FormatFloat(float v) { return FormatShortest(v); }
 
 std::string FormatDecimal(int64_t unscaled, int scale) {
   if (scale <= 0) return fmt::format("{}", unscaled);
@@ -35,18 +44,36 @@ void AppendCellText(const Column& column, size_t row, std::string* out) {
   }
   const LogicalType& t = column.type();
   switch (t.id) {
-    case TypeId::kNull: out->append("null"); return;
-    case TypeId::kBoolean: out->append(column.bools()[row] ? "true" : "false"); return;
+    case TypeId::kNull:
+      out->append("null");
+      return;
+    case TypeId::kBoolean:
+      out->append(column.bools()[row] ? "true" : "false");
+      return;
     case TypeId::kFloat:
-    case TypeId::kDouble: out->append(FormatDouble(column.doubles()[row])); return;
-    case TypeId::kDecimal: out->append(FormatDecimal(column.ints()[row], t.scale)); return;
-    case TypeId::kString: out->append(column.strings()[row]); return;
+      out->append(FormatFloat(static_cast<float>(column.doubles()[row])));
+      return;
+    case TypeId::kDouble:
+      out->append(FormatDouble(column.doubles()[row]));
+      return;
+    case TypeId::kDecimal:
+      out->append(FormatDecimal(column.ints()[row], t.scale));
+      return;
+    case TypeId::kString:
+      out->append(column.strings()[row]);
+      return;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz: out->append(FormatTimestamp(column.ints()[row], t.precision)); return;
-    case TypeId::kDate: out->append(FormatDate(column.ints()[row])); return;
+    case TypeId::kTimestampLtz:
+      out->append(FormatTimestamp(column.ints()[row], t.precision));
+      return;
+    case TypeId::kDate:
+      out->append(FormatDate(column.ints()[row]));
+      return;
     case TypeId::kInt:
     case TypeId::kBigInt:
-    case TypeId::kInterval: fmt::format_to(std::back_inserter(*out), "{}", column.ints()[row]); return;
+    case TypeId::kInterval:
+      fmt::format_to(std::back_inserter(*out), "{}", column.ints()[row]);
+      return;
   }
 }
 

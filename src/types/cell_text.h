@@ -14,6 +14,8 @@ void AppendCellText(const Column& column, size_t row, std::string* out);
 
 /// Returns a double as Flink prints it (shortest round-trip, "1.0" for one, "NaN", "Infinity").
 std::string FormatDouble(double v);
+/// Returns a FLOAT as Flink prints it: the shortest text that reads back as the same float.
+std::string FormatFloat(float v);
 /// Returns an unscaled DECIMAL value as text with exactly `scale` fraction digits.
 std::string FormatDecimal(int64_t unscaled, int scale);
 

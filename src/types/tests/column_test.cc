@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include "types/batch.h"
 #include "types/cell_text.h"
 #include "types/value.h"
-
-#include <gtest/gtest.h>
 
 namespace sluice {
 namespace {
@@ -36,6 +36,8 @@ TEST(ColumnTest, ShrinkingRecountsNulls) {
 TEST(CellTextTest, PrintsValuesAsFlinkDoes) {
   EXPECT_EQ(FormatDouble(1.0), "1.0");
   EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatFloat(0.1f), "0.1");
+  EXPECT_EQ(FormatFloat(2.0f), "2.0");
   EXPECT_EQ(FormatDecimal(12345, 2), "123.45");
   EXPECT_EQ(FormatDecimal(-5, 2), "-0.05");
   EXPECT_EQ(Value::Int64(LogicalType::Timestamp(3), 0).ToString(), "1970-01-01 00:00:00.000");
