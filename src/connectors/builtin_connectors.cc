@@ -53,12 +53,42 @@ Result<std::unique_ptr<SourceReader>> CreateDatagenSource(const SourceContext& c
 Result<std::unique_ptr<SourceReader>> CreateFilesystemSource(const SourceContext& context) {
   ConnectorOptions options(context.table->options);
   ASSIGN_OR_RETURN(std::string path, RequiredOption(options, "path", "filesystem"));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<runtime::RecordDecoder> decoder,
-      FormatFactory::CreateDecoder(context.table->options, context.decoded_schema,
-                                   context.decoded_columns, context.table->stored_schema().size()));
+  // Stored columns in declaration order; the decoder sees only physical ones, numbered among
+  // the physical columns (CSV is positional over them).
+  std::vector<const sql::CatalogColumn*> stored;
+  std::vector<size_t> physical_position;
+  size_t num_physical = 0;
+  for (const auto& c : context.table->columns) {
+    if (c.kind == sql::ColumnKind::kComputed) continue;
+    stored.push_back(&c);
+    physical_position.push_back(c.kind == sql::ColumnKind::kPhysical ? num_physical++ : 0);
+  }
+  std::vector<FilesystemSource::MetadataColumn> metadata;
+  auto physical_schema = std::make_shared<Schema>();
+  std::vector<size_t> physical_columns;
+  for (size_t i = 0; i < context.decoded_schema->size(); ++i) {
+    size_t s = context.decoded_columns.empty() ? i : context.decoded_columns[i];
+    if (s >= stored.size()) return Status::Internal("decoded column out of range");
+    if (stored[s]->kind == sql::ColumnKind::kMetadata) {
+      std::string key = stored[s]->metadata_key.empty() ? stored[s]->name : stored[s]->metadata_key;
+      if (!FilesystemSource::IsMetadataKey(key)) {
+        return Status::InvalidArgument(fmt::format(
+            "connector 'filesystem' has no metadata '{}'; it has 'file.path', 'file.name', "
+            "'file.size'",
+            key));
+      }
+      metadata.push_back({i, key});
+      continue;
+    }
+    physical_schema->Add(context.decoded_schema->field(i));
+    physical_columns.push_back(physical_position[s]);
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<runtime::RecordDecoder> decoder,
+                   FormatFactory::CreateDecoder(context.table->options, physical_schema,
+                                                physical_columns, num_physical));
   return std::unique_ptr<SourceReader>(std::make_unique<FilesystemSource>(
-      context.table->name, path, context.decoded_schema, std::move(decoder), context.bad_records));
+      context.table->name, path, context.decoded_schema, std::move(decoder), context.bad_records,
+      size_t{1} << 20, std::move(metadata)));
 }
 
 Result<std::unique_ptr<SinkWriter>> CreateFilesystemSink(const SinkContext& context) {

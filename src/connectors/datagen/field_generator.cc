@@ -223,7 +223,6 @@ void FieldGenerator::Append(uint64_t seed, int64_t row, int64_t row_time, Column
     case TypeId::kDouble: {
       double unit = static_cast<double>(r >> 11) * 0x1p-53;
       double v = min_double_ + unit * (max_double_ - min_double_);
-      if (type_.id == TypeId::kFloat) v = static_cast<double>(static_cast<float>(v));
       out->AppendDouble(v);
       return;
     }

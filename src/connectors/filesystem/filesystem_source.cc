@@ -13,13 +13,57 @@ namespace fs = std::filesystem;
 
 FilesystemSource::FilesystemSource(std::string table_name, std::string path, SchemaPtr schema,
                                    std::unique_ptr<runtime::RecordDecoder> decoder,
-                                   runtime::BadRecordReporter* reporter, size_t chunk_bytes)
+                                   runtime::BadRecordReporter* reporter, size_t chunk_bytes,
+                                   std::vector<MetadataColumn> metadata)
     : table_name_(std::move(table_name)),
       path_(std::move(path)),
       schema_(std::move(schema)),
+      metadata_(std::move(metadata)),
       decoder_(std::move(decoder)),
       reporter_(reporter),
-      chunk_bytes_(chunk_bytes) {}
+      chunk_bytes_(chunk_bytes) {
+  if (metadata_.empty()) {
+    physical_schema_ = schema_;
+    return;
+  }
+  auto physical = std::make_shared<Schema>();
+  for (size_t i = 0; i < schema_->size(); ++i) {
+    bool is_metadata = std::any_of(metadata_.begin(), metadata_.end(),
+                                   [i](const MetadataColumn& m) { return m.index == i; });
+    if (!is_metadata) physical->Add(schema_->field(i));
+  }
+  physical_schema_ = std::move(physical);
+}
+
+bool FilesystemSource::IsMetadataKey(const std::string& key) {
+  return key == "file.path" || key == "file.name" || key == "file.size";
+}
+
+BatchPtr FilesystemSource::AddMetadata(BatchPtr decoded, size_t split) const {
+  if (metadata_.empty()) return decoded;
+  auto out = std::make_shared<Batch>();
+  out->schema = schema_;
+  out->num_rows = decoded->num_rows;
+  out->columns.resize(schema_->size());
+  const std::string& file = splits_[split].reader->path();
+  for (const MetadataColumn& m : metadata_) {
+    auto col = std::make_shared<Column>(schema_->field(m.index).type);
+    std::error_code ec;
+    for (size_t r = 0; r < decoded->num_rows; ++r) {
+      if (m.key == "file.size") {
+        col->AppendInt(static_cast<int64_t>(fs::file_size(file, ec)));
+      } else {
+        col->AppendString(m.key == "file.name" ? fs::path(file).filename().string() : file);
+      }
+    }
+    out->columns[m.index] = std::move(col);
+  }
+  size_t next = 0;
+  for (auto& c : out->columns) {
+    if (!c) c = decoded->columns[next++];
+  }
+  return out;
+}
 
 Status FilesystemSource::Open() {
   std::error_code ec;
@@ -50,7 +94,7 @@ Result<runtime::SourceBatch> FilesystemSource::ReadBatch(size_t index, size_t ma
                                                          std::optional<uint64_t> until) {
   Split& split = splits_[index];
   LineReader& reader = *split.reader;
-  runtime::BatchBuilder builder(schema_);
+  runtime::BatchBuilder builder(physical_schema_);
   while (until ? reader.offset() < *until : builder.num_rows() < max_rows) {
     ASSIGN_OR_RETURN(std::optional<std::string_view> line, reader.Next());
     if (!line) {
@@ -72,7 +116,7 @@ Result<runtime::SourceBatch> FilesystemSource::ReadBatch(size_t index, size_t ma
   }
   runtime::SourceBatch out;
   out.split = SplitId(static_cast<int64_t>(index));
-  out.batch = builder.Finish();
+  out.batch = AddMetadata(builder.Finish(), index);
   out.end_position = std::to_string(reader.offset());
   return out;
 }

@@ -16,14 +16,26 @@ namespace sluice::connectors {
 /// file. A split's position is the byte offset after its last consumed line. Poll takes one
 /// batch from the next unfinished split in turn (round robin); blank lines are skipped; bad
 /// lines go to the BadRecordReporter as "<file>:<line>" with their bytes and are skipped.
-/// Bounded: Finished once every file is read to its end. Single-threaded, like every reader.
+/// Bounded: Finished once every file is read to its end. Metadata columns (Flink's 'file.path',
+/// 'file.name', 'file.size') are filled per file. Single-threaded, like every reader.
 class FilesystemSource : public runtime::SourceReader {
  public:
-  /// `decoder` fills rows of `schema`; `reporter` may be null (bad records are then dropped
-  /// after counting in bad_records()). `chunk_bytes` is the read buffer size per file.
+  /// A metadata column of the output: its index in the output schema and its key.
+  struct MetadataColumn {
+    size_t index;
+    std::string key;
+  };
+
+  /// `decoder` fills rows of `schema` minus the `metadata` columns; `reporter` may be null (bad
+  /// records are then dropped after counting in bad_records()). `chunk_bytes` is the read
+  /// buffer size per file.
   FilesystemSource(std::string table_name, std::string path, SchemaPtr schema,
                    std::unique_ptr<runtime::RecordDecoder> decoder,
-                   runtime::BadRecordReporter* reporter, size_t chunk_bytes = 1 << 20);
+                   runtime::BadRecordReporter* reporter, size_t chunk_bytes = 1 << 20,
+                   std::vector<MetadataColumn> metadata = {});
+
+  /// Returns true when `key` names a metadata column this source can fill.
+  static bool IsMetadataKey(const std::string& key);
 
   Status Open() override;
   Result<std::optional<runtime::SourceBatch>> Poll(size_t max_rows) override;
@@ -45,10 +57,14 @@ class FilesystemSource : public runtime::SourceReader {
   // split's offset reaches it.
   Result<runtime::SourceBatch> ReadBatch(size_t split, size_t max_rows,
                                          std::optional<uint64_t> until);
+  // Returns `decoded` (physical columns) with the metadata columns of `split` added.
+  BatchPtr AddMetadata(BatchPtr decoded, size_t split) const;
 
   std::string table_name_;
   std::string path_;
   SchemaPtr schema_;
+  SchemaPtr physical_schema_;  // what the decoder fills
+  std::vector<MetadataColumn> metadata_;
   std::unique_ptr<runtime::RecordDecoder> decoder_;
   runtime::BadRecordReporter* reporter_;
   size_t chunk_bytes_;

@@ -92,7 +92,6 @@ ValueOutcome AppendFloating(sj::value& v, sj::json_type t, Column* col) {
   } else {
     return ValueOutcome::kWrongType;
   }
-  if (col->type().id == TypeId::kFloat) d = static_cast<double>(static_cast<float>(d));
   col->AppendDouble(d);
   return ValueOutcome::kOk;
 }

@@ -198,11 +198,6 @@ Status AppendValueFromText(std::string_view text, std::string_view field, Column
       }
       break;
     case TypeId::kFloat:
-      if (auto v = ParseDoubleText(text)) {
-        column->AppendDouble(static_cast<double>(static_cast<float>(*v)));
-        return Status::Ok();
-      }
-      break;
     case TypeId::kDouble:
       if (auto v = ParseDoubleText(text)) {
         column->AppendDouble(*v);

@@ -122,6 +122,29 @@ TEST(FilesystemSourceTest, BadLinesAreReportedWithFileAndLine) {
   EXPECT_NE(dead.find("BIGINT"), std::string::npos) << dead;
 }
 
+TEST(FilesystemSourceTest, MetadataColumnsNameTheFile) {
+  TempDir dir;
+  dir.Write("a.json", Line(1));
+  dir.Write("b.json", Line(2));
+  auto schema = std::make_shared<Schema>(
+      std::vector<Field>{{"file", LogicalType::String()}, {"id", LogicalType::BigInt()}});
+  auto physical = std::make_shared<Schema>(std::vector<Field>{{"id", LogicalType::BigInt()}});
+  FilesystemSource source("events", dir.path(), schema,
+                          std::make_unique<JsonDecoder>(physical, JsonDecodeOptions{}), nullptr,
+                          1 << 20, {{0, "file.name"}});
+  ASSERT_TRUE(source.Open().ok());
+  std::vector<std::string> rows;
+  while (!source.Finished()) {
+    auto polled = source.Poll(10);
+    ASSERT_TRUE(polled.ok() && polled->has_value());
+    const Batch& b = *(*polled)->batch;
+    ASSERT_EQ(b.columns.size(), 2u);
+    rows.push_back(std::string(b.column(0).strings()[0]) + "/" +
+                   std::to_string(b.column(1).ints()[0]));
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"a.json/1", "b.json/2"}));
+}
+
 TEST(FilesystemSourceTest, MissingPathIsNotFound) {
   FilesystemSource source("events", "/tmp/sluice-no-such-dir/x.json", IdName(),
                           std::make_unique<JsonDecoder>(IdName(), JsonDecodeOptions{}), nullptr);
