@@ -249,9 +249,16 @@ Result<LogicalType> ResolveString(const std::string& name, const std::vector<Log
     }
     return LogicalType::String();
   }
+  if (name == "TRIM") {
+    // [mode ('BOTH', 'LEADING' or 'TRAILING'), characters to remove, string], as parsed.
+    if (args.size() != 3 || !std::all_of(args.begin(), args.end(), IsString)) {
+      return Mismatch(name, args, "TRIM([BOTH | LEADING | TRAILING] [<STRING> FROM] <STRING>)");
+    }
+    return Nullable(LogicalType::String(), nullable);
+  }
   if (args.size() != 1 || !IsString(args[0])) return Mismatch(name, args, name + "(<STRING>)");
   if (name == "CHAR_LENGTH") return Nullable(LogicalType::Int(), nullable);
-  return Nullable(LogicalType::String(), nullable);  // LOWER, UPPER, TRIM
+  return Nullable(LogicalType::String(), nullable);  // LOWER, UPPER
 }
 
 Result<LogicalType> ResolveTime(const std::string& name, const std::vector<LogicalType>& args) {

@@ -32,16 +32,75 @@ Status CaseKernel(const KernelArgs& k, Column* out) {
   return Status::Ok();
 }
 
+struct TrimState : KernelState {
+  bool leading = true;
+  bool trailing = true;
+};
+
+// Returns the byte length of the UTF-8 character starting at s[0] (1 for a stray byte).
+size_t CharLength(std::string_view s) {
+  size_t n = 1;
+  while (n < s.size() && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) ++n;
+  return n;
+}
+
+// Returns the byte length of the UTF-8 character that ends `s`.
+size_t LastCharLength(std::string_view s) {
+  size_t n = 1;
+  while (n < s.size() && (static_cast<unsigned char>(s[s.size() - n]) & 0xc0) == 0x80) ++n;
+  return n;
+}
+
+// Returns whether the character `c` (one UTF-8 sequence) is one of the characters of `set`.
+bool InCharSet(std::string_view c, std::string_view set) {
+  if (c.size() == 1) return set.find(c[0]) != std::string_view::npos;
+  for (size_t pos = 0; pos < set.size(); pos += CharLength(set.substr(pos))) {
+    if (set.substr(pos, c.size()) == c) return true;
+  }
+  return false;
+}
+
+// TRIM(mode, chars, s): removes from the start (LEADING), the end (TRAILING) or both (BOTH) of s
+// every character that occurs in chars, as Flink does; the result is a view into s.
 Status TrimKernel(const KernelArgs& k, Column* out) {
-  out->ShareArenasOf(*k.args[0].column);
+  const auto& st = *static_cast<const TrimState*>(k.state);
+  out->ShareArenasOf(*k.args[2].column);
   for (size_t i = 0; i < k.rows; ++i) {
     if (out->IsNull(i)) continue;
-    std::string_view s = At(k.args[0], i);
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    std::string_view chars = At(k.args[1], i);
+    std::string_view s = At(k.args[2], i);
+    while (st.leading && !s.empty()) {
+      size_t n = CharLength(s);
+      if (!InCharSet(s.substr(0, n), chars)) break;
+      s.remove_prefix(n);
+    }
+    while (st.trailing && !s.empty()) {
+      size_t n = LastCharLength(s);
+      if (!InCharSet(s.substr(s.size() - n), chars)) break;
+      s.remove_suffix(n);
+    }
     out->strings()[i] = s;
   }
   return Status::Ok();
+}
+
+// Returns the TRIM state for the mode literal of `expr` (its first argument).
+Result<std::unique_ptr<KernelState>> TrimModeState(const sql::BoundExpr& expr) {
+  const sql::BoundExpr& m = *expr.args[0];
+  std::string mode;
+  if (m.kind == sql::BoundExprKind::kLiteral && !m.literal.is_null() &&
+      m.literal.type.id == TypeId::kString) {
+    mode = m.literal.as_string();
+  }
+  auto st = std::make_unique<TrimState>();
+  if (mode == "LEADING") {
+    st->trailing = false;
+  } else if (mode == "TRAILING") {
+    st->leading = false;
+  } else if (mode != "BOTH") {
+    return Status::PlanError("TRIM: the mode must be the literal BOTH, LEADING or TRAILING");
+  }
+  return std::unique_ptr<KernelState>(std::move(st));
 }
 
 Status ConcatKernel(const KernelArgs& k, Column* out) {
@@ -227,9 +286,11 @@ Result<ExprNodePtr> StringKernels::Compile(const sql::BoundExpr& expr,
     kernel = CaseKernel<false>;
   else if (n == "UPPER")
     kernel = CaseKernel<true>;
-  else if (n == "TRIM")
+  else if (n == "TRIM") {
+    if (args.size() != 3) return Status::Internal("TRIM needs [mode, chars, string] arguments");
     kernel = TrimKernel;
-  else if (n == "CONCAT")
+    ASSIGN_OR_RETURN(state, TrimModeState(expr));
+  } else if (n == "CONCAT")
     kernel = ConcatKernel;
   else if (n == "SUBSTRING")
     kernel = SubstringKernel;

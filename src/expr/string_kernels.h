@@ -8,7 +8,9 @@
 
 namespace sluice::expr {
 
-/// LOWER, UPPER (ASCII letters), TRIM (spaces), CONCAT (NULL if any argument is NULL),
+/// LOWER, UPPER (ASCII letters), TRIM(mode, chars, s) as the parser produces it (mode the literal
+/// 'BOTH', 'LEADING' or 'TRAILING'; removes the characters of chars), CONCAT (NULL if any argument
+/// is NULL),
 /// SUBSTRING (1-based, in characters), CHAR_LENGTH (UTF-8 code points), REGEXP_EXTRACT
 /// (std::regex, compiled once when the pattern is a literal; no match or a bad pattern is NULL)
 /// and JSON_VALUE (simdjson; '$.a.b[0]' paths; non-scalar or missing values are NULL).

@@ -8,10 +8,55 @@ using namespace testing;  // NOLINT
 TEST(StringFunctionTest, CaseTrimConcat) {
   EXPECT_EQ(Eval1(Fn("UPPER", {Str("abC1")})), "ABC1");
   EXPECT_EQ(Eval1(Fn("LOWER", {Str("AbC")})), "abc");
-  EXPECT_EQ(Eval1(Fn("TRIM", {Str("  a b  ")})), "a b");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str(" "), Str("  a b  ")})), "a b");
   EXPECT_EQ(Eval1(Fn("CONCAT", {Str("a"), Str("b"), Str("c")})), "abc");
   EXPECT_EQ(Eval1(Fn("CONCAT", {Str("a"), Null(LogicalType::String())})), "null");
   EXPECT_EQ(Eval1(Fn("UPPER", {Null(LogicalType::String())})), "null");
+}
+
+// TRIM arrives as the parser writes it: [mode literal, characters to remove, string].
+TEST(StringFunctionTest, TrimBothRemovesTheCharactersFromEachEnd) {
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str(" "), Str("  a b  ")})), "a b");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str("x"), Str("xxaxbxx")})), "axb");
+  // Every character of the set counts, in any order.
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str("-+"), Str("+-+a-b+-")})), "a-b");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str("x"), Str("xxx")})), "");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str(""), Str(" a ")})), " a ");
+  // Characters, not bytes: 'é' is removed whole and does not match the 'e' of the string.
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str("é"), Str("ééheé")})), "he");
+}
+
+TEST(StringFunctionTest, TrimLeadingRemovesOnlyFromTheStart) {
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("LEADING"), Str(" "), Str("  a b  ")})), "a b  ");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("LEADING"), Str("0"), Str("00120")})), "120");
+}
+
+TEST(StringFunctionTest, TrimTrailingRemovesOnlyFromTheEnd) {
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("TRAILING"), Str(" "), Str("  a b  ")})), "  a b");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("TRAILING"), Str("0"), Str("00120")})), "0012");
+}
+
+TEST(StringFunctionTest, TrimOfNullIsNull) {
+  const LogicalType s = LogicalType::String();
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("BOTH"), Str(" "), Null(s)})), "null");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("LEADING"), Null(s), Str(" a")})), "null");
+  EXPECT_EQ(Eval1(Fn("TRIM", {Str("TRAILING"), Str(" "), Null()})), "null");
+}
+
+TEST(StringFunctionTest, TrimOverAColumn) {
+  Batch b = MakeBatch({"1", "2", "3"}, {"0", "0", "0"}, {"..a.", "null", "b"});
+  auto e = Fn("TRIM", {Str("TRAILING"), Str("."), Col(2, LogicalType::String())});
+  EXPECT_EQ(*EvalText(e, &b), (std::vector<std::string>{"..a", "null", "b"}));
+}
+
+TEST(StringFunctionTest, TrimRejectsOtherArgumentLists) {
+  FunctionRegistry r;
+  EXPECT_FALSE(r.ResolveScalar("TRIM", {LogicalType::String()}).ok());
+  EXPECT_FALSE(
+      r.ResolveScalar("TRIM", {LogicalType::String(), LogicalType::Int(), LogicalType::String()})
+          .ok());
+  auto bad_mode = Fn("TRIM", {Str("MIDDLE"), Str(" "), Str(" a ")});
+  EXPECT_NE(Eval1(bad_mode).find("ERROR"), std::string::npos);
 }
 
 TEST(StringFunctionTest, SubstringAndCharLengthCountCharacters) {
