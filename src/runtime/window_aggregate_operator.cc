@@ -103,10 +103,15 @@ void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t waterm
     if (inserted) {
       window->states->Add();
       window->is_dirty.push_back(0);
+      window->emitted.push_back(0);
     }
     if (window->fired && !window->is_dirty[group]) {
+      // The first update since the group was last emitted: its state still holds the emitted
+      // result (updates are applied only after marking), which the -U row will carry.
       window->is_dirty[group] = 1;
       window->dirty.push_back(group);
+      window->before_rows.push_back(window->emitted[group] ? SnapshotResult(*window, group)
+                                                           : kNoRow);
     }
     pending_.push_back({window->states->group(group), static_cast<uint32_t>(row)});
     used = true;
@@ -176,15 +181,79 @@ void WindowAggregateOperator::RecomputeNextEvent() {
 
 void WindowAggregateOperator::EmitGroups(Window& window, bool only_dirty) {
   if (only_dirty) {
-    for (uint32_t group : window.dirty) AppendRow(window, group);
+    EmitUpdates(window);
   } else {
-    for (uint32_t group = 0; group < window.keys->size(); ++group) AppendRow(window, group);
+    for (uint32_t group = 0; group < window.keys->size(); ++group) {
+      AppendRow(window, group, RowKind::kInsert);
+      window.emitted[group] = 1;
+    }
   }
   for (uint32_t group : window.dirty) window.is_dirty[group] = 0;
   window.dirty.clear();
+  window.before_rows.clear();
+  window.before.clear();  // output columns keep the string arenas they use alive
+  window.before_count = 0;
 }
 
-void WindowAggregateOperator::AppendRow(const Window& window, uint32_t group) {
+void WindowAggregateOperator::EmitUpdates(Window& window) {
+  for (size_t d = 0; d < window.dirty.size(); ++d) {
+    const uint32_t group = window.dirty[d];
+    const uint32_t old_row = window.before_rows[d];
+    if (old_row == kNoRow) {
+      AppendRow(window, group, RowKind::kInsert);
+      window.emitted[group] = 1;
+      continue;
+    }
+    const uint32_t new_row = SnapshotResult(window, group);
+    if (SnapshotsEqual(window, old_row, new_row)) continue;
+    AppendRow(window, group, RowKind::kUpdateBefore, old_row);
+    AppendRow(window, group, RowKind::kUpdateAfter, new_row);
+  }
+}
+
+uint32_t WindowAggregateOperator::SnapshotResult(Window& window, uint32_t group) {
+  const size_t k = key_types_.size();
+  if (window.before.empty()) {
+    for (size_t a = 0; a < functions_.size(); ++a) {
+      window.before.push_back(std::make_unique<Column>(schema_->field(k + 3 + a).type));
+    }
+  }
+  const uint8_t* region = window.states->group(group);
+  for (size_t a = 0; a < functions_.size(); ++a) {
+    functions_[a]->Finalize(region + state_offsets_[a], window.before[a].get());
+  }
+  return window.before_count++;
+}
+
+bool WindowAggregateOperator::SnapshotsEqual(const Window& window, uint32_t a, uint32_t b) const {
+  for (const auto& column : window.before) {
+    const Column& c = *column;
+    if (c.IsNull(a) || c.IsNull(b)) {
+      if (c.IsNull(a) != c.IsNull(b)) return false;
+      continue;
+    }
+    bool same = false;
+    switch (c.physical()) {
+      case PhysicalType::kBool:
+        same = c.bools()[a] == c.bools()[b];
+        break;
+      case PhysicalType::kInt64:
+        same = c.ints()[a] == c.ints()[b];
+        break;
+      case PhysicalType::kDouble:
+        same = c.doubles()[a] == c.doubles()[b];
+        break;
+      case PhysicalType::kString:
+        same = c.strings()[a] == c.strings()[b];
+        break;
+    }
+    if (!same) return false;
+  }
+  return true;
+}
+
+void WindowAggregateOperator::AppendRow(const Window& window, uint32_t group, RowKind kind,
+                                        uint32_t snapshot) {
   window.keys->AppendKey(group, out_keys_);
   const size_t k = key_types_.size();
   out_columns_[k]->AppendInt(window.bounds.start);
@@ -192,9 +261,17 @@ void WindowAggregateOperator::AppendRow(const Window& window, uint32_t group) {
   out_columns_[k + 2]->AppendInt(window.bounds.end - 1);
   const uint8_t* region = window.states->group(group);
   for (size_t a = 0; a < functions_.size(); ++a) {
-    functions_[a]->Finalize(region + state_offsets_[a], out_columns_[k + 3 + a].get());
+    Column* out = out_columns_[k + 3 + a].get();
+    if (snapshot == kNoRow) {
+      functions_[a]->Finalize(region + state_offsets_[a], out);
+    } else {
+      out->ShareArenasOf(*window.before[a]);
+      out->AppendFrom(*window.before[a], snapshot);
+    }
   }
   out_watermarks_.push_back(current_watermark_);
+  out_kinds_.push_back(kind);
+  out_has_updates_ |= kind != RowKind::kInsert;
   ++out_rows_;
 }
 
@@ -206,6 +283,8 @@ void WindowAggregateOperator::ResetOutput() {
   }
   for (size_t k = 0; k < key_types_.size(); ++k) out_keys_.push_back(out_columns_[k].get());
   out_watermarks_.clear();
+  out_kinds_.clear();
+  out_has_updates_ = false;
   out_rows_ = 0;
 }
 
@@ -216,6 +295,7 @@ Status WindowAggregateOperator::EmitOutput() {
   batch->num_rows = out_rows_;
   batch->columns.assign(out_columns_.begin(), out_columns_.end());
   batch->row_watermarks = std::move(out_watermarks_);
+  if (out_has_updates_) batch->row_kinds = std::move(out_kinds_);
   ResetOutput();
   return Emit(batch);
 }

@@ -27,14 +27,18 @@ namespace sluice::runtime {
 /// none). Windows are fired before the row whose watermark completes them, so one batch gives
 /// the same output as the same rows one per batch. With an allowed lateness L, a fired window's
 /// state is kept until the watermark reaches end + L; late rows within that bound update it and
-/// the updated (window, key) rows are emitted again, once each, at the next AdvanceWatermark or
-/// Finish. Rows that reach none of their windows are dropped and counted.
+/// each updated (window, key) is emitted again, once, at the next AdvanceWatermark or Finish, as
+/// Flink's late firing does: -U with the result emitted before and +U with the new one (nothing
+/// when the result did not change; +I for a key the window had not emitted yet). The output is
+/// then a changelog (Batch::row_kinds set on batches holding updates). Rows that reach none of
+/// their windows are dropped and counted.
 ///
 /// Output rows carry, as row watermark, the watermark in force before the firing, so a
 /// downstream event-time operator over window_time sees them on time. Results are emitted in
 /// order of window end, then first appearance of the key in the window.
 ///
-/// Lifecycle as Operator; single-threaded (the pipeline thread). Insert-only input.
+/// Lifecycle as Operator; single-threaded (the pipeline thread). Insert-only input; the output
+/// is insert-only when the allowed lateness is 0.
 class WindowAggregateOperator : public Operator {
  public:
   /// Builds the operator for `node` (kWindowAggregate; its input's schema is inputs[0]->schema).
@@ -63,9 +67,17 @@ class WindowAggregateOperator : public Operator {
     bool fired = false;
     std::unique_ptr<GroupKeyTable> keys;
     std::unique_ptr<AggregateStateArena> states;
+    std::vector<uint8_t> emitted;   // by group: its result has been emitted
     std::vector<uint32_t> dirty;    // groups updated since firing, in first-update order
     std::vector<uint8_t> is_dirty;  // by group
+    // Aggregate results kept for emitting updates: one column per aggregate; a dirty group that
+    // was emitted before has its last emitted result at row before_rows[i] (i its index in
+    // `dirty`), the others kNoRow.
+    std::vector<std::unique_ptr<Column>> before;
+    std::vector<uint32_t> before_rows;
+    uint32_t before_count = 0;
   };
+  static constexpr uint32_t kNoRow = UINT32_MAX;
   struct PendingUpdate {
     uint8_t* region;
     uint32_t row;
@@ -83,7 +95,14 @@ class WindowAggregateOperator : public Operator {
   /// lateness has passed.
   void FireUpTo(int64_t watermark, bool emit_updates);
   void EmitGroups(Window& window, bool only_dirty);
-  void AppendRow(const Window& window, uint32_t group);
+  /// Emits the dirty groups of a fired window: +I for groups not emitted yet, else -U/+U.
+  void EmitUpdates(Window& window);
+  /// Appends the current aggregate results of `group` to `window.before`; returns their row.
+  uint32_t SnapshotResult(Window& window, uint32_t group);
+  bool SnapshotsEqual(const Window& window, uint32_t a, uint32_t b) const;
+  /// Appends an output row of `group`: keys, window columns and the aggregates (`snapshot` row of
+  /// window.before, or finalized from the state when kNoRow).
+  void AppendRow(const Window& window, uint32_t group, RowKind kind, uint32_t snapshot = kNoRow);
   int64_t DropTime(int64_t end) const;
   void RecomputeNextEvent();
   void ResetOutput();
@@ -115,6 +134,8 @@ class WindowAggregateOperator : public Operator {
   std::vector<std::shared_ptr<Column>> out_columns_;
   std::vector<Column*> out_keys_;
   std::vector<int64_t> out_watermarks_;
+  std::vector<RowKind> out_kinds_;
+  bool out_has_updates_ = false;
   size_t out_rows_ = 0;
 };
 

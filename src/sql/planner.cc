@@ -1,5 +1,8 @@
 #include "sql/planner.h"
 
+#include <fmt/format.h>
+
+#include "common/duration.h"
 #include "sql/catalog.h"
 #include "sql/expression_binder.h"
 #include "sql/plan_error.h"
@@ -13,20 +16,43 @@ namespace {
 /// Plans one script's statements in order. Lives for one PlanScript call.
 class ScriptPlanner {
  public:
-  ScriptPlanner(const Script& script, const FunctionResolver& functions)
+  ScriptPlanner(const Script& script, const FunctionResolver& functions,
+                const std::map<std::string, std::string>& setting_overrides)
       : script_(script),
+        overrides_(setting_overrides),
         binder_(script.file_name, functions),
         catalog_(script.file_name, &binder_),
         queries_(script.file_name, catalog_, &binder_),
         sinks_(script.file_name, catalog_, &queries_) {}
 
   Status Plan(PipelinePlan* plan) {
+    ASSIGN_OR_RETURN(int64_t lateness, AllowedLatenessMillis());
+    queries_.set_allowed_lateness_ms(lateness);
     for (const auto& stmt : script_.statements) RETURN_IF_ERROR(PlanStatement(stmt, plan));
     plan->tables = catalog_.tables();
     return Status::Ok();
   }
 
  private:
+  static constexpr const char* kAllowLateness = "table.exec.emit.allow-lateness";
+
+  /// Returns the allowed lateness the pipeline runs with: the override, else the last SET of the
+  /// file (a SET anywhere in the file applies to every job).
+  Result<int64_t> AllowedLatenessMillis() const {
+    const Statement* set = nullptr;
+    for (const auto& stmt : script_.statements) {
+      if (stmt.kind == StatementKind::kSet && stmt.set.key == kAllowLateness) set = &stmt;
+    }
+    auto override = overrides_.find(kAllowLateness);
+    if (override == overrides_.end() && set == nullptr) return int64_t{0};
+    const std::string& value = override != overrides_.end() ? override->second : set->set.value;
+    auto ms = ParseDurationMillis(value);
+    if (ms.ok()) return *ms;
+    std::string what = fmt::format("'{}' = '{}': {}", kAllowLateness, value, ms.status().message());
+    if (override != overrides_.end()) return Status::PlanError("--set " + what);
+    return PlanErrorAt(script_.file_name, set->pos, "SET " + what);
+  }
+
   Status PlanStatement(const Statement& stmt, PipelinePlan* plan) {
     switch (stmt.kind) {
       case StatementKind::kSet:
@@ -68,6 +94,7 @@ class ScriptPlanner {
   }
 
   const Script& script_;
+  const std::map<std::string, std::string>& overrides_;
   ExpressionBinder binder_;
   Catalog catalog_;
   QueryBinder queries_;
@@ -80,7 +107,7 @@ Result<PipelinePlan> PlanScript(const Script& script, const FunctionResolver& fu
                                 const std::map<std::string, std::string>& setting_overrides) {
   PipelinePlan plan;
   plan.file_name = script.file_name;
-  ScriptPlanner planner(script, functions);
+  ScriptPlanner planner(script, functions, setting_overrides);
   RETURN_IF_ERROR(planner.Plan(&plan));
   for (const auto& [key, value] : setting_overrides) plan.settings[key] = value;
   return plan;

@@ -226,6 +226,8 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
     }
     node->kind = PlanKind::kWindowAggregate;
     node->window = *from.window;
+    // With an allowed lateness, late rows update results already emitted (-U/+U).
+    node->changelog = allowed_lateness_ms_ > 0;
     node->rowtime_column = node->group_keys.size() + 2;
   } else {
     node->kind = PlanKind::kGroupAggregate;

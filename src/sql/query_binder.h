@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ class QueryBinder {
   Result<Relation> BindQuery(const Query& query);
   /// Binds a table, view (inlined) or subquery in FROM; scope columns carry its alias or name.
   Result<Relation> BindTableRef(const TableRef& ref);
+  /// Sets the pipeline's 'table.exec.emit.allow-lateness'; when positive, window aggregates are
+  /// bound as producing a changelog (late rows update emitted results). Call before binding.
+  void set_allowed_lateness_ms(int64_t ms) { allowed_lateness_ms_ = ms; }
 
  private:
   /// A FROM clause: the relation to read and, for a window TVF, the window and the extra
@@ -57,6 +61,7 @@ class QueryBinder {
   const Catalog& catalog_;
   ExpressionBinder* binder_;
   int view_depth_ = 0;
+  int64_t allowed_lateness_ms_ = 0;
 };
 
 }  // namespace sluice::sql

@@ -157,20 +157,23 @@ TEST_F(WindowAggregateOperatorTest, UsesRowWatermarksForLateness) {
   EXPECT_EQ(op_->late_records_dropped(), 1);
 }
 
-TEST_F(WindowAggregateOperatorTest, AllowedLatenessReEmitsUpdatedRows) {
+TEST_F(WindowAggregateOperatorTest, AllowedLatenessEmitsUpdatesOfEmittedResults) {
   Build(WindowNode(sql::WindowKind::kTumble, 10, 10), /*allowed_lateness=*/5);
   Push(MakeBatch({{1, 1, 1}}));
-  Advance(10);
+  Advance(10);  // the first result is a plain insert (no row kinds on the batch)
   // Late for [0, 10) but within 10 + 5: updates it. Two rows of key 1 and one of a new key 2.
   Push(MakeBatch({{1, 2, 2, true}, {1, 6, 4}, {2, 4, 7}}));
-  Advance(12);  // each updated (window, key) once
+  // Each updated (window, key) once: key 1 retracts (1 row, sum 1, 0 buys) and sends
+  // (3 rows, sum 7, 1 buy); key 2 had no result yet, so it is an insert.
+  Advance(12);
   Advance(13);  // nothing changed since 12
   Push(MakeBatch({{1, 3, 8}}));
   Advance(15);                    // emits the last update, then the window's state goes
   Push(MakeBatch({{1, 5, 16}}));  // 10 + 5 <= 15: dropped
   Finish();
-  EXPECT_EQ(out_.rows, (Rows{"1,0,10,9,1,1,0", "WM 10", "1,0,10,9,3,7,1", "2,0,10,9,1,7,0", "WM 12",
-                             "WM 13", "1,0,10,9,4,15,1", "WM 15"}));
+  EXPECT_EQ(out_.rows, (Rows{"1,0,10,9,1,1,0", "WM 10", "-U 1,0,10,9,1,1,0", "+U 1,0,10,9,3,7,1",
+                             "+I 2,0,10,9,1,7,0", "WM 12", "WM 13", "-U 1,0,10,9,3,7,1",
+                             "+U 1,0,10,9,4,15,1", "WM 15"}));
   EXPECT_EQ(op_->late_records_dropped(), 1);
   EXPECT_EQ(op_->num_groups(), 0u);
 }
@@ -181,7 +184,60 @@ TEST_F(WindowAggregateOperatorTest, AllowedLatenessUpdatesAreFlushedByFinish) {
   Advance(20);
   Push(MakeBatch({{1, 2, 2}}));
   Finish();
-  EXPECT_EQ(out_.DataRows(), (Rows{"1,0,10,9,1,1,0", "1,0,10,9,2,3,0"}));
+  EXPECT_EQ(out_.DataRows(), (Rows{"1,0,10,9,1,1,0", "-U 1,0,10,9,1,1,0", "+U 1,0,10,9,2,3,0"}));
+  ASSERT_NE(out_.last_batch, nullptr);
+  EXPECT_EQ(out_.last_batch->row_kinds.size(), out_.last_batch->num_rows);
+}
+
+TEST_F(WindowAggregateOperatorTest, AllowedLatenessLateWindowWithoutResultIsInserted) {
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10), /*allowed_lateness=*/15);
+  Push(MakeBatch({{1, 15, 1}}));
+  Advance(20);
+  // [0, 10) never had rows: it is created late (10 <= 20 < 10 + 15) and its first result is an
+  // insert, its next one an update.
+  Push(MakeBatch({{1, 5, 2}}));
+  Advance(21);
+  Push(MakeBatch({{1, 6, 4}}));
+  Advance(22);
+  EXPECT_EQ(out_.DataRows(),
+            (Rows{"1,10,20,19,1,1,0", "1,0,10,9,1,2,0", "-U 1,0,10,9,1,2,0", "+U 1,0,10,9,2,6,0"}));
+}
+
+TEST_F(WindowAggregateOperatorTest, AllowedLatenessSkipsUnchangedResultsAndKeepsStrings) {
+  // SELECT k, window_start, window_end, window_time, MAX(sym) ... GROUP BY k, window_start, ...
+  auto node = std::make_shared<sql::PlanNode>(*WindowNode(sql::WindowKind::kTumble, 10, 10));
+  sql::BoundAggregate max;
+  max.function = "MAX";
+  max.arg = sql::MakeColumnRef(4, LogicalType::String());
+  max.type = LogicalType::String();
+  node->aggregates = {max};
+  std::vector<Field> fields(node->schema->fields().begin(), node->schema->fields().begin() + 4);
+  fields.push_back({"top", LogicalType::String()});
+  node->schema = std::make_shared<Schema>(std::move(fields));
+  Build(node, /*allowed_lateness=*/100);
+  Push(MakeBatch({{1, 1, 0, false, "m"}}));
+  Advance(10);
+  Push(MakeBatch({{1, 2, 0, false, "c"}}));  // MAX stays 'm': no update
+  Advance(11);
+  Push(MakeBatch({{1, 3, 0, false, "x"}}));
+  Advance(12);
+  Push(MakeBatch({{1, 4, 0, false, "z"}}));
+  Finish();
+  EXPECT_EQ(out_.rows, (Rows{"1,0,10,9,m", "WM 10", "WM 11", "-U 1,0,10,9,m", "+U 1,0,10,9,x",
+                             "WM 12", "-U 1,0,10,9,x", "+U 1,0,10,9,z"}));
+}
+
+// The late firing of DESIGN.md's example, in one batch: [0, 10) fires before ts 8, which updates
+// it; the update is emitted when the watermark 21 (before ts 4) drops the window, before
+// [10, 20) fires; ts 4 is dropped. Watermark = max(ts), no delay.
+TEST_F(WindowAggregateOperatorTest, AllowedLatenessInOneBatchEqualsRecordAtATime) {
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10), /*allowed_lateness=*/5);
+  Push(MakeBatch({{1, 1, 1}, {1, 3, 2}, {1, 12, 4}, {1, 8, 8}, {1, 21, 16}, {1, 4, 32}},
+                 {kMinWatermark.value(), 1, 3, 12, 12, 21}));
+  Finish();
+  EXPECT_EQ(out_.DataRows(), (Rows{"+I 1,0,10,9,2,3,0", "-U 1,0,10,9,2,3,0", "+U 1,0,10,9,3,11,0",
+                                   "+I 1,10,20,19,1,4,0", "1,20,30,29,1,16,0"}));
+  EXPECT_EQ(op_->late_records_dropped(), 1);
 }
 
 // Rows with ts 1, 8, 12, 5, 3, 15, 22, 9 under the watermark max(ts) - 2; v doubles each row.

@@ -316,6 +316,82 @@ TEST(PlannerTest, ChangelogIntoAppendOnlySink) {
       "accepts only inserts");
 }
 
+constexpr const char* kWindowCounts =
+    "SELECT symbol, window_start, COUNT(*)\n"
+    "FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(source_ts), INTERVAL '5' MINUTE))\n"
+    "GROUP BY symbol, window_start, window_end;\n";
+
+// With an allowed lateness, late rows update emitted window results: the window aggregate is a
+// changelog, which an append-only sink cannot take.
+TEST(PlannerTest, AllowedLatenessWindowIntoAppendOnlySink) {
+  const std::string error =
+      "q.sql:10:1: the query produces updates, but sink 'fs_out' (connector 'filesystem') "
+      "accepts only inserts";
+  EXPECT_EQ(ErrorAfterOrders("SET 'table.exec.emit.allow-lateness' = '5 s';\n"
+                             "CREATE TABLE fs_out (symbol STRING, ws TIMESTAMP(3), cnt BIGINT)\n"
+                             "  WITH ('connector' = 'filesystem', 'path' = '/tmp/o');\n"
+                             "INSERT INTO fs_out " +
+                             std::string(kWindowCounts)),
+            error);
+  // A SET anywhere in the file applies to the whole pipeline, also to earlier INSERTs.
+  EXPECT_EQ(ErrorAfterOrders("\n"
+                             "CREATE TABLE fs_out (symbol STRING, ws TIMESTAMP(3), cnt BIGINT)\n"
+                             "  WITH ('connector' = 'filesystem', 'path' = '/tmp/o');\n"
+                             "INSERT INTO fs_out " +
+                             std::string(kWindowCounts) +
+                             "SET 'table.exec.emit.allow-lateness' = '1 min';\n"),
+            error);
+}
+
+TEST(PlannerTest, AllowedLatenessMakesTheWindowAggregateAChangelog) {
+  const std::string print_sink =
+      "CREATE TABLE win_out (symbol STRING, ws TIMESTAMP(3), cnt BIGINT) WITH ('connector' = "
+      "'print');\n"
+      "INSERT INTO win_out " +
+      std::string(kWindowCounts);
+  const std::string blackhole_sink =
+      "CREATE TABLE win_out (symbol STRING, ws TIMESTAMP(3), cnt BIGINT) WITH ('connector' = "
+      "'blackhole');\n"
+      "INSERT INTO win_out " +
+      std::string(kWindowCounts);
+  auto late =
+      Plan(std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '5 s';\n" + print_sink);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  const PlanNode& sink = *late->jobs[0];
+  EXPECT_TRUE(sink.changelog);
+  const PlanNode* node = &sink;
+  while (node->kind != PlanKind::kWindowAggregate && !node->inputs.empty()) {
+    node = node->inputs[0].get();
+  }
+  ASSERT_EQ(node->kind, PlanKind::kWindowAggregate);
+  EXPECT_TRUE(node->changelog);
+  // Zero lateness (or none set) keeps the window insert-only.
+  auto zero = Plan(std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '0 s';\n" +
+                   blackhole_sink);
+  ASSERT_TRUE(zero.ok()) << zero.status().ToString();
+  EXPECT_FALSE(zero->jobs[0]->changelog);
+  auto none = Plan(std::string(kOrders) + blackhole_sink);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->jobs[0]->changelog);
+  // An override wins over the file's SET, both ways.
+  auto overridden_off = Plan(
+      std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '5 s';\n" + blackhole_sink,
+      {{"table.exec.emit.allow-lateness", "0"}});
+  ASSERT_TRUE(overridden_off.ok()) << overridden_off.status().ToString();
+  auto overridden_on =
+      Plan(std::string(kOrders) + blackhole_sink, {{"table.exec.emit.allow-lateness", "2 s"}});
+  ASSERT_FALSE(overridden_on.ok());
+  EXPECT_NE(overridden_on.status().message().find("accepts only inserts"), std::string::npos)
+      << overridden_on.status().ToString();
+}
+
+TEST(PlannerTest, AllowedLatenessMustBeADuration) {
+  const std::string error =
+      ErrorAfterOrders("SET 'table.exec.emit.allow-lateness' = 'soon';\nSELECT 1;\n");
+  EXPECT_EQ(error.rfind("q.sql:7:1: SET 'table.exec.emit.allow-lateness' = 'soon': ", 0), 0u)
+      << error;
+}
+
 TEST(PlannerTest, InsertColumnCountMismatch) {
   EXPECT_EQ(
       ErrorAfterOrders(
