@@ -1,0 +1,222 @@
+// The engine's acceptance test: a few thousand order events in an NDJSON file, aggregated by
+// `sluice run` into 1-minute TUMBLE and 1-minute-slide / 5-minute-size HOP windows per symbol,
+// compared row by row with the same aggregation computed independently by a Python script
+// (independent_aggregation.py) that parses the ISO-8601 event times with datetime.
+
+#include <gtest/gtest.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "cli/tests/subprocess.h"
+#include "cli/tests/temp_dir.h"
+
+namespace sluice::cli::testing {
+namespace {
+
+using std::chrono::seconds;
+
+const char* const kSluice = SLUICE_BINARY_DIR "/src/cli/sluice";
+const char* const kScript = SLUICE_SOURCE_DIR "/src/cli/tests/independent_aggregation.py";
+
+// 2024-03-10T09:00:00Z in epoch milliseconds.
+constexpr int64_t kStartMillis = 1710061200000;
+constexpr int kRows = 3000;
+constexpr int kSymbols = 5;
+
+const char* const kPipeline = R"sql(
+SET 'pipeline.name' = 'independent_aggregation';
+
+CREATE TABLE orders (
+  order_id   BIGINT,
+  user_id    BIGINT,
+  symbol     STRING,
+  order_type STRING,
+  quantity   INT,
+  price      DOUBLE,
+  event_time TIMESTAMP(3),
+  WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+) WITH ('connector' = 'filesystem', 'path' = '${ORDERS}', 'format' = 'json');
+
+CREATE TABLE tumble_out (
+  symbol STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),
+  order_count BIGINT, buy_count BIGINT, total_quantity BIGINT, notional DOUBLE,
+  min_price DOUBLE, max_price DOUBLE, avg_price DOUBLE
+) WITH ('connector' = 'filesystem', 'path' = '${OUT_DIR}/tumble.csv', 'format' = 'csv');
+
+CREATE TABLE hop_out (
+  symbol STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),
+  order_count BIGINT, buy_count BIGINT, total_quantity BIGINT, notional DOUBLE,
+  min_price DOUBLE, max_price DOUBLE, avg_price DOUBLE
+) WITH ('connector' = 'filesystem', 'path' = '${OUT_DIR}/hop.csv', 'format' = 'csv');
+
+INSERT INTO tumble_out
+SELECT symbol, window_start, window_end, COUNT(*),
+       COUNT(*) FILTER (WHERE order_type = 'BUY'),
+       SUM(quantity), SUM(CAST(quantity * price AS DOUBLE)),
+       MIN(price), MAX(price), AVG(price)
+FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
+GROUP BY symbol, window_start, window_end;
+
+INSERT INTO hop_out
+SELECT symbol, window_start, window_end, COUNT(*),
+       COUNT(*) FILTER (WHERE order_type = 'BUY'),
+       SUM(quantity), SUM(CAST(quantity * price AS DOUBLE)),
+       MIN(price), MAX(price), AVG(price)
+FROM TABLE(HOP(TABLE orders, DESCRIPTOR(event_time), INTERVAL '1' MINUTE, INTERVAL '5' MINUTE))
+GROUP BY symbol, window_start, window_end;
+)sql";
+
+// Formats `utc_millis` as local time at `offset_minutes` east of UTC, ISO-8601 with the offset
+// ("Z" for 0 when `zulu`), using the C library only.
+std::string IsoTime(int64_t utc_millis, int offset_minutes, bool zulu) {
+  int64_t local = utc_millis + int64_t{offset_minutes} * 60000;
+  time_t secs = static_cast<time_t>(local / 1000);
+  struct tm tm_utc;
+  gmtime_r(&secs, &tm_utc);
+  char buf[64];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm_utc);
+  std::string s = buf;
+  char frac[8];
+  std::snprintf(frac, sizeof(frac), ".%03d", static_cast<int>(local % 1000));
+  s += frac;
+  if (zulu) return s + "Z";
+  char zone[8];
+  int m = std::abs(offset_minutes);
+  std::snprintf(zone, sizeof(zone), "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
+  return s + zone;
+}
+
+// Orders spread over 20 minutes from 09:00:05Z: row i's nominal time is start + 5 s + 398 ms * i,
+// and its event time is up to 3 s before that. So every event time is at most 3 s behind the
+// maximum seen before it, which is less than the 5 s watermark delay: nothing is late.
+std::string OrdersNdjson() {
+  static const char* const kNames[kSymbols] = {"AAPL", "MSFT", "NVDA", "TSLA", "AMZN"};
+  std::mt19937_64 rng(20240310);
+  std::string out;
+  for (int i = 0; i < kRows; ++i) {
+    int64_t nominal = kStartMillis + 5000 + int64_t{398} * i;
+    int64_t t = nominal - static_cast<int64_t>(rng() % 3001);
+    int zone = i % 3;
+    std::string when = zone == 0   ? IsoTime(t, 0, true)
+                       : zone == 1 ? IsoTime(t, 330, false)
+                                   : IsoTime(t, -180, false);
+    int cents = 1000 + static_cast<int>(rng() % 49001);
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "{\"order_id\": %d, \"user_id\": %d, \"symbol\": \"%s\", \"order_type\": \"%s\", "
+                  "\"quantity\": %d, \"price\": %d.%02d, \"event_time\": \"%s\"}\n",
+                  100000 + i, 1 + static_cast<int>(rng() % 500), kNames[rng() % kSymbols],
+                  rng() % 2 == 0 ? "BUY" : "SELL", 1 + static_cast<int>(rng() % 1000), cents / 100,
+                  cents % 100, when.c_str());
+    out += line;
+  }
+  return out;
+}
+
+std::string FindOnPath(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    std::string candidate = dir + "/" + program;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// Splits CSV lines (no quoted fields: symbols and timestamps have no commas) and sorts them by
+// (window_start, symbol).
+Rows ParseSorted(const std::string& text) {
+  Rows rows;
+  std::stringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::stringstream cells(line);
+    std::string cell;
+    while (std::getline(cells, cell, ',')) fields.push_back(cell);
+    rows.push_back(std::move(fields));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.at(1), a.at(0)) < std::tie(b.at(1), b.at(0));
+  });
+  return rows;
+}
+
+// Compares sluice's rows with the expected ones: symbol, window bounds and counts exactly, the
+// DOUBLE columns (notional, min, max, avg) to a relative 1e-9.
+void ExpectSameRows(const Rows& actual, const Rows& expected, const std::string& what) {
+  ASSERT_EQ(actual.size(), expected.size()) << what;
+  for (size_t r = 0; r < actual.size(); ++r) {
+    ASSERT_EQ(actual[r].size(), 10u) << what << " row " << r;
+    ASSERT_EQ(expected[r].size(), 10u) << what << " row " << r;
+    for (size_t c = 0; c < 6; ++c) {
+      EXPECT_EQ(actual[r][c], expected[r][c]) << what << " row " << r << " column " << c;
+    }
+    for (size_t c = 6; c < 10; ++c) {
+      double a = std::strtod(actual[r][c].c_str(), nullptr);
+      double e = std::strtod(expected[r][c].c_str(), nullptr);
+      EXPECT_LE(std::fabs(a - e), 1e-9 * std::fabs(e))
+          << what << " row " << r << " column " << c << ": " << actual[r][c] << " vs "
+          << expected[r][c];
+    }
+  }
+}
+
+TEST(IndependentAggregationTest, TumbleAndHopMatchAnIndependentComputation) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  std::string python = FindOnPath("python3");
+  ASSERT_FALSE(python.empty()) << "python3 is not on PATH (scripts/install-deps.sh installs it)";
+  std::string orders = dir.Write("orders.ndjson", OrdersNdjson());
+  std::string sql = dir.Write("orders.sql", kPipeline);
+
+  auto run = Subprocess::Run({kSluice, "run", sql},
+                             {{"ORDERS", orders}, {"OUT_DIR", dir.File("out")}}, seconds(120));
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  ASSERT_FALSE(run->timed_out);
+  ASSERT_EQ(run->exit_code, 0) << run->stderr_text;
+
+  auto expected = Subprocess::Run(
+      {python, kScript, orders, dir.File("expected_tumble.csv"), dir.File("expected_hop.csv")}, {},
+      seconds(120));
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+  ASSERT_EQ(expected->exit_code, 0) << expected->stderr_text;
+
+  Rows tumble = ParseSorted(TempDir::Read(dir.File("out/tumble.csv")));
+  Rows hop = ParseSorted(TempDir::Read(dir.File("out/hop.csv")));
+  Rows expected_tumble = ParseSorted(TempDir::Read(dir.File("expected_tumble.csv")));
+  Rows expected_hop = ParseSorted(TempDir::Read(dir.File("expected_hop.csv")));
+
+  // Event times span [09:00:02, 09:19:59]: 20 one-minute windows per symbol; the HOP windows
+  // containing them start from 08:56 to 09:19, 24 per symbol. Every symbol trades every minute.
+  EXPECT_EQ(expected_tumble.size(), 20u * kSymbols);
+  EXPECT_EQ(expected_hop.size(), 24u * kSymbols);
+  EXPECT_EQ(tumble.size(), 20u * kSymbols);
+  EXPECT_EQ(hop.size(), 24u * kSymbols);
+  ExpectSameRows(tumble, expected_tumble, "TUMBLE");
+  ExpectSameRows(hop, expected_hop, "HOP");
+
+  // Every order is counted once per TUMBLE window and five times over the HOP windows.
+  int64_t tumble_orders = 0, hop_orders = 0;
+  for (const auto& row : tumble) tumble_orders += std::stoll(row.at(3));
+  for (const auto& row : hop) hop_orders += std::stoll(row.at(3));
+  EXPECT_EQ(tumble_orders, kRows);
+  EXPECT_EQ(hop_orders, 5 * kRows);
+}
+
+}  // namespace
+}  // namespace sluice::cli::testing
