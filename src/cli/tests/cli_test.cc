@@ -164,6 +164,30 @@ TEST(CliTest, BadSetIsAUserError) {
   }
 }
 
+TEST(CliTest, ReplayOfAMissingLogIsAUserError) {
+  TempDir dir;
+  std::string path = dir.Write("good.sql", kWindowPipeline);
+  std::string orders = dir.Write("orders.json", "");
+  std::string log = dir.File("missing.log");
+  SubprocessOutput out = RunSluice({"run", "--replay", log, path}, {{"ORDERS", orders}});
+  EXPECT_EQ(out.exit_code, 2) << out.stderr_text;
+  EXPECT_TRUE(Contains(out.stderr_text, log)) << out.stderr_text;
+  EXPECT_EQ(out.stdout_text, "");
+}
+
+TEST(CliTest, ReplayOfALogNamingAnUnknownSourceIsRejected) {
+  TempDir dir;
+  std::string path = dir.Write("good.sql", kWindowPipeline);
+  std::string orders = dir.Write(
+      "orders.json", "{\"symbol\": \"A\", \"price\": 1.5, \"ts\": \"2024-01-01T00:00:01Z\"}\n");
+  // The pipeline has one source (index 0); the log's batch names source 3.
+  std::string log = dir.Write("other.log", "B\t3\t0\t1700000000000\t10\nE\t1\n");
+  SubprocessOutput out = RunSluice({"run", "--replay", log, path}, {{"ORDERS", orders}});
+  EXPECT_EQ(out.exit_code, 2) << out.stderr_text;
+  EXPECT_TRUE(Contains(out.stderr_text, log)) << out.stderr_text;
+  EXPECT_EQ(out.stdout_text, "");
+}
+
 TEST(CliTest, SigtermStopsAnUnboundedPipelineGracefully) {
   TempDir dir;
   std::string path = dir.Write("unbounded.sql", R"sql(

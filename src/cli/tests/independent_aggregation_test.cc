@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -28,8 +29,9 @@ using std::chrono::seconds;
 const char* const kSluice = SLUICE_BINARY_DIR "/src/cli/sluice";
 const char* const kScript = SLUICE_SOURCE_DIR "/src/cli/tests/independent_aggregation.py";
 
-// 2024-03-10T09:00:00Z in epoch milliseconds.
-constexpr int64_t kStartMillis = 1710061200000;
+// 2024-02-29T01:00:00Z in epoch milliseconds: a leap day, and -03:00 local times fall on the
+// day before.
+constexpr int64_t kStartMillis = 1709168400000;
 constexpr int kRows = 3000;
 constexpr int kSymbols = 5;
 
@@ -57,7 +59,7 @@ CREATE TABLE hop_out (
   symbol STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),
   order_count BIGINT, buy_count BIGINT, total_quantity BIGINT, notional DOUBLE,
   min_price DOUBLE, max_price DOUBLE, avg_price DOUBLE
-) WITH ('connector' = 'filesystem', 'path' = '${OUT_DIR}/hop.csv', 'format' = 'csv');
+) WITH ('connector' = 'filesystem', 'path' = '${OUT_DIR}/hop.json', 'format' = 'json');
 
 INSERT INTO tumble_out
 SELECT symbol, window_start, window_end, COUNT(*),
@@ -86,9 +88,11 @@ std::string IsoTime(int64_t utc_millis, int offset_minutes, bool zulu) {
   char buf[64];
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm_utc);
   std::string s = buf;
-  char frac[8];
-  std::snprintf(frac, sizeof(frac), ".%03d", static_cast<int>(local % 1000));
-  s += frac;
+  if (local % 1000 != 0) {
+    char frac[8];
+    std::snprintf(frac, sizeof(frac), ".%03d", static_cast<int>(local % 1000));
+    s += frac;
+  }
   if (zulu) return s + "Z";
   char zone[8];
   int m = std::abs(offset_minutes);
@@ -96,9 +100,11 @@ std::string IsoTime(int64_t utc_millis, int offset_minutes, bool zulu) {
   return s + zone;
 }
 
-// Orders spread over 20 minutes from 09:00:05Z: row i's nominal time is start + 5 s + 398 ms * i,
-// and its event time is up to 3 s before that. So every event time is at most 3 s behind the
-// maximum seen before it, which is less than the 5 s watermark delay: nothing is late.
+// Orders spread over 20 minutes from 01:00:05Z: row i's nominal time is start + 5 s + 398 ms * i,
+// and its event time is up to 3 s before that; rows whose nominal time is less than 3 s past a
+// minute are moved to the minute's first millisecond or the last one before it (window bounds).
+// So every event time is at most 3001 ms behind the maximum seen before it, which is less than
+// the 5 s watermark delay: nothing is late. Whole seconds are written without a fraction.
 std::string OrdersNdjson() {
   static const char* const kNames[kSymbols] = {"AAPL", "MSFT", "NVDA", "TSLA", "AMZN"};
   std::mt19937_64 rng(20240310);
@@ -106,6 +112,10 @@ std::string OrdersNdjson() {
   for (int i = 0; i < kRows; ++i) {
     int64_t nominal = kStartMillis + 5000 + int64_t{398} * i;
     int64_t t = nominal - static_cast<int64_t>(rng() % 3001);
+    int64_t into_minute = nominal % 60000;
+    if (into_minute < 3000) {  // exactly on a window boundary, or 1 ms before it
+      t = nominal - into_minute - (i % 2);
+    }
     int zone = i % 3;
     std::string when = zone == 0   ? IsoTime(t, 0, true)
                        : zone == 1 ? IsoTime(t, 330, false)
@@ -156,6 +166,41 @@ Rows ParseSorted(const std::string& text) {
   return rows;
 }
 
+const char* const kColumns[] = {"symbol",    "window_start",   "window_end", "order_count",
+                                "buy_count", "total_quantity", "notional",   "min_price",
+                                "max_price", "avg_price"};
+
+// Reads the json format's lines (flat objects: {"name":value,...}, strings without escapes) into
+// rows of field texts, checking the field names against kColumns; sorted as ParseSorted does.
+Rows ParseJsonSorted(const std::string& text) {
+  std::string csv;
+  std::stringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    EXPECT_TRUE(line.front() == '{' && line.back() == '}') << line;
+    size_t pos = 1, column = 0;
+    while (pos < line.size() - 1) {
+      size_t name_end = line.find("\":", pos + 1);
+      EXPECT_NE(name_end, std::string::npos) << line;
+      if (name_end == std::string::npos) break;
+      EXPECT_LT(column, std::size(kColumns)) << line;
+      if (column < std::size(kColumns)) {
+        EXPECT_EQ(line.substr(pos + 1, name_end - pos - 1), kColumns[column]) << line;
+      }
+      size_t value = name_end + 2;
+      size_t value_end = line[value] == '"' ? line.find('"', value + 1) + 1 : value;
+      value_end = line.find_first_of(",}", value_end);
+      std::string v = line.substr(value, value_end - value);
+      if (v.size() >= 2 && v.front() == '"') v = v.substr(1, v.size() - 2);
+      csv += (column++ == 0 ? "" : ",") + v;
+      pos = value_end + 1;
+    }
+    csv += "\n";
+  }
+  return ParseSorted(csv);
+}
+
 // Compares sluice's rows with the expected ones: symbol, window bounds and counts exactly, the
 // DOUBLE columns (notional, min, max, avg) to a relative 1e-9.
 void ExpectSameRows(const Rows& actual, const Rows& expected, const std::string& what) {
@@ -197,12 +242,12 @@ TEST(IndependentAggregationTest, TumbleAndHopMatchAnIndependentComputation) {
   ASSERT_EQ(expected->exit_code, 0) << expected->stderr_text;
 
   Rows tumble = ParseSorted(TempDir::Read(dir.File("out/tumble.csv")));
-  Rows hop = ParseSorted(TempDir::Read(dir.File("out/hop.csv")));
+  Rows hop = ParseJsonSorted(TempDir::Read(dir.File("out/hop.json")));
   Rows expected_tumble = ParseSorted(TempDir::Read(dir.File("expected_tumble.csv")));
   Rows expected_hop = ParseSorted(TempDir::Read(dir.File("expected_hop.csv")));
 
-  // Event times span [09:00:02, 09:19:59]: 20 one-minute windows per symbol; the HOP windows
-  // containing them start from 08:56 to 09:19, 24 per symbol. Every symbol trades every minute.
+  // Event times span [01:00:02, 01:19:59]: 20 one-minute windows per symbol; the HOP windows
+  // containing them start from 00:56 to 01:19, 24 per symbol. Every symbol trades every minute.
   EXPECT_EQ(expected_tumble.size(), 20u * kSymbols);
   EXPECT_EQ(expected_hop.size(), 24u * kSymbols);
   EXPECT_EQ(tumble.size(), 20u * kSymbols);
