@@ -10,6 +10,7 @@
 #include "connectors/filesystem/filesystem_sink.h"
 #include "connectors/filesystem/filesystem_source.h"
 #include "connectors/formats/format_factory.h"
+#include "connectors/kafka/kafka_connector_factory.h"
 #include "connectors/print/print_sink.h"
 
 namespace sluice::connectors {
@@ -129,6 +130,8 @@ void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSink("filesystem", CreateFilesystemSink);
   registry->RegisterSink("print", CreatePrintSink);
   registry->RegisterSink("blackhole", CreateBlackholeSink);
+  registry->RegisterSource("kafka", KafkaConnectorFactory::CreateSource);
+  registry->RegisterSink("kafka", KafkaConnectorFactory::CreateSink);
 }
 
 }  // namespace sluice::connectors

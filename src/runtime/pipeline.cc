@@ -176,6 +176,10 @@ Status Pipeline::CommitEpoch() {
   for (auto& job : jobs_) {
     RETURN_IF_ERROR(job.sink->WriteEpoch(epoch_).WithContext("sink '" + job.sink->name() + "'"));
   }
+  for (auto& stage : sources_) {
+    Status s = stage->reader().CommitConsumed();
+    if (!s.ok()) LogWarn("table '{}': {} (committed next epoch)", stage->table_name(), s.message());
+  }
   epoch_ = EpochId(epoch_.value() + 1);
   return Status::Ok();
 }

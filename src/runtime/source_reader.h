@@ -38,6 +38,9 @@ class SourceReader {
   virtual size_t num_splits() const = 0;
   /// Returns a name for split `split` for logs and metrics, e.g. "orders.json", "topic-3".
   virtual std::string split_name(SplitId split) const = 0;
+  /// Commits every position delivered so far to the external system (e.g. a Kafka consumer
+  /// group). Called after the epoch that consumed them is durable in every sink.
+  virtual Status CommitConsumed() { return Status::Ok(); }
   virtual void Close() {}
 };
 

@@ -1,0 +1,45 @@
+#include "connectors/kafka/kafka_client_config.h"
+
+#include <fmt/format.h>
+
+namespace sluice::connectors {
+
+std::map<std::string, std::string> KafkaClientConfig::Properties(
+    const std::map<std::string, std::string>& options) {
+  static const std::string kPrefix = "properties.";
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : options) {
+    if (key.size() > kPrefix.size() && key.compare(0, kPrefix.size(), kPrefix) == 0) {
+      out[key.substr(kPrefix.size())] = value;
+    }
+  }
+  return out;
+}
+
+Result<RdKafkaConf> KafkaClientConfig::Build(const std::map<std::string, std::string>& properties,
+                                             const std::map<std::string, std::string>& overrides) {
+  RdKafkaConf conf(rd_kafka_conf_new());
+  char error[512];
+  for (const auto* map : {&properties, &overrides}) {
+    for (const auto& [key, value] : *map) {
+      if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), error, sizeof(error)) !=
+          RD_KAFKA_CONF_OK) {
+        return Status::InvalidArgument(
+            fmt::format("kafka property '{}' = '{}': {}", key, value, error));
+      }
+    }
+  }
+  return conf;
+}
+
+Result<RdKafkaHandle> KafkaClientConfig::CreateClient(rd_kafka_type_t type, RdKafkaConf conf) {
+  char error[512];
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), error, sizeof(error));
+  if (rk == nullptr) {
+    return Status::InvalidArgument(fmt::format("cannot create kafka client: {}", error));
+  }
+  conf.release();  // owned by the client now
+  return RdKafkaHandle(rk);
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,511 @@
+#include "connectors/kafka/kafka_source.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "common/logging.h"
+#include "connectors/formats/text_value_parser.h"
+
+namespace sluice::connectors {
+namespace {
+
+using runtime::SourceBatch;
+
+std::vector<std::string> SplitList(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+Result<int64_t> ParseInteger(const std::string& text, const std::string& what) {
+  auto v = ParseIntegerText(text);
+  if (!v) return Status::InvalidArgument(fmt::format("{}: '{}' is not an integer", what, text));
+  return *v;
+}
+
+// Parses Flink's 'partition:0,offset:42;partition:1,offset:300'.
+Result<std::map<int32_t, int64_t>> ParseSpecificOffsets(const std::string& text) {
+  std::map<int32_t, int64_t> out;
+  const std::string what = "option 'scan.startup.specific-offsets'";
+  for (const auto& entry : SplitList(text, ';')) {
+    auto parts = SplitList(entry, ',');
+    if (parts.size() != 2 || parts[0].rfind("partition:", 0) != 0 ||
+        parts[1].rfind("offset:", 0) != 0) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: '{}' is not 'partition:<p>,offset:<o>' (entries separated by ';')", what, entry));
+    }
+    ASSIGN_OR_RETURN(int64_t p, ParseInteger(parts[0].substr(10), what));
+    ASSIGN_OR_RETURN(int64_t o, ParseInteger(parts[1].substr(7), what));
+    out[static_cast<int32_t>(p)] = o;
+  }
+  return out;
+}
+
+struct Position {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t first = 0;
+  int64_t next = 0;
+};
+
+Result<Position> ParsePosition(const std::string& text) {
+  // <topic>:<partition>:<first>:<next>; topic names cannot hold ':'.
+  auto parts = SplitList(text, ':');
+  auto bad = [&] { return Status::DataError(fmt::format("'{}' is not a kafka position", text)); };
+  if (parts.size() != 4) return bad();
+  auto p = ParseIntegerText(parts[1]);
+  auto f = ParseIntegerText(parts[2]);
+  auto n = ParseIntegerText(parts[3]);
+  if (!p || !f || !n || *f > *n) return bad();
+  return Position{parts[0], static_cast<int32_t>(*p), *f, *n};
+}
+
+}  // namespace
+
+Result<KafkaSource::Options> KafkaSource::ParseOptions(
+    const std::map<std::string, std::string>& table_options) {
+  auto get = [&](const std::string& key) {
+    auto it = table_options.find(key);
+    return it == table_options.end() ? std::string() : it->second;
+  };
+  Options o;
+  o.topics = SplitList(get("topic"), ';');
+  if (o.topics.empty()) {
+    return Status::InvalidArgument(
+        "connector 'kafka' needs option 'topic' (topics separated by ';')");
+  }
+  o.properties = KafkaClientConfig::Properties(table_options);
+  if (o.properties["bootstrap.servers"].empty()) {
+    return Status::InvalidArgument("connector 'kafka' needs option 'properties.bootstrap.servers'");
+  }
+  if (o.properties["group.id"].empty()) o.properties["group.id"] = "sluice";
+  std::string mode = get("scan.startup.mode");
+  if (mode.empty() || mode == "group-offsets") {
+    o.startup = StartupMode::kGroupOffsets;
+  } else if (mode == "earliest-offset") {
+    o.startup = StartupMode::kEarliest;
+  } else if (mode == "latest-offset") {
+    o.startup = StartupMode::kLatest;
+  } else if (mode == "timestamp") {
+    o.startup = StartupMode::kTimestamp;
+    ASSIGN_OR_RETURN(o.startup_timestamp_ms,
+                     ParseInteger(get("scan.startup.timestamp-millis"),
+                                  "option 'scan.startup.timestamp-millis'"));
+  } else if (mode == "specific-offsets") {
+    o.startup = StartupMode::kSpecificOffsets;
+    ASSIGN_OR_RETURN(o.specific_offsets,
+                     ParseSpecificOffsets(get("scan.startup.specific-offsets")));
+  } else {
+    return Status::InvalidArgument(fmt::format(
+        "option 'scan.startup.mode' = '{}': use earliest-offset, latest-offset, group-offsets, "
+        "timestamp or specific-offsets",
+        mode));
+  }
+  std::string format = get("value.format").empty() ? get("format") : get("value.format");
+  o.raw_format = format == "raw";
+  return o;
+}
+
+Result<KafkaSource::MetadataKey> KafkaSource::ParseMetadataKey(const std::string& name) {
+  static const std::map<std::string, MetadataKey> kKeys = {{"topic", MetadataKey::kTopic},
+                                                           {"partition", MetadataKey::kPartition},
+                                                           {"offset", MetadataKey::kOffset},
+                                                           {"timestamp", MetadataKey::kTimestamp},
+                                                           {"key", MetadataKey::kKey}};
+  auto it = kKeys.find(name);
+  if (it == kKeys.end()) {
+    return Status::InvalidArgument(fmt::format(
+        "connector 'kafka' has no metadata '{}'; it has 'topic', 'partition', 'offset', "
+        "'timestamp', 'key'",
+        name));
+  }
+  return it->second;
+}
+
+KafkaSource::KafkaSource(std::string table_name, Options options, SchemaPtr schema,
+                         std::unique_ptr<runtime::RecordDecoder> decoder,
+                         std::vector<MetadataColumn> metadata, runtime::BadRecordReporter* reporter)
+    : table_name_(std::move(table_name)),
+      options_(std::move(options)),
+      schema_(std::move(schema)),
+      decoder_(std::move(decoder)),
+      metadata_(std::move(metadata)),
+      reporter_(reporter) {
+  auto physical = std::make_shared<Schema>();
+  for (size_t i = 0; i < schema_->size(); ++i) {
+    bool is_metadata = false;
+    for (const auto& m : metadata_) is_metadata |= m.index == i;
+    if (!is_metadata) physical->Add(schema_->field(i));
+  }
+  physical_schema_ = physical;
+}
+
+KafkaSource::~KafkaSource() { Close(); }
+
+Result<RdKafkaHandle> KafkaSource::CreateConsumer(bool group_member) {
+  std::map<std::string, std::string> overrides = {{"enable.auto.commit", "false"},
+                                                  {"enable.auto.offset.store", "false"},
+                                                  {"enable.partition.eof", "false"}};
+  std::map<std::string, std::string> properties = options_.properties;
+  if (!properties.count("auto.offset.reset")) {
+    properties["auto.offset.reset"] =
+        options_.startup == StartupMode::kLatest ? "latest" : "earliest";
+  }
+  ASSIGN_OR_RETURN(RdKafkaConf conf, KafkaClientConfig::Build(properties, overrides));
+  if (group_member) {
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::RebalanceCallback);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+  }
+  ASSIGN_OR_RETURN(RdKafkaHandle rk,
+                   KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(conf)));
+  rd_kafka_poll_set_consumer(rk.get());
+  return rk;
+}
+
+Status KafkaSource::Open() {
+  ASSIGN_OR_RETURN(consumer_, CreateConsumer(/*group_member=*/true));
+  return Status::Ok();
+}
+
+size_t KafkaSource::SplitFor(const std::string& topic, int32_t partition) {
+  auto key = std::make_pair(topic, partition);
+  auto it = split_index_.find(key);
+  if (it != split_index_.end()) return it->second;
+  Split s;
+  s.topic = topic;
+  s.partition = partition;
+  splits_.push_back(std::move(s));
+  split_index_[key] = splits_.size() - 1;
+  return splits_.size() - 1;
+}
+
+std::string KafkaSource::split_name(SplitId split) const {
+  auto i = static_cast<size_t>(split.value());
+  if (i >= splits_.size()) return fmt::format("split-{}", split.value());
+  return fmt::format("{}-{}", splits_[i].topic, splits_[i].partition);
+}
+
+void KafkaSource::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                    rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<KafkaSource*>(opaque)->OnRebalance(err, partitions);
+}
+
+void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
+  const bool startup = !first_assignment_done_;
+  first_assignment_done_ = true;
+  bool by_time = false;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    rd_kafka_topic_partition_t& tp = partitions->elems[i];
+    Split& split = splits_[SplitFor(tp.topic, tp.partition)];
+    split.assigned = true;
+    if (split.delivered >= 0) {
+      tp.offset = split.delivered;  // resume after what this reader already delivered
+      continue;
+    }
+    tp.offset = RD_KAFKA_OFFSET_STORED;  // a partition taken over later: the group's offsets
+    if (!startup) continue;
+    switch (options_.startup) {
+      case StartupMode::kEarliest:
+        tp.offset = RD_KAFKA_OFFSET_BEGINNING;
+        break;
+      case StartupMode::kLatest:
+        tp.offset = RD_KAFKA_OFFSET_END;
+        break;
+      case StartupMode::kGroupOffsets:
+        break;
+      case StartupMode::kSpecificOffsets: {
+        auto it = options_.specific_offsets.find(tp.partition);
+        if (it != options_.specific_offsets.end()) tp.offset = it->second;
+        break;
+      }
+      case StartupMode::kTimestamp:
+        tp.offset = options_.startup_timestamp_ms;
+        by_time = true;
+        break;
+    }
+  }
+  if (!by_time) return;
+  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(consumer_.get(), partitions, 10'000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    async_error_ = Status::Unavailable(
+        fmt::format("cannot look up offsets by timestamp: {}", rd_kafka_err2str(err)));
+  }
+  for (int i = 0; i < partitions->cnt; ++i) {
+    // No message at or after the timestamp: start at the end.
+    if (partitions->elems[i].offset < 0) partitions->elems[i].offset = RD_KAFKA_OFFSET_END;
+  }
+}
+
+void KafkaSource::OnRebalance(rd_kafka_resp_err_t err,
+                              rd_kafka_topic_partition_list_t* partitions) {
+  const bool cooperative =
+      std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    SetStartOffsets(partitions);
+    if (cooperative) {
+      rd_kafka_error_t* e = rd_kafka_incremental_assign(consumer_.get(), partitions);
+      if (e != nullptr) rd_kafka_error_destroy(e);
+    } else {
+      rd_kafka_assign(consumer_.get(), partitions);
+    }
+    LogInfo("table '{}': assigned {} partition(s)", table_name_, partitions->cnt);
+    return;
+  }
+  // Revoked (or lost): drop what is waiting; the group's committed offsets hand it back.
+  for (int i = 0; i < partitions->cnt; ++i) {
+    Split& split = splits_[SplitFor(partitions->elems[i].topic, partitions->elems[i].partition)];
+    split.assigned = false;
+    split.delivered = -1;
+    pending_total_ -= split.pending.size();
+    split.pending.clear();
+  }
+  if (cooperative) {
+    rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_.get(), partitions);
+    if (e != nullptr) rd_kafka_error_destroy(e);
+  } else {
+    rd_kafka_assign(consumer_.get(), nullptr);
+  }
+  LogInfo("table '{}': revoked {} partition(s)", table_name_, partitions->cnt);
+}
+
+Status KafkaSource::Drain(size_t limit) {
+  while (pending_total_ < limit) {
+    Message m(rd_kafka_consumer_poll(consumer_.get(), 0));
+    if (!async_error_.ok()) return std::exchange(async_error_, Status::Ok());
+    if (!m) break;
+    if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      return Status::DataError(
+          fmt::format("table '{}': {}", table_name_, rd_kafka_message_errstr(m.get())));
+    }
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+        return Status::Unavailable(rd_kafka_message_errstr(m.get()));
+      }
+      LogWarn("table '{}': kafka: {}", table_name_, rd_kafka_message_errstr(m.get()));
+      continue;
+    }
+    Split& split = splits_[SplitFor(rd_kafka_topic_name(m->rkt), m->partition)];
+    if (!split.assigned) continue;  // fetched before a revocation
+    split.pending.push_back(std::move(m));
+    ++pending_total_;
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<SourceBatch>> KafkaSource::Poll(size_t max_rows) {
+  if (!consumer_) return Status::Internal("kafka source polled before Open");
+  if (!subscribed_) {
+    RdKafkaPartitionList topics(
+        rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
+    for (const auto& t : options_.topics) {
+      rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    }
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), topics.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument(fmt::format("cannot subscribe: {}", rd_kafka_err2str(err)));
+    }
+    subscribed_ = true;
+  }
+  max_rows = std::max<size_t>(max_rows, 1);
+  RETURN_IF_ERROR(Drain(4 * max_rows));
+  const size_t n = splits_.size();
+  for (size_t k = 0; k < n; ++k) {
+    size_t index = (next_split_ + k) % n;
+    Split& split = splits_[index];
+    if (split.pending.empty()) continue;
+    next_split_ = (index + 1) % n;
+    std::vector<Message> taken;
+    while (!split.pending.empty() && taken.size() < max_rows) {
+      taken.push_back(std::move(split.pending.front()));
+      split.pending.pop_front();
+    }
+    pending_total_ -= taken.size();
+    std::vector<const rd_kafka_message_t*> messages;
+    for (const auto& m : taken) messages.push_back(m.get());
+    SourceBatch batch = Decode(index, messages);
+    split.delivered = taken.back()->offset + 1;
+    return std::optional<SourceBatch>(std::move(batch));
+  }
+  return std::optional<SourceBatch>();
+}
+
+SourceBatch KafkaSource::Decode(size_t split,
+                                const std::vector<const rd_kafka_message_t*>& messages) {
+  const Split& s = splits_[split];
+  runtime::BatchBuilder builder(physical_schema_);
+  std::vector<std::shared_ptr<Column>> meta;
+  for (const auto& m : metadata_)
+    meta.push_back(std::make_shared<Column>(schema_->field(m.index).type));
+  for (const rd_kafka_message_t* m : messages) {
+    std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+    const size_t before = builder.num_rows();
+    Status st;
+    if (m->payload == nullptr) {
+      st = Status::DataError("empty value (tombstone)");
+    } else if (options_.raw_format) {
+      builder.column(0).AppendString(value);
+      builder.CommitRow();
+    } else {
+      st = decoder_->Decode(value, &builder);
+    }
+    if (!st.ok()) {
+      ++bad_records_;
+      if (reporter_ != nullptr) {
+        reporter_->Report(table_name_, fmt::format("{}-{}@{}", s.topic, s.partition, m->offset),
+                          value, st.message());
+      }
+    }
+    if (builder.num_rows() == before) continue;
+    for (size_t i = 0; i < metadata_.size(); ++i) {
+      Column& c = *meta[i];
+      switch (metadata_[i].key) {
+        case MetadataKey::kTopic:
+          c.AppendString(s.topic);
+          break;
+        case MetadataKey::kPartition:
+          c.AppendInt(s.partition);
+          break;
+        case MetadataKey::kOffset:
+          c.AppendInt(m->offset);
+          break;
+        case MetadataKey::kTimestamp: {
+          rd_kafka_timestamp_type_t type;
+          int64_t ts = rd_kafka_message_timestamp(m, &type);
+          if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+            c.AppendNull();
+          } else {
+            c.AppendInt(ts);
+          }
+          break;
+        }
+        case MetadataKey::kKey:
+          if (m->key == nullptr) {
+            c.AppendNull();
+          } else {
+            c.AppendString(std::string_view(static_cast<const char*>(m->key), m->key_len));
+          }
+          break;
+      }
+    }
+  }
+  BatchPtr physical = builder.Finish();
+  auto out = std::make_shared<Batch>();
+  out->schema = schema_;
+  out->num_rows = physical->num_rows;
+  size_t next_physical = 0;
+  for (size_t i = 0; i < schema_->size(); ++i) {
+    ColumnPtr column;
+    for (size_t j = 0; j < metadata_.size(); ++j) {
+      if (metadata_[j].index == i) column = meta[j];
+    }
+    out->columns.push_back(column ? column : physical->columns[next_physical++]);
+  }
+  SourceBatch batch;
+  batch.split = SplitId(static_cast<int64_t>(split));
+  batch.batch = out;
+  batch.end_position = fmt::format("{}:{}:{}:{}", s.topic, s.partition, messages.front()->offset,
+                                   messages.back()->offset + 1);
+  return batch;
+}
+
+Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end_position) {
+  ASSIGN_OR_RETURN(Position pos, ParsePosition(end_position));
+  const auto wanted = static_cast<size_t>(split.value());
+  if (!split_index_.count({pos.topic, pos.partition})) {
+    // A fresh reader (replaying a log) learns the split under its logged id.
+    if (wanted >= splits_.size()) splits_.resize(wanted + 1);
+    if (splits_[wanted].topic.empty()) {
+      splits_[wanted].topic = pos.topic;
+      splits_[wanted].partition = pos.partition;
+      split_index_[{pos.topic, pos.partition}] = wanted;
+    }
+  }
+  size_t index = SplitFor(pos.topic, pos.partition);
+  if (index != wanted) {
+    return Status::DataError(fmt::format("position '{}' belongs to split {}, not {}", end_position,
+                                         index, split.value()));
+  }
+  if (!replay_consumer_) {
+    ASSIGN_OR_RETURN(replay_consumer_, CreateConsumer(/*group_member=*/false));
+  }
+  rd_kafka_t* rk = replay_consumer_.get();
+  RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), pos.topic.c_str(), pos.partition)->offset =
+      pos.first;
+  rd_kafka_resp_err_t err = rd_kafka_assign(rk, list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Unavailable(
+        fmt::format("cannot assign {}: {}", end_position, rd_kafka_err2str(err)));
+  }
+  std::vector<Message> taken;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((taken.empty() || taken.back()->offset + 1 < pos.next) &&
+         std::chrono::steady_clock::now() < deadline) {
+    Message m(rd_kafka_consumer_poll(rk, 100));
+    if (!m) continue;
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+        rd_kafka_assign(rk, nullptr);
+        return Status::DataError(
+            fmt::format("cannot re-read {}: {}", end_position, rd_kafka_message_errstr(m.get())));
+      }
+      continue;
+    }
+    if (m->offset >= pos.first && m->offset < pos.next) taken.push_back(std::move(m));
+  }
+  rd_kafka_assign(rk, nullptr);
+  if (taken.empty() || taken.back()->offset + 1 != pos.next) {
+    return Status::Unavailable(fmt::format("timed out re-reading {}", end_position));
+  }
+  std::vector<const rd_kafka_message_t*> messages;
+  for (const auto& m : taken) messages.push_back(m.get());
+  return Decode(index, messages);
+}
+
+Status KafkaSource::CommitConsumed() {
+  if (!consumer_ || !subscribed_) return Status::Ok();
+  RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(4));
+  for (const auto& s : splits_) {
+    if (!s.assigned || s.delivered < 0 || s.delivered == s.committed) continue;
+    rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset =
+        s.delivered;
+  }
+  if (list->cnt == 0) return Status::Ok();
+  rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list.get(), /*async=*/0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Unavailable(fmt::format("cannot commit offsets: {}", rd_kafka_err2str(err)));
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& tp = list->elems[i];
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      splits_[SplitFor(tp.topic, tp.partition)].committed = tp.offset;
+    }
+  }
+  return Status::Ok();
+}
+
+void KafkaSource::Close() {
+  for (auto& s : splits_) s.pending.clear();
+  pending_total_ = 0;
+  if (consumer_) {
+    rd_kafka_consumer_close(consumer_.get());
+    consumer_.reset();
+  }
+  if (replay_consumer_) {
+    rd_kafka_consumer_close(replay_consumer_.get());
+    replay_consumer_.reset();
+  }
+}
+
+}  // namespace sluice::connectors

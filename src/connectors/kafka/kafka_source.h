@@ -1,0 +1,119 @@
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/kafka/kafka_client_config.h"
+#include "runtime/bad_record_reporter.h"
+#include "runtime/record_decoder.h"
+#include "runtime/source_reader.h"
+
+namespace sluice::connectors {
+
+/// Reads Kafka topics as a member of a consumer group (librdkafka's KafkaConsumer). Each
+/// assigned topic-partition is a split; its id is stable for the reader's lifetime and
+/// num_splits grows as partitions appear. Poll returns a batch from one partition (round robin
+/// over partitions with messages waiting); its position is "<topic>:<partition>:<first>:<next>"
+/// (first offset of the batch, offset after its last), so ReadUntil re-reads exactly that range
+/// with a separate assign-only consumer, also in a fresh process. Offsets are never committed
+/// automatically: CommitConsumed commits what was delivered, after the epoch is durable.
+/// Bad messages go to the BadRecordReporter as "<topic>-<partition>@<offset>".
+/// Unbounded. Single-threaded, like every reader (librdkafka runs its own threads inside).
+class KafkaSource : public runtime::SourceReader {
+ public:
+  enum class StartupMode { kEarliest, kLatest, kGroupOffsets, kTimestamp, kSpecificOffsets };
+  enum class MetadataKey { kTopic, kPartition, kOffset, kTimestamp, kKey };
+
+  /// A metadata column of the output: its index in the output schema and what it holds.
+  struct MetadataColumn {
+    size_t index;
+    MetadataKey key;
+  };
+
+  struct Options {
+    std::vector<std::string> topics;
+    std::map<std::string, std::string> properties;  // librdkafka properties
+    StartupMode startup = StartupMode::kGroupOffsets;
+    int64_t startup_timestamp_ms = 0;
+    std::map<int32_t, int64_t> specific_offsets;  // partition -> offset
+    bool raw_format = false;                      // the value is the single physical column
+  };
+
+  /// Parses the table options (topic, properties.*, scan.startup.*); errors name the option.
+  static Result<Options> ParseOptions(const std::map<std::string, std::string>& table_options);
+  /// Returns the metadata key named `name` ('topic', 'partition', 'offset', 'timestamp', 'key').
+  static Result<MetadataKey> ParseMetadataKey(const std::string& name);
+
+  /// `decoder` fills rows of `schema` minus the `metadata` columns (null for the raw format);
+  /// `reporter` may be null.
+  KafkaSource(std::string table_name, Options options, SchemaPtr schema,
+              std::unique_ptr<runtime::RecordDecoder> decoder, std::vector<MetadataColumn> metadata,
+              runtime::BadRecordReporter* reporter);
+  ~KafkaSource() override;
+
+  Status Open() override;
+  Result<std::optional<runtime::SourceBatch>> Poll(size_t max_rows) override;
+  Result<runtime::SourceBatch> ReadUntil(SplitId split, const std::string& end_position) override;
+  bool Finished() const override { return false; }
+  size_t num_splits() const override { return splits_.size(); }
+  std::string split_name(SplitId split) const override;
+  /// Commits, synchronously, the position after the last delivered message of every assigned
+  /// partition to the consumer group. Returns kUnavailable when the broker refused.
+  Status CommitConsumed() override;
+  void Close() override;
+
+  /// Returns how many bad messages this source met.
+  int64_t bad_records() const { return bad_records_; }
+
+ private:
+  struct MessageDeleter {
+    void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+  };
+  using Message = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+
+  struct Split {
+    std::string topic;
+    int32_t partition = -1;
+    bool assigned = false;
+    int64_t delivered = -1;  // offset after the last delivered message
+    int64_t committed = -1;
+    std::deque<Message> pending;
+  };
+
+  static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void SetStartOffsets(rd_kafka_topic_partition_list_t* partitions);
+  size_t SplitFor(const std::string& topic, int32_t partition);
+  // Moves messages from the consumer into the splits' pending queues.
+  Status Drain(size_t limit);
+  // Decodes `messages` of split `split` into a batch positioned after the last of them.
+  runtime::SourceBatch Decode(size_t split, const std::vector<const rd_kafka_message_t*>& messages);
+  Result<RdKafkaHandle> CreateConsumer(bool group_member);
+
+  std::string table_name_;
+  Options options_;
+  SchemaPtr schema_;
+  SchemaPtr physical_schema_;
+  std::unique_ptr<runtime::RecordDecoder> decoder_;
+  std::vector<MetadataColumn> metadata_;
+  runtime::BadRecordReporter* reporter_;
+  RdKafkaHandle consumer_;         // the group member
+  RdKafkaHandle replay_consumer_;  // assign-only, for ReadUntil
+  bool subscribed_ = false;
+  bool first_assignment_done_ = false;
+  Status async_error_;        // an error met in the rebalance callback
+  std::deque<Split> splits_;  // a deque: Split is move-only and must not relocate
+  std::map<std::pair<std::string, int32_t>, size_t> split_index_;
+  size_t pending_total_ = 0;
+  size_t next_split_ = 0;
+  int64_t bad_records_ = 0;
+};
+
+}  // namespace sluice::connectors
