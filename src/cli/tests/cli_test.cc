@@ -164,6 +164,28 @@ TEST(CliTest, BadSetIsAUserError) {
   }
 }
 
+TEST(CliTest, BadLogLevelIsAUserError) {
+  TempDir dir;
+  std::string path = dir.Write("good.sql", kWindowPipeline);
+  SubprocessOutput out = RunSluice({"check", "--log-level", "loud", path});
+  EXPECT_EQ(out.exit_code, 2) << out.stderr_text;
+  EXPECT_TRUE(Contains(out.stderr_text, "loud")) << out.stderr_text;
+}
+
+TEST(CliTest, CheckFindsAMissingConnectorOption) {
+  TempDir dir;
+  // The filesystem sink has no 'path': planning succeeds, building the sink does not.
+  std::string path = dir.Write("no_path.sql",
+                               "CREATE TABLE src (a INT) WITH ('connector' = 'datagen');\n"
+                               "CREATE TABLE dst (a INT) WITH ('connector' = 'filesystem', "
+                               "'format' = 'csv');\n"
+                               "INSERT INTO dst SELECT a FROM src;\n");
+  SubprocessOutput out = RunSluice({"check", path});
+  EXPECT_EQ(out.exit_code, 2) << out.stderr_text;
+  EXPECT_TRUE(Contains(out.stderr_text, "'path'")) << out.stderr_text;
+  EXPECT_FALSE(Contains(out.stdout_text, "OK")) << out.stdout_text;
+}
+
 TEST(CliTest, ReplayOfAMissingLogIsAUserError) {
   TempDir dir;
   std::string path = dir.Write("good.sql", kWindowPipeline);
@@ -188,7 +210,9 @@ TEST(CliTest, ReplayOfALogNamingAnUnknownSourceIsRejected) {
   EXPECT_EQ(out.stdout_text, "");
 }
 
-TEST(CliTest, SigtermStopsAnUnboundedPipelineGracefully) {
+// Starts an unbounded datagen -> print pipeline, waits for 50 printed rows, sends `signal` and
+// checks a graceful stop: exit 0 within seconds, whole lines, ids without a gap.
+void ExpectGracefulStopOn(int signal) {
   TempDir dir;
   std::string path = dir.Write("unbounded.sql", R"sql(
 SET 'execution.epoch-interval' = '100 ms';
@@ -207,7 +231,7 @@ INSERT INTO printed SELECT id, name FROM gen;
   }
 
   const auto signalled = std::chrono::steady_clock::now();
-  (*child)->Signal(SIGTERM);
+  (*child)->Signal(signal);
   SubprocessOutput out = (*child)->Wait(seconds(10));
   const auto took = std::chrono::steady_clock::now() - signalled;
   EXPECT_FALSE(out.timed_out);
@@ -233,6 +257,10 @@ INSERT INTO printed SELECT id, name FROM gen;
   }
   EXPECT_GE(expected_id, 51);
 }
+
+TEST(CliTest, SigtermStopsAnUnboundedPipelineGracefully) { ExpectGracefulStopOn(SIGTERM); }
+
+TEST(CliTest, SigintStopsAnUnboundedPipelineGracefully) { ExpectGracefulStopOn(SIGINT); }
 
 }  // namespace
 }  // namespace sluice::cli::testing
