@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
 #include "cli/version.h"
 #include "common/logging.h"
@@ -141,6 +142,7 @@ int RunSluiceCli(int argc, char** argv) {
   CLI::App* explain =
       app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
   AddCommonArgs(explain, &explain_args);
+  KafkaCommand kafka(&app);
 
   try {
     app.parse(argc, argv);
@@ -151,6 +153,7 @@ int RunSluiceCli(int argc, char** argv) {
   if (run->parsed()) return RunCommand(run_args, replay_log);
   if (check->parsed()) return CheckCommand(check_args);
   if (explain->parsed()) return ExplainCommand(explain_args);
+  if (kafka.parsed()) return kafka.Run();
   return kExitOk;
 }
 
