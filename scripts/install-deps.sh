@@ -6,6 +6,7 @@ packages=(
   cmake ninja-build g++ make pkg-config git ca-certificates python3
   libsimdjson-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clickhouse-server clickhouse-client libcurl4-openssl-dev
   librdkafka-dev
 )
 missing=()

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "connectors/blackhole/blackhole_sink.h"
+#include "connectors/clickhouse/clickhouse_sink.h"
 #include "connectors/connector_options.h"
 #include "connectors/datagen/datagen_source.h"
 #include "connectors/filesystem/filesystem_sink.h"
@@ -130,6 +131,7 @@ void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSink("filesystem", CreateFilesystemSink);
   registry->RegisterSink("print", CreatePrintSink);
   registry->RegisterSink("blackhole", CreateBlackholeSink);
+  registry->RegisterSink("clickhouse", ClickHouseSink::Create);
   registry->RegisterSource("kafka", KafkaConnectorFactory::CreateSource);
   registry->RegisterSink("kafka", KafkaConnectorFactory::CreateSink);
 }

@@ -1,0 +1,279 @@
+#include "connectors/clickhouse/clickhouse_sink.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "common/logging.h"
+#include "connectors/clickhouse/clickhouse_table_schema.h"
+
+namespace sluice::connectors {
+namespace {
+
+constexpr int64_t kMaxBackoffMs = 30000;
+
+std::string QuoteLiteral(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Returns backoff * 2^attempt capped at 30 s, times a random factor in [0.5, 1].
+int64_t BackoffMillis(int64_t base, int attempt, std::mt19937_64& rng) {
+  int64_t ms = base;
+  for (int i = 0; i < attempt && ms < kMaxBackoffMs; ++i) ms *= 2;
+  ms = std::min(ms, kMaxBackoffMs);
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return static_cast<int64_t>(static_cast<double>(ms) * jitter(rng));
+}
+
+}  // namespace
+
+ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
+                               std::vector<std::string> field_names, std::string pipeline_name,
+                               std::string sink_name)
+    : options_(std::move(options)),
+      input_schema_(std::move(input_schema)),
+      field_names_(std::move(field_names)),
+      pipeline_name_(std::move(pipeline_name)),
+      sink_name_(std::move(sink_name)) {}
+
+Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
+    const runtime::SinkContext& context) {
+  if (!context.table) return Status::Internal("connector 'clickhouse' needs a table");
+  if (context.changelog) {
+    return Status::PlanError(
+        "connector 'clickhouse' accepts only inserts for now, but the query produces updates or "
+        "deletes; use a window aggregation");
+  }
+  ASSIGN_OR_RETURN(ClickHouseSinkOptions options,
+                   ClickHouseSinkOptions::Parse(context.table->options));
+  // The table's column names when they match the input, as the other sinks do.
+  std::vector<std::string> names;
+  Schema table_schema = context.table->sink_schema();
+  const Schema& names_from =
+      table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
+  for (const auto& f : names_from.fields()) names.push_back(f.name);
+  return std::unique_ptr<runtime::SinkWriter>(
+      std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
+                                       context.pipeline_name, context.sink_name));
+}
+
+std::string ClickHouseSink::QualifiedTable() const {
+  return options_.database + "." + options_.table;
+}
+
+Status ClickHouseSink::Open() {
+  client_ = std::make_unique<ClickHouseHttpClient>(options_.url, options_.username,
+                                                   options_.password, options_.request_timeout_ms);
+  RETURN_IF_ERROR(WaitForServer());
+  RETURN_IF_ERROR(DetectFeatures());
+  RETURN_IF_ERROR(BuildEncoder());
+  LogInfo("clickhouse sink {}: server {} at {}, table {}, {}", sink_name_, server_version_,
+          options_.url, QualifiedTable(), guarantee_);
+  return Status::Ok();
+}
+
+Status ClickHouseSink::WaitForServer() {
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wait_for_server_ms);
+  for (int attempt = 0;; ++attempt) {
+    Result<std::string> version = client_->Query("SELECT version()");
+    if (version.ok()) {
+      server_version_ = Trim(*version);
+      return Status::Ok();
+    }
+    if (!version.status().retryable()) return version.status();
+    int64_t wait =
+        BackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100), attempt, jitter_);
+    if (std::chrono::steady_clock::now() + std::chrono::milliseconds(wait) > deadline) {
+      return Status::Unavailable(
+          fmt::format("ClickHouse at {} did not answer within sink.wait-for-server ({} ms): {}",
+                      options_.url, options_.wait_for_server_ms, version.status().message()));
+    }
+    LogWarn("clickhouse sink {}: server not ready (attempt {}): {}; retrying in {} ms", sink_name_,
+            attempt + 1, version.status().message(), wait);
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+}
+
+Status ClickHouseSink::DetectFeatures() {
+  ASSIGN_OR_RETURN(std::string settings,
+                   client_->Query("SELECT name FROM system.settings WHERE name = "
+                                  "'insert_deduplication_token' FORMAT TabSeparated"));
+  has_dedup_token_ = Trim(settings) == "insert_deduplication_token";
+  ASSIGN_OR_RETURN(std::string engine,
+                   client_->Query(fmt::format(
+                       "SELECT engine FROM system.tables WHERE database = {} AND name = {} "
+                       "FORMAT TabSeparated",
+                       QuoteLiteral(options_.database), QuoteLiteral(options_.table))));
+  engine = Trim(engine);
+  if (engine.empty()) {
+    return Status::NotFound(
+        fmt::format("ClickHouse table {} does not exist at {}", QualifiedTable(), options_.url));
+  }
+  bool replicated = engine.rfind("Replicated", 0) == 0;
+  if (has_dedup_token_) {
+    guarantee_ = fmt::format(
+        "exactly-once when the table deduplicates inserts (insert_deduplication_token per "
+        "pipeline, sink, epoch and block; engine {}), otherwise at-least-once",
+        engine);
+    deterministic_blocks_ = true;
+  } else if (replicated) {
+    guarantee_ = fmt::format(
+        "exactly-once by identical replayed blocks ({} deduplicates them; server {} has no "
+        "insert_deduplication_token)",
+        engine, server_version_);
+    deterministic_blocks_ = true;
+  } else {
+    guarantee_ = fmt::format(
+        "at-least-once (server {} has no insert_deduplication_token and {} does not "
+        "deduplicate: a replayed epoch may insert its rows again)",
+        server_version_, engine);
+  }
+  return Status::Ok();
+}
+
+Status ClickHouseSink::BuildEncoder() {
+  ASSIGN_OR_RETURN(ClickHouseTableSchema table,
+                   ClickHouseTableSchema::Load(client_.get(), options_.database, options_.table));
+  std::vector<RowBinaryEncoder::ColumnSpec> specs;
+  std::string columns;
+  for (size_t i = 0; i < input_schema_->size(); ++i) {
+    const std::string& name = field_names_[i];
+    std::optional<size_t> target = table.Find(name);
+    if (!target) {
+      return Status::PlanError(
+          fmt::format("column '{}' has no column of that name in ClickHouse table {} (it has: {})",
+                      name, QualifiedTable(), table.ToString()));
+    }
+    const ClickHouseTableSchema::Column& column = table.columns()[*target];
+    if (column.default_kind == "MATERIALIZED" || column.default_kind == "ALIAS") {
+      return Status::PlanError(
+          fmt::format("column '{}' of ClickHouse table {} is {} and cannot "
+                      "be inserted into",
+                      name, QualifiedTable(), column.default_kind));
+    }
+    if (!column.type_error.empty()) {
+      return Status::PlanError(fmt::format(
+          "column '{}' of type {} cannot be written to column '{}' of type {} in ClickHouse "
+          "table {}: {}",
+          name, input_schema_->field(i).type.WithNullable(true).ToString(), name,
+          column.type_spelling, QualifiedTable(), column.type_error));
+    }
+    specs.push_back({i, name, input_schema_->field(i).type, column.type});
+    if (!columns.empty()) columns += ", ";
+    columns += ClickHouseHttpClient::QuoteIdentifier(name);
+  }
+  ASSIGN_OR_RETURN(RowBinaryEncoder encoder,
+                   RowBinaryEncoder::Create(std::move(specs), QualifiedTable()));
+  encoder_ = std::move(encoder);
+  insert_query_ = fmt::format("INSERT INTO {}.{} ({}) FORMAT RowBinary",
+                              ClickHouseHttpClient::QuoteIdentifier(options_.database),
+                              ClickHouseHttpClient::QuoteIdentifier(options_.table), columns);
+  return Status::Ok();
+}
+
+Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
+  if (!encoder_) return Status::Internal("clickhouse sink written before Open");
+  if (epoch != current_epoch_) {
+    if (buffered_rows_ > 0) RETURN_IF_ERROR(Flush(current_epoch_));
+    current_epoch_ = epoch;
+    flushes_in_epoch_ = 0;
+  }
+  if (batch.num_rows == 0) return Status::Ok();
+  size_t before = buffer_.size();
+  Status encoded = encoder_->Encode(batch, &buffer_);
+  if (!encoded.ok()) {
+    buffer_.resize(before);
+    return encoded;
+  }
+  if (buffered_rows_ == 0) first_buffered_ = std::chrono::steady_clock::now();
+  buffered_rows_ += static_cast<int64_t>(batch.num_rows);
+  bool full = buffered_rows_ >= options_.batch_size ||
+              static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
+  bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
+                                           std::chrono::milliseconds(options_.flush_interval_ms);
+  if (full || old) return Flush(epoch);
+  return Status::Ok();
+}
+
+Status ClickHouseSink::CommitEpoch(EpochId epoch) {
+  if (buffered_rows_ == 0) return Status::Ok();
+  return Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_);
+}
+
+Status ClickHouseSink::Close() {
+  if (!encoder_ || buffered_rows_ == 0) return Status::Ok();
+  return Flush(current_epoch_);
+}
+
+Status ClickHouseSink::Flush(EpochId epoch) {
+  ClickHouseHttpClient::Settings settings;
+  if (has_dedup_token_) {
+    settings.emplace_back(
+        "insert_deduplication_token",
+        fmt::format("{}/{}/{}/{}", pipeline_name_, sink_name_, epoch.value(), flushes_in_epoch_));
+  }
+  RETURN_IF_ERROR(InsertWithRetries(settings));
+  rows_ += buffered_rows_;
+  bytes_ += static_cast<int64_t>(buffer_.size());
+  buffer_.clear();
+  buffered_rows_ = 0;
+  ++flushes_in_epoch_;
+  return Status::Ok();
+}
+
+Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& settings) {
+  for (int attempt = 0;; ++attempt) {
+    auto start = std::chrono::steady_clock::now();
+    Result<std::string> result = client_->Insert(insert_query_, buffer_, settings);
+    if (result.ok()) {
+      ++inserts_;
+      last_insert_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+      return Status::Ok();
+    }
+    const Status& error = result.status();
+    if (!error.retryable()) {
+      ++failures_;
+      return error.WithContext(
+          fmt::format("clickhouse sink {} ({})", sink_name_, QualifiedTable()));
+    }
+    if (attempt >= options_.max_retries) {
+      ++failures_;
+      return Status::Unavailable(fmt::format(
+          "clickhouse sink {}: INSERT into {} failed {} times, giving up (sink.max-retries = "
+          "{}): {}",
+          sink_name_, QualifiedTable(), attempt + 1, options_.max_retries, error.message()));
+    }
+    ++retries_;
+    int64_t wait = BackoffMillis(options_.retry_backoff_ms, attempt, jitter_);
+    LogWarn(
+        "clickhouse sink {}: INSERT of {} rows failed (attempt {} of {}): {}; retrying in {} ms",
+        sink_name_, buffered_rows_, attempt + 1, options_.max_retries + 1, error.message(), wait);
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+}
+
+std::string ClickHouseSink::Describe() const {
+  return fmt::format("clickhouse {} {}, {}", options_.url, QualifiedTable(), guarantee_);
+}
+
+ClickHouseSinkCounters ClickHouseSink::counters() const {
+  return {rows_.load(),    bytes_.load(),    inserts_.load(),
+          retries_.load(), failures_.load(), last_insert_micros_.load()};
+}
+
+}  // namespace sluice::connectors

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "connectors/clickhouse/clickhouse_http_client.h"
+#include "connectors/clickhouse/clickhouse_sink_options.h"
+#include "connectors/clickhouse/row_binary_encoder.h"
+#include "runtime/connector_registry.h"
+#include "runtime/sink_writer.h"
+
+namespace sluice::connectors {
+
+/// Counters of one ClickHouse sink (a snapshot; see ClickHouseSink::counters()).
+struct ClickHouseSinkCounters {
+  int64_t rows = 0;                // rows ClickHouse acknowledged
+  int64_t bytes = 0;               // RowBinary bytes ClickHouse acknowledged
+  int64_t inserts = 0;             // successful INSERT requests
+  int64_t retries = 0;             // failed attempts that were retried
+  int64_t failures = 0;            // INSERTs given up (non-retryable, or retries exhausted)
+  int64_t last_insert_micros = 0;  // latency of the last successful INSERT
+};
+
+/// The 'clickhouse' sink: writes rows over the HTTP interface as
+/// `INSERT INTO db.t (cols) FORMAT RowBinary`, encoded for the table's real column types.
+///
+/// Lifecycle: Create (options only, no I/O); Open waits for the server, reads its version and
+/// features, DESCRIBE's the table and checks every column mapping (an impossible one fails here,
+/// naming the column, both types and the table); Write encodes and buffers, flushing a full
+/// batch; CommitEpoch flushes the rest, so nothing of the epoch is acknowledged before
+/// ClickHouse has; Close flushes. A failed INSERT is retried with exponential backoff and jitter
+/// while the pipeline thread waits (the source is paused, memory stays bounded); after
+/// 'sink.max-retries' it returns kUnavailable; a non-retryable error returns ClickHouse's
+/// message. Called from the pipeline thread only; counters() may be read from any thread.
+class ClickHouseSink : public runtime::SinkWriter {
+ public:
+  ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
+                 std::vector<std::string> field_names, std::string pipeline_name,
+                 std::string sink_name);
+
+  /// Creates the sink for a table with 'connector' = 'clickhouse'.
+  static Result<std::unique_ptr<runtime::SinkWriter>> Create(const runtime::SinkContext& context);
+
+  Status Open() override;
+  Status Write(EpochId epoch, int block, const Batch& batch) override;
+  Status CommitEpoch(EpochId epoch) override;
+  Status Close() override;
+  std::string Describe() const override;
+
+  ClickHouseSinkCounters counters() const;
+  /// Returns the server version read at Open, e.g. "18.16.1".
+  const std::string& server_version() const { return server_version_; }
+  /// Returns the delivery guarantee against this server and table, decided at Open.
+  const std::string& guarantee() const { return guarantee_; }
+
+ private:
+  Status WaitForServer();
+  Status DetectFeatures();
+  Status BuildEncoder();
+  Status Flush(EpochId epoch);
+  Status InsertWithRetries(const ClickHouseHttpClient::Settings& settings);
+  std::string QualifiedTable() const;
+
+  ClickHouseSinkOptions options_;
+  SchemaPtr input_schema_;
+  std::vector<std::string> field_names_;
+  std::string pipeline_name_;
+  std::string sink_name_;
+
+  std::unique_ptr<ClickHouseHttpClient> client_;
+  std::optional<RowBinaryEncoder> encoder_;
+  std::string insert_query_;
+  std::string server_version_;
+  std::string guarantee_ = "at-least-once";
+  bool has_dedup_token_ = false;
+  bool deterministic_blocks_ = false;  // flush boundaries must not depend on wall-clock time
+
+  std::string buffer_;
+  int64_t buffered_rows_ = 0;
+  int flushes_in_epoch_ = 0;
+  EpochId current_epoch_{-1};
+  std::chrono::steady_clock::time_point first_buffered_;
+  std::mt19937_64 jitter_{std::random_device{}()};
+
+  std::atomic<int64_t> rows_{0}, bytes_{0}, inserts_{0}, retries_{0}, failures_{0},
+      last_insert_micros_{0};
+};
+
+}  // namespace sluice::connectors

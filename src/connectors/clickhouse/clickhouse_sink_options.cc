@@ -1,0 +1,50 @@
+#include "connectors/clickhouse/clickhouse_sink_options.h"
+
+#include <fmt/format.h>
+
+#include "connectors/connector_options.h"
+
+namespace sluice::connectors {
+
+Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
+    const std::map<std::string, std::string>& map) {
+  ConnectorOptions options(map);
+  RETURN_IF_ERROR(options.CheckKnown("sink.",
+                                     {"batch-size", "batch-bytes", "flush-interval", "max-retries",
+                                      "retry-backoff", "wait-for-server", "request-timeout"},
+                                     "connector 'clickhouse'"));
+  ClickHouseSinkOptions o;
+  o.url = options.GetString("url", o.url);
+  o.database = options.GetString("database-name", o.database);
+  o.table = options.GetString("table-name");
+  o.username = options.GetString("username");
+  o.password = options.GetString("password");
+  if (o.table.empty()) {
+    return Status::InvalidArgument("connector 'clickhouse' needs option 'table-name'");
+  }
+  if (o.url.rfind("http://", 0) != 0 && o.url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "option 'url' of connector 'clickhouse' must start with http:// or https://, got '{}'",
+        o.url));
+  }
+  ASSIGN_OR_RETURN(o.batch_size, options.GetInt("sink.batch-size", o.batch_size));
+  ASSIGN_OR_RETURN(o.batch_bytes, options.GetInt("sink.batch-bytes", o.batch_bytes));
+  ASSIGN_OR_RETURN(o.flush_interval_ms,
+                   options.GetDurationMillis("sink.flush-interval", o.flush_interval_ms));
+  ASSIGN_OR_RETURN(o.max_retries, options.GetInt("sink.max-retries", o.max_retries));
+  ASSIGN_OR_RETURN(o.retry_backoff_ms,
+                   options.GetDurationMillis("sink.retry-backoff", o.retry_backoff_ms));
+  ASSIGN_OR_RETURN(o.wait_for_server_ms,
+                   options.GetDurationMillis("sink.wait-for-server", o.wait_for_server_ms));
+  ASSIGN_OR_RETURN(o.request_timeout_ms,
+                   options.GetDurationMillis("sink.request-timeout", o.request_timeout_ms));
+  if (o.batch_size < 1 || o.batch_bytes < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||
+      o.request_timeout_ms < 1) {
+    return Status::InvalidArgument(
+        "connector 'clickhouse': sink.batch-size, sink.batch-bytes and sink.request-timeout "
+        "must be positive, sink.max-retries and sink.retry-backoff not negative");
+  }
+  return o;
+}
+
+}  // namespace sluice::connectors
