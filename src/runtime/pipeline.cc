@@ -234,7 +234,7 @@ std::string Pipeline::Describe() const {
   std::string s;
   for (const auto& stage : sources_) {
     s += fmt::format("Source[{}]: {} split(s)\n", stage->table_name(),
-                     const_cast<SourceStage&>(*stage).reader().num_splits());
+                     stage->reader().num_splits());
   }
   for (const auto& job : jobs_) s += job.Describe();
   return s;

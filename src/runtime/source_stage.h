@@ -33,6 +33,7 @@ class SourceStage {
   /// Opens the reader and declares its splits to the watermark tracker.
   Status Open();
   SourceReader& reader() { return *reader_; }
+  const SourceReader& reader() const { return *reader_; }
   const std::string& table_name() const { return table_name_; }
   Watermark watermark() const { return tracker_.current(); }
   int64_t records_in() const { return records_in_; }
