@@ -83,6 +83,9 @@ class KafkaSource : public runtime::SourceReader {
     bool assigned = false;
     int64_t delivered = -1;  // offset after the last delivered message
     int64_t committed = -1;
+    // Timestamp start-up: messages timestamped before this are skipped until the first one at or
+    // after it (-1: no skipping).
+    int64_t skip_before_ms = -1;
     std::deque<Message> pending;
   };
 
@@ -91,6 +94,8 @@ class KafkaSource : public runtime::SourceReader {
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void SetStartOffsets(rd_kafka_topic_partition_list_t* partitions);
   size_t SplitFor(const std::string& topic, int32_t partition);
+  // Returns whether `m` precedes the start-up timestamp of `split` (and ends skipping otherwise).
+  static bool SkipBeforeStartup(Split& split, const rd_kafka_message_t* m);
   // Moves messages from the consumer into the splits' pending queues.
   Status Drain(size_t limit);
   // Decodes `messages` of split `split` into a batch positioned after the last of them.

@@ -162,9 +162,9 @@ TEST_F(KafkaSourceTest, SpecificOffsetsStartThere) {
   EXPECT_EQ(rows[2].id, 4);
 }
 
-// Disabled: librdkafka 2.0.2's mock cluster answered this timestamp lookup with the end offset
-// (no rows arrive), so the mode is untested against it.
-TEST_F(KafkaSourceTest, DISABLED_TimestampStartsAtFirstMessageAtOrAfterIt) {
+// librdkafka 2.0.2's mock cluster answers every lookup by timestamp with no offset; the source
+// then scans from the beginning and skips the messages before the timestamp.
+TEST_F(KafkaSourceTest, TimestampStartsAtFirstMessageAtOrAfterIt) {
   ASSERT_TRUE(broker_.cluster().CreateTopic("events", 1).ok());
   ProduceEvents(0, 5, 1);  // message i has timestamp (i + 1) s
   auto source =
@@ -173,6 +173,27 @@ TEST_F(KafkaSourceTest, DISABLED_TimestampStartsAtFirstMessageAtOrAfterIt) {
   ASSERT_EQ(rows.size(), 3u);  // timestamps 3000, 4000, 5000
   EXPECT_EQ(rows[0].id, 2);
   EXPECT_EQ(rows[2].id, 4);
+  ASSERT_TRUE(source->CommitConsumed().ok());
+  EXPECT_EQ(broker_.Committed("sluice", "events", 0), 5);
+}
+
+// Timestamps are not monotonic within a partition: after the first message at or after the
+// start-up timestamp, earlier-stamped ones are read too (the start is an offset, as in Flink).
+TEST_F(KafkaSourceTest, TimestampStartKeepsLaterMessagesWithEarlierTimestamps) {
+  ASSERT_TRUE(broker_.cluster().CreateTopic("events", 1).ok());
+  const int64_t stamps[] = {1000, 4000, 2000, 5000};  // offsets 0..3
+  for (int i = 0; i < 4; ++i) {
+    broker_.Produce("events", 0, "k", "{\"id\":" + std::to_string(i) + ",\"name\":\"n\"}",
+                    stamps[i]);
+  }
+  broker_.Flush();
+  auto source =
+      MakeSource({{"scan.startup.mode", "timestamp"}, {"scan.startup.timestamp-millis", "3000"}});
+  std::vector<Row> rows = PollRows(source.get(), 3);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].id, 1);
+  EXPECT_EQ(rows[1].id, 2);
+  EXPECT_EQ(rows[2].id, 3);
 }
 
 TEST_F(KafkaSourceTest, ReadUntilReproducesALoggedBatch) {
