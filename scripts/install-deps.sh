@@ -8,6 +8,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clickhouse-server clickhouse-client libcurl4-openssl-dev
   librdkafka-dev
+  postgresql libpq-dev
+  libcpp-httplib-dev
 )
 missing=()
 for p in "${packages[@]}"; do
