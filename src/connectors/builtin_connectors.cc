@@ -12,6 +12,7 @@
 #include "connectors/filesystem/filesystem_source.h"
 #include "connectors/formats/format_factory.h"
 #include "connectors/kafka/kafka_connector_factory.h"
+#include "connectors/postgres/postgres_sink.h"
 #include "connectors/print/print_sink.h"
 
 namespace sluice::connectors {
@@ -134,6 +135,7 @@ void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSink("clickhouse", ClickHouseSink::Create);
   registry->RegisterSource("kafka", KafkaConnectorFactory::CreateSource);
   registry->RegisterSink("kafka", KafkaConnectorFactory::CreateSink);
+  registry->RegisterSink("postgres", PostgresSink::Create);
 }
 
 }  // namespace sluice::connectors
