@@ -9,7 +9,6 @@ packages=(
   clickhouse-server clickhouse-client libcurl4-openssl-dev
   librdkafka-dev
   postgresql libpq-dev
-  postgresql libpq-dev
   libcpp-httplib-dev
 )
 missing=()
