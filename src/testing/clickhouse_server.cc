@@ -13,11 +13,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace sluice::testing {
 namespace {
@@ -56,6 +61,50 @@ std::string ReadFileTail(const std::string& path, size_t max_bytes) {
   std::string s = ss.str();
   return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
 }
+
+// Runs functions on one thread that lives as long as the process. Servers are forked from it:
+// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so a server started from
+// a short-lived thread (a test's restart thread) would be killed as soon as that thread ended.
+class SpawnerThread {
+ public:
+  static SpawnerThread& Get() {
+    static SpawnerThread* spawner = new SpawnerThread();  // never destroyed: the thread lives on
+    return *spawner;
+  }
+
+  pid_t Run(std::function<pid_t()> fork_child) {
+    std::packaged_task<pid_t()> task(std::move(fork_child));
+    std::future<pid_t> result = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return result.get();
+  }
+
+ private:
+  SpawnerThread() {
+    std::thread([this] { Loop(); }).detach();
+  }
+
+  void Loop() {
+    for (;;) {
+      std::packaged_task<pid_t()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return !tasks_.empty(); });
+        task = std::move(tasks_.front());
+        tasks_.erase(tasks_.begin());
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::packaged_task<pid_t()>> tasks_;
+};
 
 std::unique_ptr<ClickHouseServer>& SharedSlot() {
   static std::unique_ptr<ClickHouseServer> server;
@@ -153,9 +202,9 @@ Status ClickHouseServer::Start(int timeout_ms) {
   std::string config_arg = "--config-file=" + dir_ + "/config.xml";
   std::string stdout_path = dir_ + "/stdout.log";
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return Status::IoError("fork failed");
-  if (pid == 0) {
+  pid_t pid = SpawnerThread::Get().Run([&]() -> pid_t {
+    pid_t child = ::fork();
+    if (child != 0) return child;
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
     int fd = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -166,7 +215,8 @@ Status ClickHouseServer::Start(int timeout_ms) {
     }
     ::execl(kServerBinary, kServerBinary, config_arg.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
-  }
+  });
+  if (pid < 0) return Status::IoError("fork failed");
   pid_ = pid;
   Status up = WaitUntilUp(timeout_ms);
   if (!up.ok()) Stop();
@@ -212,6 +262,14 @@ void ClickHouseServer::Stop() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  pid_ = -1;
+}
+
+void ClickHouseServer::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int wstatus = 0;
+  ::waitpid(pid_, &wstatus, 0);
   pid_ = -1;
 }
 

@@ -11,8 +11,6 @@
 namespace sluice::connectors {
 namespace {
 
-constexpr int64_t kMaxBackoffMs = 30000;
-
 std::string QuoteLiteral(std::string_view s) {
   std::string out = "'";
   for (char c : s) {
@@ -28,11 +26,11 @@ std::string Trim(std::string s) {
   return s;
 }
 
-// Returns backoff * 2^attempt capped at 30 s, times a random factor in [0.5, 1].
-int64_t BackoffMillis(int64_t base, int attempt, std::mt19937_64& rng) {
+// Returns base * 2^attempt capped at `max`, times a random factor in [0.5, 1].
+int64_t BackoffMillis(int64_t base, int64_t max, int attempt, std::mt19937_64& rng) {
   int64_t ms = base;
-  for (int i = 0; i < attempt && ms < kMaxBackoffMs; ++i) ms *= 2;
-  ms = std::min(ms, kMaxBackoffMs);
+  for (int i = 0; i < attempt && ms < max; ++i) ms *= 2;
+  ms = std::min(ms, max);
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
   return static_cast<int64_t>(static_cast<double>(ms) * jitter(rng));
 }
@@ -95,7 +93,8 @@ Status ClickHouseSink::WaitForServer() {
     }
     if (!version.status().retryable()) return version.status();
     int64_t wait =
-        BackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100), attempt, jitter_);
+        BackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100),
+                      std::max<int64_t>(options_.retry_backoff_max_ms, 100), attempt, jitter_);
     if (std::chrono::steady_clock::now() + std::chrono::milliseconds(wait) > deadline) {
       return Status::Unavailable(
           fmt::format("ClickHouse at {} did not answer within sink.wait-for-server ({} ms): {}",
@@ -259,7 +258,8 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
           sink_name_, QualifiedTable(), attempt + 1, options_.max_retries, error.message()));
     }
     ++retries_;
-    int64_t wait = BackoffMillis(options_.retry_backoff_ms, attempt, jitter_);
+    int64_t wait =
+        BackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms, attempt, jitter_);
     LogWarn(
         "clickhouse sink {}: INSERT of {} rows failed (attempt {} of {}): {}; retrying in {} ms",
         sink_name_, buffered_rows_, attempt + 1, options_.max_retries + 1, error.message(), wait);

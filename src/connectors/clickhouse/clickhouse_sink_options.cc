@@ -9,10 +9,11 @@ namespace sluice::connectors {
 Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
     const std::map<std::string, std::string>& map) {
   ConnectorOptions options(map);
-  RETURN_IF_ERROR(options.CheckKnown("sink.",
-                                     {"batch-size", "batch-bytes", "flush-interval", "max-retries",
-                                      "retry-backoff", "wait-for-server", "request-timeout"},
-                                     "connector 'clickhouse'"));
+  RETURN_IF_ERROR(options.CheckKnown(
+      "sink.",
+      {"batch-size", "batch-bytes", "flush-interval", "max-retries", "retry-backoff",
+       "retry-backoff-max", "wait-for-server", "request-timeout"},
+      "connector 'clickhouse'"));
   ClickHouseSinkOptions o;
   o.url = options.GetString("url", o.url);
   o.database = options.GetString("database-name", o.database);
@@ -34,15 +35,19 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
   ASSIGN_OR_RETURN(o.max_retries, options.GetInt("sink.max-retries", o.max_retries));
   ASSIGN_OR_RETURN(o.retry_backoff_ms,
                    options.GetDurationMillis("sink.retry-backoff", o.retry_backoff_ms));
+  ASSIGN_OR_RETURN(o.retry_backoff_max_ms,
+                   options.GetDurationMillis("sink.retry-backoff-max", o.retry_backoff_max_ms));
   ASSIGN_OR_RETURN(o.wait_for_server_ms,
                    options.GetDurationMillis("sink.wait-for-server", o.wait_for_server_ms));
   ASSIGN_OR_RETURN(o.request_timeout_ms,
                    options.GetDurationMillis("sink.request-timeout", o.request_timeout_ms));
   if (o.batch_size < 1 || o.batch_bytes < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||
-      o.request_timeout_ms < 1) {
+      o.retry_backoff_max_ms < o.retry_backoff_ms || o.request_timeout_ms < 1) {
     return Status::InvalidArgument(
         "connector 'clickhouse': sink.batch-size, sink.batch-bytes and sink.request-timeout "
-        "must be positive, sink.max-retries and sink.retry-backoff not negative");
+        "must be positive, sink.max-retries and sink.retry-backoff not negative, "
+        "sink.retry-backoff-max not below "
+        "sink.retry-backoff");
   }
   return o;
 }

@@ -16,13 +16,14 @@ struct ClickHouseSinkOptions {
   std::string table;
   std::string username;
   std::string password;
-  int64_t batch_size = 100000;          // rows per INSERT
-  int64_t batch_bytes = 32 << 20;       // encoded bytes per INSERT
-  int64_t flush_interval_ms = 1000;     // oldest buffered row's age before a flush
-  int64_t max_retries = 10;             // retries of one INSERT before kUnavailable
-  int64_t retry_backoff_ms = 1000;      // first backoff; doubles, capped at 30 s
-  int64_t wait_for_server_ms = 120000;  // how long Open waits for a server that is down
-  int64_t request_timeout_ms = 60000;   // one HTTP request
+  int64_t batch_size = 100000;           // rows per INSERT
+  int64_t batch_bytes = 32 << 20;        // encoded bytes per INSERT
+  int64_t flush_interval_ms = 1000;      // oldest buffered row's age before a flush
+  int64_t max_retries = 10;              // retries of one INSERT before kUnavailable
+  int64_t retry_backoff_ms = 1000;       // first backoff; doubles up to retry_backoff_max_ms
+  int64_t retry_backoff_max_ms = 30000;  // longest backoff between two attempts
+  int64_t wait_for_server_ms = 120000;   // how long Open waits for a server that is down
+  int64_t request_timeout_ms = 60000;    // one HTTP request
 
   /// Parses and checks `options`; unknown 'sink.*' options are rejected.
   static Result<ClickHouseSinkOptions> Parse(const std::map<std::string, std::string>& options);
