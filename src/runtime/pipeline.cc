@@ -7,6 +7,7 @@
 
 #include "common/duration.h"
 #include "common/logging.h"
+#include "runtime/window_aggregate_operator.h"
 
 namespace sluice::runtime {
 namespace {
@@ -78,6 +79,16 @@ Status Pipeline::Open() {
     idle_.emplace_back(n, false);
   }
   for (const auto& job : jobs_) LogInfo("job {}: {}", job.name, job.sink->Describe());
+  if (metrics_registry_ != nullptr) {
+    metrics_ = std::make_unique<PipelineMetrics>(metrics_registry_, options_.name);
+    for (auto& stage : sources_) {
+      metrics_->AddSource(stage->table_name(), stage->reader().num_splits());
+    }
+    for (const auto& job : jobs_) metrics_->AddSink(job.sink->name());
+    for (const auto& job : jobs_) metrics_->AddJob(job.name);
+  }
+  last_commit_ms_ = now;
+  PublishSnapshot("running");
   return Status::Ok();
 }
 
@@ -94,9 +105,15 @@ Status Pipeline::Close() {
 Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch) {
   SourceStage& stage = *sources_[entry.source];
   switch (entry.kind) {
-    case EpochLogEntry::Kind::kBatch:
+    case EpochLogEntry::Kind::kBatch: {
+      const int64_t before = stage.records_in();
       RETURN_IF_ERROR(stage.ProcessBatch(*batch, entry.processing_time_ms));
+      if (metrics_) {
+        metrics_->RecordBatch(entry.source, entry.split, stage.records_in() - before,
+                              stage.watermark());
+      }
       break;
+    }
     case EpochLogEntry::Kind::kIdle:
       RETURN_IF_ERROR(stage.MarkIdle(entry.split));
       break;
@@ -180,8 +197,55 @@ Status Pipeline::CommitEpoch() {
     Status s = stage->reader().CommitConsumed();
     if (!s.ok()) LogWarn("table '{}': {} (committed next epoch)", stage->table_name(), s.message());
   }
+  const int64_t now = WallClockMillis();
+  if (metrics_) {
+    std::vector<int64_t> sink_rows, late;
+    for (const auto& job : jobs_) {
+      sink_rows.push_back(job.sink->rows_written());
+      int64_t dropped = 0;
+      for (const auto& op : job.operators) {
+        if (auto* w = dynamic_cast<const WindowAggregateOperator*>(op.get())) {
+          dropped += w->late_records_dropped();
+        }
+      }
+      late.push_back(dropped);
+    }
+    metrics_->RecordCommit(epoch_.value(), static_cast<double>(now - last_commit_ms_) / 1000.0,
+                           sink_rows, bad_records_->count(), late);
+  }
+  last_commit_ms_ = now;
   epoch_ = EpochId(epoch_.value() + 1);
+  PublishSnapshot("running");
   return Status::Ok();
+}
+
+void Pipeline::PublishSnapshot(const char* state) {
+  PipelineSnapshot snap;
+  snap.name = options_.name;
+  snap.state = state;
+  snap.last_commit_ms = last_commit_ms_;
+  snap.last_committed_epoch = epoch_.value() - 1;
+  snap.epoch_interval_ms = options_.epoch_interval_ms;
+  snap.bad_records = bad_records_->count();
+  for (const auto& stage : sources_) {
+    SourceSnapshot source;
+    source.name = stage->table_name();
+    source.open = std::string(state) == "running";
+    source.finished = stage->reader().Finished();
+    source.records = stage->records_in();
+    Watermark wm = stage->watermark();
+    if (wm != kMinWatermark && wm != kMaxWatermark) source.watermark_ms = wm.value();
+    snap.sources.push_back(std::move(source));
+  }
+  for (const auto& job : jobs_) snap.sinks.push_back({job.sink->name(), job.sink->rows_written()});
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  snap.started_ms = snapshot_.started_ms != 0 ? snapshot_.started_ms : last_commit_ms_;
+  snapshot_ = std::move(snap);
+}
+
+PipelineSnapshot Pipeline::snapshot() const {
+  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  return snapshot_;
 }
 
 Status Pipeline::Run(const std::atomic<bool>& stop) {
@@ -203,6 +267,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   }
   if (!bounded_end) RETURN_IF_ERROR(CommitEpoch());
   finished_ = bounded_end;
+  PublishSnapshot(bounded_end ? "finished" : "stopped");
   return Close();
 }
 

@@ -2,15 +2,19 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/metrics_registry.h"
 #include "expr/function_registry.h"
 #include "runtime/bad_record_reporter.h"
 #include "runtime/connector_registry.h"
 #include "runtime/epoch_log.h"
 #include "runtime/job.h"
+#include "runtime/pipeline_metrics.h"
 #include "runtime/pipeline_options.h"
+#include "runtime/pipeline_snapshot.h"
 #include "runtime/source_stage.h"
 #include "sql/logical_plan.h"
 
@@ -48,6 +52,13 @@ class Pipeline {
   const PipelineOptions& options() const { return options_; }
   PipelineStats stats() const;
 
+  /// Makes the pipeline update its series in `metrics` per batch and per epoch. Call before Run or
+  /// Replay; `metrics` must outlive the pipeline.
+  void set_metrics(MetricsRegistry* metrics) { metrics_registry_ = metrics; }
+  /// Returns the state the pipeline thread last published (at open, after each commit, at the
+  /// end). Thread-safe: the only pipeline call other threads may make while it runs.
+  PipelineSnapshot snapshot() const;
+
  private:
   Pipeline() = default;
   Status Open();
@@ -57,6 +68,7 @@ class Pipeline {
   Status CheckIdleSplits(int64_t now_ms);
   Status FinishSources();
   Status CommitEpoch();
+  void PublishSnapshot(const char* state);
 
   PipelineOptions options_;
   std::unique_ptr<BadRecordReporter> bad_records_;
@@ -69,6 +81,11 @@ class Pipeline {
   EpochId epoch_{1};
   size_t next_source_ = 0;
   bool finished_ = false;
+  MetricsRegistry* metrics_registry_ = nullptr;
+  std::unique_ptr<PipelineMetrics> metrics_;  // set by Open when metrics_registry_ is
+  int64_t last_commit_ms_ = 0;
+  mutable std::mutex snapshot_mu_;
+  PipelineSnapshot snapshot_;  // guarded by snapshot_mu_
 };
 
 }  // namespace sluice::runtime

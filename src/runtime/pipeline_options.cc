@@ -31,7 +31,10 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "table.exec.emit.allow-lateness",
                                  "table.exec.source.idle-timeout",
                                  "pipeline.dead-letter.path",
-                                 "execution.epoch-log.path"};
+                                 "execution.epoch-log.path",
+                                 "server.bind-address",
+                                 "server.port",
+                                 "server.auth-token"};
   PipelineOptions o;
   o.name = default_name;
   for (const auto& [key, value] : settings) {
@@ -57,8 +60,20 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       o.dead_letter_path = value;
     } else if (key == "execution.epoch-log.path") {
       o.epoch_log_path = value;
+    } else if (key == "server.bind-address") {
+      o.server_bind_address = value;
+    } else if (key == "server.port") {
+      char* end = nullptr;
+      long port = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || port < 0 || port > 65535) {
+        return Status::InvalidArgument(
+            fmt::format("SET 'server.port' = '{}': expected a port number 0..65535", value));
+      }
+      o.server_port = static_cast<int>(port);
+    } else if (key == "server.auth-token") {
+      o.server_auth_token = value;
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
-               HasPrefix(key, "table.exec.")) {
+               HasPrefix(key, "table.exec.") || HasPrefix(key, "server.")) {
       return Status::InvalidArgument(fmt::format("unknown setting '{}'; known: {}", key,
                                                  fmt::join(kKnown, ", ")));
     }

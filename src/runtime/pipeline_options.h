@@ -17,9 +17,13 @@ struct PipelineOptions {
   int64_t idle_timeout_ms = 0;                 // 'table.exec.source.idle-timeout' (0: never)
   std::string dead_letter_path;                // 'pipeline.dead-letter.path'
   std::string epoch_log_path;                  // 'execution.epoch-log.path' (empty: memory only)
+  std::string server_bind_address = "127.0.0.1";  // 'server.bind-address'
+  int server_port = -1;                           // 'server.port' (-1: no server; 0: any port)
+  std::string server_auth_token;                  // 'server.auth-token' (empty: no auth)
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
-  /// 'pipeline.' or 'table.exec.' is an error naming the known ones (a typo must not pass silently).
+  /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not
+  /// pass silently).
   static Result<PipelineOptions> FromSettings(const std::map<std::string, std::string>& settings,
                                               const std::string& default_name);
 };

@@ -1,0 +1,105 @@
+#include "server/http_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <chrono>
+
+#include "server/pipeline_readiness.h"
+#include "server/status_json.h"
+
+namespace sluice::server {
+namespace {
+
+int64_t WallClockMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Compares in time independent of where the strings first differ.
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+constexpr int kServerThreads = 2;
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                      const MetricsRegistry* metrics,
+                                                      SnapshotProvider snapshot) {
+  std::unique_ptr<HttpServer> s(new HttpServer());
+  s->options_ = options;
+  s->metrics_ = metrics;
+  s->snapshot_ = std::move(snapshot);
+  s->server_ = std::make_unique<httplib::Server>();
+  s->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  // Only SO_REUSEADDR: httplib's default adds SO_REUSEPORT, which would let a second process bind
+  // the same port and take a share of the requests.
+  s->server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  s->AddRoutes();
+  if (options.port == 0) {
+    s->port_ = s->server_->bind_to_any_port(options.bind_address);
+  } else {
+    s->port_ = s->server_->bind_to_port(options.bind_address, options.port) ? options.port : -1;
+  }
+  if (s->port_ <= 0) {
+    return Status::IoError(
+        fmt::format("HTTP server: cannot listen on {}:{}", options.bind_address, options.port));
+  }
+  httplib::Server* server = s->server_.get();
+  s->thread_ = std::thread([server] { server->listen_after_bind(); });
+  // Stop() only takes effect once the listen loop runs; wait for it so Stop never misses it.
+  for (int i = 0; i < 5000 && !server->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return s;
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool HttpServer::Authorized(const std::string& authorization_header) const {
+  if (options_.auth_token.empty()) return true;
+  return ConstantTimeEquals(authorization_header, "Bearer " + options_.auth_token);
+}
+
+void HttpServer::AddRoutes() {
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/healthz" || Authorized(req.get_header_value("Authorization"))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer");
+    res.set_content("unauthorized\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain");
+  });
+  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    Readiness r = CheckReadiness(snapshot_(), WallClockMillis());
+    res.status = r.ready ? 200 : 503;
+    res.set_content(r.ready ? "ready\n" : "not ready: " + r.reason + "\n", "text/plain");
+  });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_->RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(StatusJson(snapshot_(), WallClockMillis()), "application/json");
+  });
+}
+
+}  // namespace sluice::server

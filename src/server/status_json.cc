@@ -1,0 +1,65 @@
+#include "server/status_json.h"
+
+#include <fmt/format.h>
+
+#include "server/pipeline_readiness.h"
+
+namespace sluice::server {
+
+std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms) {
+  Readiness readiness = CheckReadiness(snapshot, now_ms);
+  std::string out = fmt::format(
+      "{{\"pipeline\":{},\"state\":{},\"uptime_seconds\":{:.3f},\"last_committed_epoch\":{},"
+      "\"last_commit_age_seconds\":{:.3f},\"ready\":{},\"not_ready_reason\":{},"
+      "\"bad_records\":{},\"sources\":[",
+      JsonString(snapshot.name), JsonString(snapshot.state),
+      (now_ms - snapshot.started_ms) / 1000.0, snapshot.last_committed_epoch,
+      (now_ms - snapshot.last_commit_ms) / 1000.0, readiness.ready ? "true" : "false",
+      JsonString(readiness.reason), snapshot.bad_records);
+  for (size_t i = 0; i < snapshot.sources.size(); ++i) {
+    const auto& s = snapshot.sources[i];
+    out += fmt::format(
+        "{}{{\"name\":{},\"open\":{},\"finished\":{},\"records\":{},\"watermark_ms\":{}}}",
+        i > 0 ? "," : "", JsonString(s.name), s.open ? "true" : "false",
+        s.finished ? "true" : "false", s.records,
+        s.watermark_ms ? std::to_string(*s.watermark_ms) : "null");
+  }
+  out += "],\"sinks\":[";
+  for (size_t i = 0; i < snapshot.sinks.size(); ++i) {
+    out += fmt::format("{}{{\"name\":{},\"rows\":{}}}", i > 0 ? "," : "",
+                       JsonString(snapshot.sinks[i].name), snapshot.sinks[i].rows);
+  }
+  return out + "]}";
+}
+
+}  // namespace sluice::server

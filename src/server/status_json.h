@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/pipeline_snapshot.h"
+
+namespace sluice::server {
+
+/// Renders the body of GET /api/status from a snapshot at wall-clock time `now_ms`:
+/// {"pipeline", "state", "uptime_seconds", "last_committed_epoch", "last_commit_age_seconds",
+///  "ready", "not_ready_reason", "bad_records", "sources": [{"name", "open", "finished",
+///  "records", "watermark_ms" (null before the first)}], "sinks": [{"name", "rows"}]}.
+/// Pure function; any thread.
+std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms);
+
+/// Returns `text` as a JSON string literal (quoted, escaped).
+std::string JsonString(const std::string& text);
+
+}  // namespace sluice::server
