@@ -69,7 +69,9 @@ std::string PostgresServer::url() const {
 
 Status PostgresServer::PrepareDirectory() {
   if (dir_.empty()) return Status::IoError("mkdtemp failed for the PostgreSQL directory");
-  if (port_ == 0) ASSIGN_OR_RETURN(port_, PickFreePort());
+  if (port_ == 0) {
+    ASSIGN_OR_RETURN(port_, PickFreePort());
+  }
   switch_user_ = ::geteuid() == 0;
   if (!switch_user_) return Status::Ok();
   const passwd* user = ::getpwnam("postgres");
