@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "connectors/clickhouse/clickhouse_table_creator.h"
 #include "connectors/clickhouse/clickhouse_table_schema.h"
 
 namespace sluice::connectors {
@@ -56,12 +57,14 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
   }
   ASSIGN_OR_RETURN(ClickHouseSinkOptions options,
                    ClickHouseSinkOptions::Parse(context.table->options));
+  options.primary_key = context.table->primary_key;
   // The table's column names when they match the input, as the other sinks do.
   std::vector<std::string> names;
   Schema table_schema = context.table->sink_schema();
   const Schema& names_from =
       table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
   for (const auto& f : names_from.fields()) names.push_back(f.name);
+  if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
   return std::unique_ptr<runtime::SinkWriter>(
       std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
                                        context.pipeline_name, context.sink_name));
@@ -75,6 +78,7 @@ Status ClickHouseSink::Open() {
   client_ = std::make_unique<ClickHouseHttpClient>(options_.url, options_.username,
                                                    options_.password, options_.request_timeout_ms);
   RETURN_IF_ERROR(WaitForServer());
+  if (options_.create_table) RETURN_IF_ERROR(CreateTableIfMissing());
   RETURN_IF_ERROR(DetectFeatures());
   RETURN_IF_ERROR(BuildEncoder());
   LogInfo("clickhouse sink {}: server {} at {}, table {}, {}", sink_name_, server_version_,
@@ -104,6 +108,34 @@ Status ClickHouseSink::WaitForServer() {
             attempt + 1, version.status().message(), wait);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
+}
+
+Status ClickHouseSink::CreateTableIfMissing() {
+  ClickHouseTableCreator::Definition definition;
+  definition.database = options_.database;
+  definition.table = options_.table;
+  // The declared types (with their NOT NULL) when the table declares the sink's columns.
+  const bool declared = options_.declared_schema.size() == input_schema_->size();
+  for (size_t i = 0; i < input_schema_->size(); ++i) {
+    definition.schema.Add({field_names_[i], declared ? options_.declared_schema.field(i).type
+                                                     : input_schema_->field(i).type});
+  }
+  definition.primary_key = options_.primary_key;
+  definition.order_by = options_.order_by;
+  definition.partition_by = options_.partition_by;
+  ClickHouseTableCreator creator(client_.get());
+  Result<std::vector<std::string>> ran = creator.Ensure(definition);
+  if (!ran.ok()) {
+    return ran.status().WithContext(
+        fmt::format("clickhouse sink {}: creating table {}", sink_name_, QualifiedTable()));
+  }
+  if (ran->empty()) {
+    LogInfo("clickhouse sink {}: table {} exists, not created", sink_name_, QualifiedTable());
+  }
+  for (const std::string& statement : *ran) {
+    LogInfo("clickhouse sink {}: ran {}", sink_name_, statement);
+  }
+  return Status::Ok();
 }
 
 Status ClickHouseSink::DetectFeatures() {

@@ -61,6 +61,7 @@ class ClickHouseSink : public runtime::SinkWriter {
 
  private:
   Status WaitForServer();
+  Status CreateTableIfMissing();
   Status DetectFeatures();
   Status BuildEncoder();
   Status Flush(EpochId epoch);

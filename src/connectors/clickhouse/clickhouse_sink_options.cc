@@ -9,11 +9,12 @@ namespace sluice::connectors {
 Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
     const std::map<std::string, std::string>& map) {
   ConnectorOptions options(map);
-  RETURN_IF_ERROR(options.CheckKnown(
-      "sink.",
-      {"batch-size", "batch-bytes", "flush-interval", "max-retries", "retry-backoff",
-       "retry-backoff-max", "wait-for-server", "request-timeout"},
-      "connector 'clickhouse'"));
+  RETURN_IF_ERROR(
+      options.CheckKnown("sink.",
+                         {"batch-size", "batch-bytes", "flush-interval", "max-retries",
+                          "retry-backoff", "retry-backoff-max", "wait-for-server",
+                          "request-timeout", "create-table", "order-by", "partition-by"},
+                         "connector 'clickhouse'"));
   ClickHouseSinkOptions o;
   o.url = options.GetString("url", o.url);
   o.database = options.GetString("database-name", o.database);
@@ -41,6 +42,15 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
                    options.GetDurationMillis("sink.wait-for-server", o.wait_for_server_ms));
   ASSIGN_OR_RETURN(o.request_timeout_ms,
                    options.GetDurationMillis("sink.request-timeout", o.request_timeout_ms));
+  std::string create_table = options.GetString("sink.create-table", "false");
+  if (create_table != "true" && create_table != "false") {
+    return Status::InvalidArgument(fmt::format(
+        "option 'sink.create-table' of connector 'clickhouse' must be true or false, got '{}'",
+        create_table));
+  }
+  o.create_table = create_table == "true";
+  o.order_by = options.GetString("sink.order-by");
+  o.partition_by = options.GetString("sink.partition-by");
   if (o.batch_size < 1 || o.batch_bytes < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||
       o.retry_backoff_max_ms < o.retry_backoff_ms || o.request_timeout_ms < 1) {
     return Status::InvalidArgument(

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
+#include "types/schema.h"
 
 namespace sluice::connectors {
 
@@ -24,6 +26,11 @@ struct ClickHouseSinkOptions {
   int64_t retry_backoff_max_ms = 30000;  // longest backoff between two attempts
   int64_t wait_for_server_ms = 120000;   // how long Open waits for a server that is down
   int64_t request_timeout_ms = 60000;    // one HTTP request
+  bool create_table = false;  // 'sink.create-table': create database and table when missing
+  std::string order_by;       // 'sink.order-by': ORDER BY of a created table
+  std::string partition_by;   // 'sink.partition-by': PARTITION BY of a created table
+  std::vector<std::string> primary_key;  // the sink table's PRIMARY KEY (not a WITH option)
+  Schema declared_schema;  // the sink table's declared columns, when they match the input
 
   /// Parses and checks `options`; unknown 'sink.*' options are rejected.
   static Result<ClickHouseSinkOptions> Parse(const std::map<std::string, std::string>& options);

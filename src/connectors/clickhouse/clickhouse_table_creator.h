@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "connectors/clickhouse/clickhouse_http_client.h"
+#include "types/schema.h"
+
+namespace sluice::connectors {
+
+/// Creates a sink's database and table when they are missing ('sink.create-table' = 'true'):
+/// `CREATE DATABASE IF NOT EXISTS`, then a MergeTree table whose columns are the sink schema's,
+/// mapped to ClickHouse types (see ColumnType). ORDER BY is 'sink.order-by', else the PRIMARY
+/// KEY, else tuple(); PARTITION BY is 'sink.partition-by' when set. Columns named in the sort or
+/// partition key are never Nullable (ClickHouse refuses nullable keys).
+///
+/// Lifecycle: construct, Ensure once. Not thread-safe; uses the caller's client.
+class ClickHouseTableCreator {
+ public:
+  struct Definition {
+    std::string database;
+    std::string table;
+    Schema schema;                         // the columns to create, in order
+    std::vector<std::string> primary_key;  // PRIMARY KEY columns (may be empty)
+    std::string order_by;                  // 'sink.order-by' (may be empty)
+    std::string partition_by;              // 'sink.partition-by' (may be empty)
+  };
+
+  explicit ClickHouseTableCreator(ClickHouseHttpClient* client) : client_(client) {}
+
+  /// Creates the database and the table if missing and returns the statements it ran (none when
+  /// the table exists).
+  Result<std::vector<std::string>> Ensure(const Definition& definition);
+
+  /// Returns the CREATE TABLE statement for `definition`; `datetime64` tells whether the server
+  /// has DateTime64 (else timestamps become DateTime, whole seconds).
+  static Result<std::string> CreateTableStatement(const Definition& definition, bool datetime64);
+  /// Returns the ClickHouse type for a sluice type, without Nullable.
+  static Result<std::string> ColumnType(const LogicalType& type, bool datetime64);
+
+ private:
+  Result<bool> TableExists(const Definition& definition);
+  bool HasDateTime64();
+
+  ClickHouseHttpClient* client_;
+};
+
+}  // namespace sluice::connectors
