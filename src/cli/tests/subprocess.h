@@ -44,6 +44,8 @@ class Subprocess {
   /// Collects output until stdout holds at least `min_lines` newline characters, the child closes
   /// its pipes, or `timeout` passes. Returns whether the line count was reached.
   bool ReadStdoutUntil(size_t min_lines, std::chrono::milliseconds timeout);
+  /// Returns the stdout collected so far (by ReadStdoutUntil).
+  const std::string& stdout_so_far() const { return output_.stdout_text; }
   /// Sends `signal` to the child.
   void Signal(int signal);
   /// Collects the remaining output and reaps the child; kills it with SIGKILL when it is still

@@ -344,6 +344,13 @@ Result<std::optional<SourceBatch>> KafkaSource::Poll(size_t max_rows) {
   max_rows = std::max<size_t>(max_rows, 1);
   RETURN_IF_ERROR(Drain(4 * max_rows));
   const size_t n = splits_.size();
+  if (n > announced_splits_) {
+    // New partitions were assigned. An empty batch of the highest split makes the runtime know
+    // every split up to it before any of their messages: each then holds the watermark back
+    // until it delivers or is idle, instead of being unknown while another one advances it.
+    announced_splits_ = n;
+    return std::optional<SourceBatch>(EmptyBatch(n - 1));
+  }
   for (size_t k = 0; k < n; ++k) {
     size_t index = (next_split_ + k) % n;
     Split& split = splits_[index];
@@ -443,6 +450,20 @@ SourceBatch KafkaSource::Decode(size_t split,
   return batch;
 }
 
+SourceBatch KafkaSource::EmptyBatch(size_t split) {
+  const Split& s = splits_[split];
+  auto out = std::make_shared<Batch>();
+  out->schema = schema_;
+  for (size_t i = 0; i < schema_->size(); ++i) {
+    out->columns.push_back(std::make_shared<Column>(schema_->field(i).type));
+  }
+  SourceBatch batch;
+  batch.split = SplitId(static_cast<int64_t>(split));
+  batch.batch = out;
+  batch.end_position = fmt::format("{}:{}:0:0", s.topic, s.partition);
+  return batch;
+}
+
 Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end_position) {
   ASSIGN_OR_RETURN(Position pos, ParsePosition(end_position));
   const auto wanted = static_cast<size_t>(split.value());
@@ -460,6 +481,7 @@ Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end
     return Status::DataError(fmt::format("position '{}' belongs to split {}, not {}", end_position,
                                          index, split.value()));
   }
+  if (pos.first == pos.next) return EmptyBatch(index);  // a split's announcement
   if (!replay_consumer_) {
     ASSIGN_OR_RETURN(replay_consumer_, CreateConsumer(/*group_member=*/false));
   }

@@ -19,7 +19,9 @@ namespace sluice::connectors {
 /// Reads Kafka topics as a member of a consumer group (librdkafka's KafkaConsumer). Each
 /// assigned topic-partition is a split; its id is stable for the reader's lifetime and
 /// num_splits grows as partitions appear. Poll returns a batch from one partition (round robin
-/// over partitions with messages waiting); its position is "<topic>:<partition>:<first>:<next>"
+/// over partitions with messages waiting), except that after an assignment added splits the
+/// next Poll returns an empty batch of the highest split (so the runtime knows them all); its
+/// position is "<topic>:<partition>:<first>:<next>"
 /// (first offset of the batch, offset after its last), so ReadUntil re-reads exactly that range
 /// with a separate assign-only consumer, also in a fresh process. Offsets are never committed
 /// automatically: CommitConsumed commits what was delivered, after the epoch is durable.
@@ -100,6 +102,8 @@ class KafkaSource : public runtime::SourceReader {
   Status Drain(size_t limit);
   // Decodes `messages` of split `split` into a batch positioned after the last of them.
   runtime::SourceBatch Decode(size_t split, const std::vector<const rd_kafka_message_t*>& messages);
+  // Returns a batch without rows for split `split`, positioned at "<topic>:<partition>:0:0".
+  runtime::SourceBatch EmptyBatch(size_t split);
   Result<RdKafkaHandle> CreateConsumer(bool group_member);
 
   std::string table_name_;
@@ -118,6 +122,7 @@ class KafkaSource : public runtime::SourceReader {
   std::map<std::pair<std::string, int32_t>, size_t> split_index_;
   size_t pending_total_ = 0;
   size_t next_split_ = 0;
+  size_t announced_splits_ = 0;  // splits made known to the runtime by an empty batch
   int64_t bad_records_ = 0;
 };
 
