@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/clickhouse_command.h"
 #include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
 #include "cli/version.h"
@@ -143,6 +144,7 @@ int RunSluiceCli(int argc, char** argv) {
       app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
   AddCommonArgs(explain, &explain_args);
   KafkaCommand kafka(&app);
+  ClickHouseCommand clickhouse(&app);
 
   try {
     app.parse(argc, argv);
@@ -154,6 +156,7 @@ int RunSluiceCli(int argc, char** argv) {
   if (check->parsed()) return CheckCommand(check_args);
   if (explain->parsed()) return ExplainCommand(explain_args);
   if (kafka.parsed()) return kafka.Run();
+  if (clickhouse.parsed()) return clickhouse.Run();
   return kExitOk;
 }
 
