@@ -1,0 +1,209 @@
+// Throughput of the ClickHouse sink against its ceiling, measured in the same run on a private
+// clickhouse-server (sluice_testing): 1M rows x 8 columns (Int64, Int32, String, Float64, UInt32,
+// DateTime, Date, String) in 4096-row batches.
+//
+//   sink:    ClickHouseSink::Write for every batch + CommitEpoch (encoding included), 100k-row
+//            INSERTs as 'sink.batch-size' makes them;
+//   ceiling: the same rows encoded as RowBinary once, beforehand, and POSTed with libcurl in the
+//            same INSERT sizes over one keep-alive connection (what a perfect client would do).
+//
+//   build/bench/sluice_bench --benchmark_filter=ClickHouse
+//
+// Each is run 3 times, alternating, into a truncated table; the best run counts. Prints both
+// rates and sink / ceiling.
+
+#include <benchmark/benchmark.h>
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/logging.h"
+#include "connectors/clickhouse/clickhouse_sink.h"
+#include "connectors/clickhouse/clickhouse_table_schema.h"
+#include "connectors/clickhouse/row_binary_encoder.h"
+#include "testing/clickhouse_server.h"
+#include "types/batch.h"
+
+namespace sluice {
+namespace {
+
+using connectors::ClickHouseSink;
+using connectors::ClickHouseSinkOptions;
+
+constexpr int64_t kRows = 1'000'000;
+constexpr size_t kBatchRows = 4096;
+constexpr int64_t kInsertRows = 100'000;
+constexpr const char* kColumns =
+    "id Int64, user_id Int32, symbol String, price Float64, quantity UInt32, ts DateTime, "
+    "day Date, note String";
+
+std::vector<std::shared_ptr<Batch>> MakeBatches() {
+  static const char* const kSymbols[] = {"AAPL", "MSFT", "NVDA", "TSLA", "AMZN", "GOOG"};
+  auto schema = std::make_shared<Schema>();
+  schema->Add({"id", LogicalType::BigInt()});
+  schema->Add({"user_id", LogicalType::Int()});
+  schema->Add({"symbol", LogicalType::String()});
+  schema->Add({"price", LogicalType::Double()});
+  schema->Add({"quantity", LogicalType::Int()});
+  schema->Add({"ts", LogicalType::Timestamp(3)});
+  schema->Add({"day", LogicalType::Date()});
+  schema->Add({"note", LogicalType::String()});
+  std::vector<std::shared_ptr<Batch>> batches;
+  uint64_t x = 88172645463325252ull;
+  for (int64_t start = 0; start < kRows; start += kBatchRows) {
+    size_t n = static_cast<size_t>(std::min<int64_t>(kBatchRows, kRows - start));
+    std::vector<std::shared_ptr<Column>> c;
+    for (const Field& f : schema->fields()) c.push_back(std::make_shared<Column>(f.type));
+    for (size_t i = 0; i < n; ++i) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      int64_t id = start + static_cast<int64_t>(i);
+      c[0]->AppendInt(id);
+      c[1]->AppendInt(static_cast<int64_t>(x % 100000));
+      c[2]->AppendString(kSymbols[x % 6]);
+      c[3]->AppendDouble(static_cast<double>(x % 1000000) / 100.0);
+      c[4]->AppendInt(static_cast<int64_t>(x % 5000));
+      c[5]->AppendInt(1'700'000'000'000 + id * 10);
+      c[6]->AppendInt(19000 + (id >> 16));
+      c[7]->AppendString(fmt::format("order {} of user {}", id, x % 100000));
+    }
+    auto batch = std::make_shared<Batch>();
+    batch->schema = schema;
+    batch->columns.assign(c.begin(), c.end());
+    batch->num_rows = n;
+    batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+// POSTs each pre-encoded chunk as one INSERT over one keep-alive connection; returns seconds.
+double PostChunks(const std::string& url, const std::vector<std::string>& chunks, bool* ok) {
+  std::string query = "INSERT INTO bench.t FORMAT RowBinary";
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  char* escaped = curl_easy_escape(curl.get(), query.c_str(), static_cast<int>(query.size()));
+  std::string target = url + "/?query=" + escaped;
+  curl_free(escaped);
+  struct curl_slist* headers = curl_slist_append(nullptr, "Expect:");
+  auto begin = std::chrono::steady_clock::now();
+  for (const std::string& chunk : chunks) {
+    curl_easy_setopt(curl.get(), CURLOPT_URL, target.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, chunk.data());
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(chunk.size()));
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, Discard);
+    long status = 0;
+    if (curl_easy_perform(curl.get()) != CURLE_OK) *ok = false;
+    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) *ok = false;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  curl_slist_free_all(headers);
+  return seconds;
+}
+
+// Encodes the batches with the sink's encoder, cut where the sink cuts (at >= 100k rows).
+Result<std::vector<std::string>> EncodeChunks(const std::string& url,
+                                              const std::vector<std::shared_ptr<Batch>>& batches) {
+  connectors::ClickHouseHttpClient client(url, "", "", 60000);
+  ASSIGN_OR_RETURN(auto table, connectors::ClickHouseTableSchema::Load(&client, "bench", "t"));
+  std::vector<connectors::RowBinaryEncoder::ColumnSpec> specs;
+  const Schema& schema = *batches[0]->schema;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    specs.push_back({i, schema.field(i).name, schema.field(i).type, table.columns()[i].type});
+  }
+  ASSIGN_OR_RETURN(auto encoder, connectors::RowBinaryEncoder::Create(specs, "bench.t"));
+  std::vector<std::string> chunks(1);
+  int64_t rows = 0;
+  for (const auto& batch : batches) {
+    RETURN_IF_ERROR(encoder.Encode(*batch, &chunks.back()));
+    rows += static_cast<int64_t>(batch->num_rows);
+    if (rows >= kInsertRows) {
+      chunks.emplace_back();
+      rows = 0;
+    }
+  }
+  if (chunks.back().empty()) chunks.pop_back();
+  return chunks;
+}
+
+double RunSink(const std::string& url, const std::vector<std::shared_ptr<Batch>>& batches,
+               bool* ok) {
+  ClickHouseSinkOptions options;
+  options.url = url;
+  options.database = "bench";
+  options.table = "t";
+  options.batch_size = kInsertRows;
+  options.batch_bytes = int64_t{1} << 30;
+  std::vector<std::string> names;
+  for (const Field& f : batches[0]->schema->fields()) names.push_back(f.name);
+  ClickHouseSink sink(options, batches[0]->schema, names, "bench", "sink");
+  if (!sink.Open().ok()) *ok = false;
+  auto begin = std::chrono::steady_clock::now();
+  for (const auto& batch : batches) {
+    if (!sink.Write(EpochId(1), 0, *batch).ok()) *ok = false;
+  }
+  if (!sink.CommitEpoch(EpochId(1)).ok()) *ok = false;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
+void BM_ClickHouseSinkVsCeiling(benchmark::State& state) {
+  SetLogLevel(LogLevel::kWarn);
+  testing::ClickHouseServer server;
+  Status started = server.Start();
+  if (!started.ok()) {
+    state.SkipWithError(started.ToString().c_str());
+    return;
+  }
+  auto check = [&](const std::string& sql) { return server.Query(sql).ok(); };
+  if (!check("CREATE DATABASE bench") ||
+      !check(fmt::format("CREATE TABLE bench.t ({}) ENGINE = MergeTree ORDER BY id", kColumns))) {
+    state.SkipWithError("cannot create bench.t");
+    return;
+  }
+  std::vector<std::shared_ptr<Batch>> batches = MakeBatches();
+  auto chunks = EncodeChunks(server.url(), batches);
+  if (!chunks.ok()) {
+    state.SkipWithError(chunks.status().ToString().c_str());
+    return;
+  }
+  size_t bytes = 0;
+  for (const auto& c : *chunks) bytes += c.size();
+  double best_sink = 1e9, best_ceiling = 1e9;
+  bool ok = true;
+  for (auto _ : state) {
+    for (int round = 0; round < 3; ++round) {
+      ok = ok && check("TRUNCATE TABLE bench.t");
+      best_ceiling = std::min(best_ceiling, PostChunks(server.url(), *chunks, &ok));
+      ok = ok && check("TRUNCATE TABLE bench.t");
+      best_sink = std::min(best_sink, RunSink(server.url(), batches, &ok));
+    }
+  }
+  auto count = server.Query("SELECT count() FROM bench.t FORMAT TabSeparated");
+  if (!ok || !count.ok() || *count != fmt::format("{}\n", kRows)) {
+    state.SkipWithError("an INSERT failed or the table does not hold every row");
+    return;
+  }
+  double sink_rate = static_cast<double>(kRows) / best_sink;
+  double ceiling_rate = static_cast<double>(kRows) / best_ceiling;
+  state.counters["sink_rows_per_s"] = sink_rate;
+  state.counters["ceiling_rows_per_s"] = ceiling_rate;
+  state.counters["ratio"] = sink_rate / ceiling_rate;
+  std::printf(
+      "clickhouse sink: %.0f rows/s (%.3f s); ceiling (pre-encoded RowBinary POSTed with "
+      "libcurl): %.0f rows/s (%.3f s); sink/ceiling = %.2f; %zu INSERTs, %.1f MB RowBinary\n",
+      sink_rate, best_sink, ceiling_rate, best_ceiling, sink_rate / ceiling_rate, chunks->size(),
+      static_cast<double>(bytes) / 1e6);
+}
+
+BENCHMARK(BM_ClickHouseSinkVsCeiling)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace sluice
