@@ -136,9 +136,10 @@ class KafkaPipelineTest : public ::testing::Test {
 
 connectors::MockCluster* KafkaPipelineTest::cluster_ = nullptr;
 
-// Three partitions, 10 s tumbling windows, 1 s watermark delay, 1 s idle timeout. Partition 1
-// gets no data. Partition 0 holds key 'a' at 0, 1, ..., 34 s; partition 2 holds key 'b' at
-// 5.5, 6.5, ..., 39.5 s, produced first: across partitions the events are out of order (all of
+// Three partitions, 10 s tumbling windows, 1 s watermark delay, 3 s idle timeout (above the
+// skew between partitions' first fetches on a loaded machine, else a partition is idle too early).
+// Partition 1 gets no data. Partition 0 holds key 'a' at 0, 1, ..., 34 s; partition 2 holds key 'b'
+// at 5.5, 6.5, ..., 39.5 s, produced first: across partitions the events are out of order (all of
 // 'b' is ahead of most of 'a'), within each partition in order. Per-partition watermarks end at
 // 33 s (a) and 38.5 s (b); partition 1 is idle, so the pipeline watermark is 33 s and the windows
 // [0,10), [10,20), [20,30) fire with every row: a 10, 10, 10; b 5 (5.5 .. 9.5), 10, 10. A single
@@ -161,7 +162,7 @@ CREATE TABLE events (k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVA
 WITH ('connector' = 'kafka', 'topic' = 'windows',
       'properties.bootstrap.servers' = '${KAFKA_BROKERS}', 'properties.group.id' = 'windows',
       'properties.auto.offset.reset' = 'error', 'scan.startup.mode' = 'earliest-offset',
-      'scan.watermark.idle-timeout' = '1 s', 'format' = 'json');
+      'scan.watermark.idle-timeout' = '3 s', 'format' = 'json');
 CREATE TABLE results (k STRING, window_start TIMESTAMP(3), cnt BIGINT)
 WITH ('connector' = 'filesystem', 'path' = '${DIR}/windows.csv', 'format' = 'csv');
 INSERT INTO results
