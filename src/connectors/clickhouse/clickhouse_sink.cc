@@ -239,36 +239,58 @@ Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
   return Status::Ok();
 }
 
+ClickHouseSink::~ClickHouseSink() {
+  if (in_flight_.valid()) in_flight_.wait();
+}
+
 Status ClickHouseSink::CommitEpoch(EpochId epoch) {
-  if (buffered_rows_ == 0) return Status::Ok();
-  return Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_);
+  if (buffered_rows_ > 0) {
+    RETURN_IF_ERROR(Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_));
+  }
+  return WaitForInFlight();
 }
 
 Status ClickHouseSink::Close() {
-  if (!encoder_ || buffered_rows_ == 0) return Status::Ok();
-  return Flush(current_epoch_);
+  if (encoder_ && buffered_rows_ > 0) RETURN_IF_ERROR(Flush(current_epoch_));
+  return WaitForInFlight();
+}
+
+Status ClickHouseSink::WaitForInFlight() {
+  if (!in_flight_.valid()) return Status::Ok();
+  return in_flight_.get();
 }
 
 Status ClickHouseSink::Flush(EpochId epoch) {
+  // One INSERT at a time: the previous one must have succeeded before this block is sent, so
+  // blocks arrive in order and at most two buffers exist (one encoding, one in flight).
+  RETURN_IF_ERROR(WaitForInFlight());
   ClickHouseHttpClient::Settings settings;
   if (has_dedup_token_) {
     settings.emplace_back(
         "insert_deduplication_token",
         fmt::format("{}/{}/{}/{}", pipeline_name_, sink_name_, epoch.value(), flushes_in_epoch_));
   }
-  RETURN_IF_ERROR(InsertWithRetries(settings));
-  rows_ += buffered_rows_;
-  bytes_ += static_cast<int64_t>(buffer_.size());
+  std::swap(sending_, buffer_);
   buffer_.clear();
+  int64_t rows = buffered_rows_;
   buffered_rows_ = 0;
   ++flushes_in_epoch_;
+  in_flight_ = std::async(std::launch::async, [this, settings = std::move(settings), rows] {
+    Status sent = InsertWithRetries(settings, rows);
+    if (sent.ok()) {
+      rows_ += rows;
+      bytes_ += static_cast<int64_t>(sending_.size());
+    }
+    return sent;
+  });
   return Status::Ok();
 }
 
-Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& settings) {
+Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& settings,
+                                         int64_t rows) {
   for (int attempt = 0;; ++attempt) {
     auto start = std::chrono::steady_clock::now();
-    Result<std::string> result = client_->Insert(insert_query_, buffer_, settings);
+    Result<std::string> result = client_->Insert(insert_query_, sending_, settings);
     if (result.ok()) {
       ++inserts_;
       last_insert_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -294,7 +316,7 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
         BackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms, attempt, jitter_);
     LogWarn(
         "clickhouse sink {}: INSERT of {} rows failed (attempt {} of {}): {}; retrying in {} ms",
-        sink_name_, buffered_rows_, attempt + 1, options_.max_retries + 1, error.message(), wait);
+        sink_name_, rows, attempt + 1, options_.max_retries + 1, error.message(), wait);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <random>
@@ -33,11 +34,15 @@ struct ClickHouseSinkCounters {
 /// Lifecycle: Create (options only, no I/O); Open waits for the server, reads its version and
 /// features, DESCRIBE's the table and checks every column mapping (an impossible one fails here,
 /// naming the column, both types and the table); Write encodes and buffers, flushing a full
-/// batch; CommitEpoch flushes the rest, so nothing of the epoch is acknowledged before
-/// ClickHouse has; Close flushes. A failed INSERT is retried with exponential backoff and jitter
-/// while the pipeline thread waits (the source is paused, memory stays bounded); after
+/// batch; CommitEpoch flushes the rest and waits, so nothing of the epoch is acknowledged before
+/// ClickHouse has; Close flushes and waits. A full batch is sent by a task while the pipeline
+/// thread encodes the next one; the next flush waits for it (one INSERT in flight, two buffers
+/// at most), and its error is returned by the Write, CommitEpoch or Close that waits. A failed
+/// INSERT is retried with exponential backoff and jitter while the pipeline thread waits at the
+/// next flush (the source is paused, memory stays bounded); after
 /// 'sink.max-retries' it returns kUnavailable; a non-retryable error returns ClickHouse's
 /// message. Called from the pipeline thread only; counters() may be read from any thread.
+/// Destroying the sink waits for the INSERT in flight.
 class ClickHouseSink : public runtime::SinkWriter {
  public:
   ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
@@ -46,6 +51,8 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   /// Creates the sink for a table with 'connector' = 'clickhouse'.
   static Result<std::unique_ptr<runtime::SinkWriter>> Create(const runtime::SinkContext& context);
+
+  ~ClickHouseSink() override;
 
   Status Open() override;
   Status Write(EpochId epoch, int block, const Batch& batch) override;
@@ -65,7 +72,9 @@ class ClickHouseSink : public runtime::SinkWriter {
   Status DetectFeatures();
   Status BuildEncoder();
   Status Flush(EpochId epoch);
-  Status InsertWithRetries(const ClickHouseHttpClient::Settings& settings);
+  Status WaitForInFlight();
+  /// Sends `sending_` (runs on the in-flight task's thread).
+  Status InsertWithRetries(const ClickHouseHttpClient::Settings& settings, int64_t rows);
   std::string QualifiedTable() const;
 
   ClickHouseSinkOptions options_;
@@ -82,7 +91,9 @@ class ClickHouseSink : public runtime::SinkWriter {
   bool has_dedup_token_ = false;
   bool deterministic_blocks_ = false;  // flush boundaries must not depend on wall-clock time
 
-  std::string buffer_;
+  std::string buffer_;   // rows being encoded (pipeline thread)
+  std::string sending_;  // the block of the INSERT in flight (its task's thread only)
+  std::future<Status> in_flight_;
   int64_t buffered_rows_ = 0;
   int flushes_in_epoch_ = 0;
   EpochId current_epoch_{-1};
