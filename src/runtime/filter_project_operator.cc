@@ -62,6 +62,7 @@ Result<ColumnPtr> FilterProjectOperator::Project(size_t e, const Batch& batch, b
 Status FilterProjectOperator::Process(const BatchPtr& batch, size_t /*input*/) {
   const Batch& in = *batch;
   if (in.num_rows == 0) return Status::Ok();
+  context_.processing_time_ms = in.processing_time_ms;
   bool all_rows = true;
   if (predicate_) {
     selection_.resize(in.num_rows);
@@ -77,6 +78,7 @@ Status FilterProjectOperator::Process(const BatchPtr& batch, size_t /*input*/) {
   auto out = std::make_shared<Batch>();
   out->schema = schema_;
   out->num_rows = all_rows ? in.num_rows : selection_.size();
+  out->processing_time_ms = in.processing_time_ms;
   for (size_t e = 0; e < exprs_.size(); ++e) {
     ASSIGN_OR_RETURN(ColumnPtr column, Project(e, in, all_rows));
     out->columns.push_back(std::move(column));

@@ -36,9 +36,6 @@ class FilterProjectOperator : public Operator {
   Status Finish() override;
   std::string Describe() const override;
 
-  /// Sets the processing time that expressions (PROCTIME()) see.
-  void set_eval_context(const expr::EvalContext& context) { context_ = context; }
-
  private:
   FilterProjectOperator() = default;
   Result<ColumnPtr> Project(size_t e, const Batch& batch, bool all_rows);

@@ -117,6 +117,7 @@ Status GroupAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) 
   const Batch& b = *batch;
   if (b.num_rows == 0) return Status::Ok();
   ++batch_seq_;
+  context_.processing_time_ms = b.processing_time_ms;
   RETURN_IF_ERROR(inputs_->Evaluate(b, context_));
   GroupKeyTable::HashRows(inputs_->keys(), b.num_rows, &hashes_);
   touched_.clear();

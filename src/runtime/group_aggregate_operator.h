@@ -34,7 +34,6 @@ class GroupAggregateOperator : public Operator {
   std::string Describe() const override;
 
   size_t num_groups() const { return keys_.size(); }
-  void set_eval_context(const expr::EvalContext& context) { context_ = context; }
 
  private:
   GroupAggregateOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs);

@@ -58,6 +58,7 @@ Result<BatchPtr> SourceStage::ComputeOutput(const Batch& decoded,
                                             const expr::EvalContext& context) {
   auto out = std::make_shared<Batch>();
   out->num_rows = decoded.num_rows;
+  out->processing_time_ms = context.processing_time_ms;
   for (size_t i = 0; i < passthrough_.size(); ++i) {
     if (passthrough_[i]) {
       out->columns.push_back(decoded.columns[*passthrough_[i]]);
@@ -70,7 +71,7 @@ Result<BatchPtr> SourceStage::ComputeOutput(const Batch& decoded,
     auto schema = std::make_shared<Schema>();
     for (size_t i = 0; i < out->columns.size(); ++i) {
       const Field& f = passthrough_[i] ? decoded.schema->field(*passthrough_[i])
-                                        : Field{"", outputs_exprs_[i]->type()};
+                                       : Field{"", outputs_exprs_[i]->type()};
       schema->Add({f.name, out->columns[i]->type()});
     }
     output_schema_ = schema;

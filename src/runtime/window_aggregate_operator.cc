@@ -67,6 +67,7 @@ int64_t WindowAggregateOperator::DropTime(int64_t end) const {
 
 Status WindowAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) {
   const Batch& b = *batch;
+  context_.processing_time_ms = b.processing_time_ms;
   for (RowKind kind : b.row_kinds) {
     if (kind != RowKind::kInsert) {
       return Status::Unsupported("window aggregation over a changelog (updates or deletes)");

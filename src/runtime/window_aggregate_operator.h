@@ -58,8 +58,6 @@ class WindowAggregateOperator : public Operator {
   int64_t late_records_dropped() const { return late_records_dropped_; }
   /// Returns the number of (window, key) groups held now.
   size_t num_groups() const;
-  /// Sets the processing time that expressions (PROCTIME()) see.
-  void set_eval_context(const expr::EvalContext& context) { context_ = context; }
 
  private:
   struct Window {

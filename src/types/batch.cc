@@ -33,6 +33,7 @@ BatchPtr GatherRows(const Batch& input, const std::vector<uint32_t>& rows) {
   auto out = std::make_shared<Batch>();
   out->schema = input.schema;
   out->num_rows = rows.size();
+  out->processing_time_ms = input.processing_time_ms;
   out->columns.reserve(input.columns.size());
   for (const auto& c : input.columns) out->columns.push_back(GatherColumn(*c, rows));
   if (!input.row_kinds.empty()) {

@@ -18,15 +18,20 @@ namespace sluice {
 /// - `row_watermarks`: the pipeline watermark in force just before each row was consumed, which
 ///   operators with event-time state use to decide lateness exactly as record-at-a-time
 ///   processing would (empty: not tracked on this stream).
+/// `processing_time_ms` is the wall-clock time at which the source consumed the rows, as the
+/// epoch log recorded it: what PROCTIME() and CURRENT_TIMESTAMP see, so replay is exact.
 struct Batch {
   SchemaPtr schema;
   std::vector<ColumnPtr> columns;
   size_t num_rows = 0;
   std::vector<RowKind> row_kinds;
   std::vector<int64_t> row_watermarks;
+  int64_t processing_time_ms = 0;
 
   const Column& column(size_t i) const { return *columns[i]; }
-  RowKind row_kind(size_t row) const { return row_kinds.empty() ? RowKind::kInsert : row_kinds[row]; }
+  RowKind row_kind(size_t row) const {
+    return row_kinds.empty() ? RowKind::kInsert : row_kinds[row];
+  }
 };
 
 using BatchPtr = std::shared_ptr<const Batch>;
