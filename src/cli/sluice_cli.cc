@@ -14,7 +14,10 @@
 #include "cli/pipeline_loader.h"
 #include "cli/version.h"
 #include "common/logging.h"
+#include "common/metrics_registry.h"
+#include "common/process_metrics.h"
 #include "runtime/pipeline.h"
+#include "server/http_server.h"
 
 namespace sluice::cli {
 namespace {
@@ -84,7 +87,25 @@ int ExplainLoaded(const LoadedPipeline& loaded) {
   return kExitOk;
 }
 
-int RunCommand(const CommonArgs& args, const std::string& replay_log) {
+// Starts the HTTP server when 'server.port' is set or --http-port given (-1: neither); returns
+// nullptr when there is none. The auth token is never logged.
+Result<std::unique_ptr<server::HttpServer>> StartHttpServer(const runtime::Pipeline& pipeline,
+                                                            const MetricsRegistry& metrics,
+                                                            int http_port) {
+  const runtime::PipelineOptions& o = pipeline.options();
+  server::HttpServerOptions options;
+  options.bind_address = o.server_bind_address;
+  options.port = http_port >= 0 ? http_port : o.server_port;
+  options.auth_token = o.server_auth_token;
+  if (options.port < 0) return std::unique_ptr<server::HttpServer>();
+  ASSIGN_OR_RETURN(auto http, server::HttpServer::Start(
+                                  options, &metrics, [&pipeline] { return pipeline.snapshot(); }));
+  LogInfo("serving metrics on http://{}:{}{}", options.bind_address, http->port(),
+          options.auth_token.empty() ? "" : " (bearer token required)");
+  return http;
+}
+
+int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_port = -1) {
   auto loaded = Load(args);
   if (!loaded.ok()) return Fail(loaded.status());
   // A file of EXPLAIN statements is explained, not run (as Flink's SQL client does).
@@ -93,9 +114,15 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log) {
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::signal(SIGINT, HandleStopSignal);
   std::signal(SIGTERM, HandleStopSignal);
+  MetricsRegistry metrics;
+  RegisterProcessMetrics(&metrics);
+  (*pipeline)->set_metrics(&metrics);
+  auto http = StartHttpServer(**pipeline, metrics, http_port);
+  if (!http.ok()) return Fail(http.status());
   LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name,
           loaded->plan.jobs.size());
   Status status = replay_log.empty() ? (*pipeline)->Run(g_stop) : (*pipeline)->Replay(replay_log);
+  if (*http) (*http)->Stop();
   runtime::PipelineStats st = (*pipeline)->stats();
   LogInfo("pipeline '{}' {}: {} records in, {} rows out, {} bad records, {} epochs",
           (*pipeline)->options().name, status.ok() ? "stopped" : "failed", st.records_in,
@@ -132,11 +159,16 @@ int RunSluiceCli(int argc, char** argv) {
 
   CommonArgs run_args, check_args, explain_args;
   std::string replay_log;
+  int http_port = -1;
   CLI::App* run =
       app.add_subcommand("run", "Run a pipeline file until its input ends or it is stopped");
   AddCommonArgs(run, &run_args);
   run->add_option("--replay", replay_log,
                   "Re-execute the epochs recorded in this epoch log instead of reading new input");
+  run->add_option("--http-port", http_port,
+                  "Serve /metrics, /healthz, /readyz and /api/status on this port (0: any free "
+                  "port, logged); overrides SET 'server.port'")
+      ->check(CLI::Range(0, 65535));
   CLI::App* check = app.add_subcommand(
       "check", "Parse and plan a pipeline file; report errors with file:line:col");
   AddCommonArgs(check, &check_args);
@@ -152,7 +184,7 @@ int RunSluiceCli(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUserError;
   }
-  if (run->parsed()) return RunCommand(run_args, replay_log);
+  if (run->parsed()) return RunCommand(run_args, replay_log, http_port);
   if (check->parsed()) return CheckCommand(check_args);
   if (explain->parsed()) return ExplainCommand(explain_args);
   if (kafka.parsed()) return kafka.Run();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/duration.h"
+#include "common/env_substitution.h"
 #include "sql/catalog.h"
 #include "sql/expression_binder.h"
 #include "sql/plan_error.h"
@@ -45,7 +46,9 @@ class ScriptPlanner {
     }
     auto override = overrides_.find(kAllowLateness);
     if (override == overrides_.end() && set == nullptr) return int64_t{0};
-    const std::string& value = override != overrides_.end() ? override->second : set->set.value;
+    const std::string& raw = override != overrides_.end() ? override->second : set->set.value;
+    auto substituted = SubstituteEnv(raw);
+    const std::string value = substituted.ok() ? *substituted : raw;
     auto ms = ParseDurationMillis(value);
     if (ms.ok()) return *ms;
     std::string what = fmt::format("'{}' = '{}': {}", kAllowLateness, value, ms.status().message());
@@ -55,9 +58,16 @@ class ScriptPlanner {
 
   Status PlanStatement(const Statement& stmt, PipelinePlan* plan) {
     switch (stmt.kind) {
-      case StatementKind::kSet:
-        plan->settings[stmt.set.key] = stmt.set.value;
+      case StatementKind::kSet: {
+        // Values may name the environment (`${SLUICE_TOKEN}`), as table options may.
+        auto value = SubstituteEnv(stmt.set.value);
+        if (!value.ok()) {
+          return PlanErrorAt(script_.file_name, stmt.pos,
+                             fmt::format("SET '{}': {}", stmt.set.key, value.status().message()));
+        }
+        plan->settings[stmt.set.key] = *value;
         return Status::Ok();
+      }
       case StatementKind::kCreateTable:
         return catalog_.AddTable(stmt.create_table, stmt.pos);
       case StatementKind::kCreateView: {
