@@ -5,6 +5,8 @@
 
 #include "common/event_time.h"
 #include "common/status.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "types/batch.h"
 
 namespace sluice::runtime {
@@ -36,13 +38,27 @@ class Operator {
   /// Returns a one-line description for EXPLAIN, e.g. "WindowAggregate[TUMBLE(ts, 10 s)]".
   virtual std::string Describe() const = 0;
 
+  /// Appends the operator's state to `out` for a checkpoint. Called on the pipeline thread
+  /// between epochs (after the epoch's output went to the sinks), never during Process. The
+  /// layout is the operator's own; it must hold everything later output depends on. Stateless
+  /// operators write nothing.
+  virtual Status SaveState(StateEncoder* out) const {
+    (void)out;
+    return Status::Ok();
+  }
+  /// Replaces the state with what SaveState wrote (a pipeline with the same plan). Called on the
+  /// pipeline thread after Open and before any input; returns kDataError on malformed state.
+  virtual Status RestoreState(StateDecoder* in) {
+    (void)in;
+    return Status::Ok();
+  }
+
  protected:
   Status Emit(const BatchPtr& batch) {
     return downstream_ ? downstream_->Process(batch, downstream_input_) : Status::Ok();
   }
   Status EmitWatermark(Watermark watermark) {
-    return downstream_ ? downstream_->AdvanceWatermark(watermark, downstream_input_)
-                       : Status::Ok();
+    return downstream_ ? downstream_->AdvanceWatermark(watermark, downstream_input_) : Status::Ok();
   }
   Status EmitFinish() { return downstream_ ? downstream_->Finish() : Status::Ok(); }
 
