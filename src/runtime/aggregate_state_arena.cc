@@ -63,4 +63,32 @@ void AggregateStateArena::Reset(uint32_t group) {
   InitRegion(groups_[group]);
 }
 
+void AggregateStateArena::SaveState(StateEncoder* out) const {
+  out->PutI64(static_cast<int64_t>(groups_.size()));
+  std::string state;
+  for (uint8_t* region : groups_) {
+    state.clear();
+    for (size_t a = 0; a < functions_.size(); ++a) {
+      functions_[a]->Serialize(region + offsets_[a], &state);
+    }
+    out->PutString(state);
+  }
+}
+
+Status AggregateStateArena::RestoreState(StateDecoder* in) {
+  int64_t groups = 0;
+  RETURN_IF_ERROR(in->GetI64(&groups));
+  if (groups < 0) return in->Corrupt("negative group count");
+  std::string state;
+  for (int64_t g = 0; g < groups; ++g) {
+    RETURN_IF_ERROR(in->GetString(&state));
+    uint8_t* region = group(Add());
+    std::string_view rest(state);
+    for (size_t a = 0; a < functions_.size(); ++a) {
+      RETURN_IF_ERROR(functions_[a]->Deserialize(&rest, region + offsets_[a]));
+    }
+    if (!rest.empty()) return in->Corrupt("aggregate state longer than its functions read");
+  }
+  return Status::Ok();
+}
 }  // namespace sluice::runtime

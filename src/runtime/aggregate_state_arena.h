@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "expr/aggregate_function.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 
 namespace sluice::runtime {
 
@@ -34,6 +36,11 @@ class AggregateStateArena {
   uint8_t* group(uint32_t g) const { return groups_[g]; }
   size_t offset(size_t aggregate) const { return offsets_[aggregate]; }
   size_t size() const { return groups_.size(); }
+
+  /// Appends every group's states (each aggregate's Serialize), in group order.
+  void SaveState(StateEncoder* out) const;
+  /// Adds the groups SaveState wrote, after the ones held.
+  Status RestoreState(StateDecoder* in);
 
  private:
   void InitRegion(uint8_t* region) const;

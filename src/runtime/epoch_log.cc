@@ -1,9 +1,16 @@
 #include "runtime/epoch_log.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <sstream>
+
+#include "runtime/durable_file.h"
 
 namespace sluice::runtime {
 
@@ -12,54 +19,94 @@ namespace sluice::runtime {
 //   I <source> <split> <processing_time_ms>                  a split went idle
 //   F <source> 0 <processing_time_ms>                        the source's input ended
 //   E <epoch>                                                end of a sealed epoch
+//   C <epoch>                                                every sink acknowledged the epoch
 // Positions are written verbatim; they never hold tabs or newlines.
+
+namespace {
+
+std::string FormatEpoch(EpochId epoch, const std::vector<EpochLogEntry>& entries) {
+  std::string text;
+  for (const auto& e : entries) {
+    if (e.kind == EpochLogEntry::Kind::kBatch) {
+      text += fmt::format("B\t{}\t{}\t{}\t{}\n", e.source, e.split, e.processing_time_ms,
+                          e.end_position);
+    } else {
+      text += fmt::format("{}\t{}\t{}\t{}\n", e.kind == EpochLogEntry::Kind::kIdle ? 'I' : 'F',
+                          e.source, e.split, e.processing_time_ms);
+    }
+  }
+  text += fmt::format("E\t{}\n", epoch.value());
+  return text;
+}
+
+}  // namespace
 
 EpochLog::EpochLog(std::string path) : path_(std::move(path)) {}
 
-Result<std::vector<EpochLogEntry>> EpochLog::Seal(EpochId epoch) {
-  if (!path_.empty()) {
-    if (!file_) {
-      file_ = std::make_unique<std::ofstream>(path_, std::ios::app);
-      if (!*file_) return Status::IoError("cannot open epoch log " + path_);
+EpochLog::~EpochLog() { CloseFile(); }
+
+void EpochLog::CloseFile() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+Status EpochLog::AppendDurably(const std::string& text) {
+  if (fd_ < 0) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      return Status::IoError(fmt::format("cannot open epoch log {}: {}", path_, strerror(errno)));
     }
-    std::string text;
-    for (const auto& e : current_) {
-      if (e.kind == EpochLogEntry::Kind::kBatch) {
-        text += fmt::format("B\t{}\t{}\t{}\t{}\n", e.source, e.split, e.processing_time_ms,
-                            e.end_position);
-      } else {
-        text += fmt::format("{}\t{}\t{}\t{}\n", e.kind == EpochLogEntry::Kind::kIdle ? 'I' : 'F',
-                            e.source, e.split, e.processing_time_ms);
-      }
-    }
-    text += fmt::format("E\t{}\n", epoch.value());
-    file_->write(text.data(), static_cast<std::streamsize>(text.size()));
-    file_->flush();
-    if (!*file_) return Status::IoError("cannot write epoch log " + path_);
   }
+  return DurableFile::WriteAllAndSync(fd_, text, path_);
+}
+
+Result<std::vector<EpochLogEntry>> EpochLog::Seal(EpochId epoch) {
+  if (!path_.empty()) RETURN_IF_ERROR(AppendDurably(FormatEpoch(epoch, current_)));
   std::vector<EpochLogEntry> sealed;
   sealed.swap(current_);
   return sealed;
 }
 
-Result<std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>>> EpochLog::ReadFile(
-    const std::string& path) {
+Status EpochLog::Commit(EpochId epoch) {
+  if (path_.empty()) return Status::Ok();
+  return AppendDurably(fmt::format("C\t{}\n", epoch.value()));
+}
+
+Status EpochLog::Compact(EpochId through) {
+  if (path_.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(auto epochs, Read(path_));
+  std::string text;
+  for (const auto& e : epochs) {
+    if (e.epoch.value() <= through.value()) continue;
+    text += FormatEpoch(e.epoch, e.entries);
+    if (e.committed) text += fmt::format("C\t{}\n", e.epoch.value());
+  }
+  CloseFile();
+  return DurableFile::ReplaceAtomically(path_, text);
+}
+
+Result<std::vector<LoggedEpoch>> EpochLog::Read(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::NotFound("epoch log " + path + " does not exist");
-  std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>> epochs;
+  std::vector<LoggedEpoch> epochs;
   std::vector<EpochLogEntry> pending;
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    if (in.eof()) break;  // a last line without its newline: cut short by a crash
     std::istringstream fields(line);
     std::string kind;
     std::getline(fields, kind, '\t');
-    if (kind == "E") {
+    if (kind == "E" || kind == "C") {
       int64_t epoch = 0;
       fields >> epoch;
-      epochs.emplace_back(EpochId(epoch), std::move(pending));
-      pending.clear();
+      if (kind == "E") {
+        epochs.push_back({EpochId(epoch), std::move(pending), false});
+        pending.clear();
+      } else if (!epochs.empty() && epochs.back().epoch.value() == epoch) {
+        epochs.back().committed = true;
+      }
       continue;
     }
     EpochLogEntry e;
@@ -67,10 +114,15 @@ Result<std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>>> EpochLog::Re
     std::getline(fields, source, '\t');
     std::getline(fields, split, '\t');
     std::getline(fields, ptime, '\t');
-    if (kind == "B") e.kind = EpochLogEntry::Kind::kBatch;
-    else if (kind == "I") e.kind = EpochLogEntry::Kind::kIdle;
-    else if (kind == "F") e.kind = EpochLogEntry::Kind::kEndOfInput;
-    else return Status::DataError(fmt::format("{}:{}: not an epoch log record", path, line_no));
+    if (kind == "B") {
+      e.kind = EpochLogEntry::Kind::kBatch;
+    } else if (kind == "I") {
+      e.kind = EpochLogEntry::Kind::kIdle;
+    } else if (kind == "F") {
+      e.kind = EpochLogEntry::Kind::kEndOfInput;
+    } else {
+      return Status::DataError(fmt::format("{}:{}: not an epoch log record", path, line_no));
+    }
     char* end = nullptr;
     e.source = static_cast<uint32_t>(std::strtoul(source.c_str(), &end, 10));
     e.split = static_cast<uint32_t>(std::strtoul(split.c_str(), &end, 10));
@@ -79,6 +131,14 @@ Result<std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>>> EpochLog::Re
     pending.push_back(std::move(e));
   }
   // Entries after the last end marker belong to an epoch that was never sealed: ignored.
+  return epochs;
+}
+
+Result<std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>>> EpochLog::ReadFile(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(auto logged, Read(path));
+  std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>> epochs;
+  for (auto& e : logged) epochs.emplace_back(e.epoch, std::move(e.entries));
   return epochs;
 }
 

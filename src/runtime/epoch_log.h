@@ -1,9 +1,9 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/event_time.h"
@@ -23,29 +23,53 @@ struct EpochLogEntry {
   int64_t processing_time_ms = 0;  // the value PROCTIME()/CURRENT_TIMESTAMP saw for this batch
 };
 
-/// The order in which an epoch consumed its input, so that replaying it reproduces the epoch's
-/// output byte for byte. Entries accumulate in memory while the epoch runs; Seal writes the epoch
-/// (as one text line per entry, then an end marker) to the log file, if any, before its output
-/// goes to sinks. Used by the pipeline thread only.
+/// A sealed epoch read back from a log file; `committed` when a commit record followed it (every
+/// sink acknowledged the epoch's output).
+struct LoggedEpoch {
+  EpochId epoch;
+  std::vector<EpochLogEntry> entries;
+  bool committed = false;
+};
+
+/// The order in which each epoch consumed its input (the offset log), and which epochs every sink
+/// acknowledged (the commit log), so that replaying an epoch reproduces its output byte for byte.
+/// Entries accumulate in memory while the epoch runs; Seal appends the epoch (one text line per
+/// entry, then an end marker) to the log file, if any, and fsyncs it before the epoch's output
+/// goes to sinks; Commit appends a commit record after the sinks acknowledged it. Compact drops
+/// epochs a checkpoint covers (atomic rewrite). Used by the pipeline thread only.
 class EpochLog {
  public:
   /// `path` may be empty: the log is then kept in memory only.
   explicit EpochLog(std::string path = "");
+  ~EpochLog();
+  EpochLog(const EpochLog&) = delete;
+  EpochLog& operator=(const EpochLog&) = delete;
 
   void Append(EpochLogEntry entry) { current_.push_back(std::move(entry)); }
   const std::vector<EpochLogEntry>& current() const { return current_; }
 
-  /// Makes the current epoch's entries durable (appended and flushed to the file) and starts the
-  /// next epoch. Returns the sealed entries.
+  /// Makes the current epoch's entries durable (appended and fsynced) and starts the next epoch.
+  /// Returns the sealed entries.
   Result<std::vector<EpochLogEntry>> Seal(EpochId epoch);
+  /// Appends (and fsyncs) the commit record of a sealed epoch.
+  Status Commit(EpochId epoch);
+  /// Rewrites the file without the epochs up to and including `through` (temp file, fsync,
+  /// rename, fsync of the directory).
+  Status Compact(EpochId through);
 
+  /// Reads every sealed epoch of a log file, in order, with its commit state. Entries after the
+  /// last end marker (an epoch cut short by a crash) are not part of the log.
+  static Result<std::vector<LoggedEpoch>> Read(const std::string& path);
   /// Reads every sealed epoch of a log file, in order.
   static Result<std::vector<std::pair<EpochId, std::vector<EpochLogEntry>>>> ReadFile(
       const std::string& path);
 
  private:
+  Status AppendDurably(const std::string& text);
+  void CloseFile();
+
   std::string path_;
-  std::unique_ptr<std::ofstream> file_;
+  int fd_ = -1;
   std::vector<EpochLogEntry> current_;
 };
 

@@ -2,7 +2,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <memory>
 
 namespace sluice::runtime {
 namespace {
@@ -173,4 +175,58 @@ void GroupKeyTable::AppendKey(uint32_t group, const std::vector<Column*>& out) c
   }
 }
 
+void GroupKeyTable::SaveState(StateEncoder* out) const {
+  out->PutI64(static_cast<int64_t>(size()));
+  for (const LogicalType& type : key_types_) {
+    Column column(type);
+    const size_t k = static_cast<size_t>(&type - key_types_.data());
+    for (uint32_t g = 0; g < size(); ++g) {
+      const Cell& cell = cells_[g * key_types_.size() + k];
+      if (cell.null) {
+        column.AppendNull();
+        continue;
+      }
+      switch (column.physical()) {
+        case PhysicalType::kBool:
+          column.AppendBool(cell.bits != 0);
+          break;
+        case PhysicalType::kInt64:
+          column.AppendInt(cell.bits);
+          break;
+        case PhysicalType::kDouble: {
+          double d;
+          std::memcpy(&d, &cell.bits, sizeof d);
+          column.AppendDouble(d);
+          break;
+        }
+        case PhysicalType::kString:
+          column.AppendStringView(cell.str);
+          break;
+      }
+    }
+    out->PutColumn(column);
+  }
+}
+
+Status GroupKeyTable::RestoreState(StateDecoder* in) {
+  if (size() != 0) return Status::Internal("GroupKeyTable::RestoreState on a non-empty table");
+  int64_t groups = 0;
+  RETURN_IF_ERROR(in->GetI64(&groups));
+  std::vector<std::unique_ptr<Column>> columns;
+  std::vector<const Column*> keys;
+  for (const LogicalType& type : key_types_) {
+    columns.push_back(std::make_unique<Column>(type));
+    RETURN_IF_ERROR(in->GetColumn(columns.back().get()));
+    if (columns.back()->size() != static_cast<size_t>(groups)) return in->Corrupt("key rows");
+    keys.push_back(columns.back().get());
+  }
+  std::vector<uint64_t> hashes;
+  HashRows(keys, static_cast<size_t>(groups), &hashes);
+  for (size_t row = 0; row < static_cast<size_t>(groups); ++row) {
+    bool inserted = false;
+    FindOrInsert(keys, row, hashes[row], &inserted);
+    if (!inserted) return in->Corrupt("duplicate group key");
+  }
+  return Status::Ok();
+}
 }  // namespace sluice::runtime

@@ -4,6 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "types/column.h"
 #include "types/string_arena.h"
 
@@ -33,6 +36,11 @@ class GroupKeyTable {
 
   /// Appends the key of group `group` to `out` (one column per key, of the key types).
   void AppendKey(uint32_t group, const std::vector<Column*>& out) const;
+
+  /// Appends every group's key, in group order, for a checkpoint.
+  void SaveState(StateEncoder* out) const;
+  /// Re-creates the groups SaveState wrote, with the same ids. The table must be empty.
+  Status RestoreState(StateDecoder* in);
 
  private:
   struct Cell {

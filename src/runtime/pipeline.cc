@@ -7,6 +7,9 @@
 
 #include "common/duration.h"
 #include "common/logging.h"
+#include "runtime/durable_file.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "runtime/window_aggregate_operator.h"
 
 namespace sluice::runtime {
@@ -34,9 +37,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
   ASSIGN_OR_RETURN(p->options_,
                    PipelineOptions::FromSettings(plan.settings, BaseName(plan.file_name)));
   p->bad_records_ = std::make_unique<BadRecordReporter>(p->options_.dead_letter_path);
-  p->log_ = std::make_unique<EpochLog>(p->options_.epoch_log_path);
   for (const auto& job_node : plan.jobs) {
-    ASSIGN_OR_RETURN(Job job, Job::Build(job_node, connectors, functions, p->options_, plan.settings));
+    ASSIGN_OR_RETURN(Job job,
+                     Job::Build(job_node, connectors, functions, p->options_, plan.settings));
     for (const auto& scan : job.scans) {
       SourceContext context;
       context.table = scan.scan->scan.table;
@@ -54,8 +57,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
       if (!table_idle.empty()) {
         auto ms = ParseDurationMillis(table_idle);
         if (!ms.ok()) {
-          return ms.status().WithContext(fmt::format(
-              "table '{}' option 'scan.watermark.idle-timeout'", context.table->name));
+          return ms.status().WithContext(
+              fmt::format("table '{}' option 'scan.watermark.idle-timeout'", context.table->name));
         }
         idle = *ms;
       }
@@ -67,7 +70,26 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
   return p;
 }
 
+Status Pipeline::OpenState() {
+  log_path_ = options_.epoch_log_path;
+  if (!replaying_log_file_ && !options_.state_dir.empty()) {
+    auto store = CheckpointStore::Open(options_.state_dir);
+    if (store.ok()) {
+      store_ = std::move(*store);
+      if (log_path_.empty()) log_path_ = options_.state_dir + "/epochs.log";
+    } else if (store.status().retryable()) {
+      LogWarn("{}; running without state (no recovery after a crash)", store.status().message());
+    } else {
+      return store.status();
+    }
+  }
+  if (replaying_log_file_) log_path_.clear();
+  log_ = std::make_unique<EpochLog>(log_path_);
+  return Status::Ok();
+}
+
 Status Pipeline::Open() {
+  RETURN_IF_ERROR(OpenState());
   for (auto& job : jobs_) {
     for (auto& op : job.operators) RETURN_IF_ERROR(op->Open());
   }
@@ -78,6 +100,7 @@ Status Pipeline::Open() {
     last_active_.emplace_back(n, now);
     idle_.emplace_back(n, false);
   }
+  positions_.assign(sources_.size(), {});
   for (const auto& job : jobs_) LogInfo("job {}: {}", job.name, job.sink->Describe());
   if (metrics_registry_ != nullptr) {
     metrics_ = std::make_unique<PipelineMetrics>(metrics_registry_, options_.name);
@@ -102,7 +125,7 @@ Status Pipeline::Close() {
   return first;
 }
 
-Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch) {
+Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log) {
   SourceStage& stage = *sources_[entry.source];
   switch (entry.kind) {
     case EpochLogEntry::Kind::kBatch: {
@@ -112,6 +135,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
         metrics_->RecordBatch(entry.source, entry.split, stage.records_in() - before,
                               stage.watermark());
       }
+      positions_[entry.source][entry.split] = entry.end_position;
       break;
     }
     case EpochLogEntry::Kind::kIdle:
@@ -121,7 +145,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
       RETURN_IF_ERROR(stage.Finish());
       break;
   }
-  log_->Append(entry);
+  if (log) log_->Append(entry);
   return Status::Ok();
 }
 
@@ -190,9 +214,18 @@ Status Pipeline::FinishSources() {
 
 Status Pipeline::CommitEpoch() {
   ASSIGN_OR_RETURN(auto sealed, log_->Seal(epoch_));
+  return FinishEpoch(/*write_sinks=*/true);
+}
+
+Status Pipeline::FinishEpoch(bool write_sinks) {
   for (auto& job : jobs_) {
+    if (!write_sinks) {
+      job.sink->DiscardEpoch();
+      continue;
+    }
     RETURN_IF_ERROR(job.sink->WriteEpoch(epoch_).WithContext("sink '" + job.sink->name() + "'"));
   }
+  if (write_sinks) RETURN_IF_ERROR(log_->Commit(epoch_));
   for (auto& stage : sources_) {
     Status s = stage->reader().CommitConsumed();
     if (!s.ok()) LogWarn("table '{}': {} (committed next epoch)", stage->table_name(), s.message());
@@ -215,6 +248,10 @@ Status Pipeline::CommitEpoch() {
   }
   last_commit_ms_ = now;
   epoch_ = EpochId(epoch_.value() + 1);
+  if (store_ && !recovering_ && now - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
+    Status s = WriteCheckpoint();
+    if (!s.ok()) LogWarn("checkpoint failed: {} (retried next epoch)", s.message());
+  }
   PublishSnapshot("running");
   return Status::Ok();
 }
@@ -250,6 +287,7 @@ PipelineSnapshot Pipeline::snapshot() const {
 
 Status Pipeline::Run(const std::atomic<bool>& stop) {
   RETURN_IF_ERROR(Open());
+  RETURN_IF_ERROR(Recover());
   int64_t epoch_start = WallClockMillis();
   bool bounded_end = sources_.empty();
   while (!stop.load() && !bounded_end) {
@@ -267,29 +305,39 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   }
   if (!bounded_end) RETURN_IF_ERROR(CommitEpoch());
   finished_ = bounded_end;
+  if (bounded_end && store_) {
+    // The input is fully processed and every result is in the sinks: nothing to recover.
+    RETURN_IF_ERROR(store_->Clear());
+  }
   PublishSnapshot(bounded_end ? "finished" : "stopped");
   return Close();
 }
 
+Status Pipeline::ReplayEntries(const std::vector<EpochLogEntry>& entries, const std::string& what,
+                               bool log) {
+  for (const auto& entry : entries) {
+    if (entry.source >= sources_.size()) {
+      return Status::DataError(fmt::format("{}: epoch {} names source {} of {}", what,
+                                           epoch_.value(), entry.source, sources_.size()));
+    }
+    if (entry.kind != EpochLogEntry::Kind::kBatch) {
+      RETURN_IF_ERROR(ConsumeEntry(entry, nullptr, log));
+      continue;
+    }
+    ASSIGN_OR_RETURN(SourceBatch batch, sources_[entry.source]->reader().ReadUntil(
+                                            SplitId(entry.split), entry.end_position));
+    RETURN_IF_ERROR(ConsumeEntry(entry, &batch, log));
+  }
+  return Status::Ok();
+}
+
 Status Pipeline::Replay(const std::string& epoch_log_path) {
   ASSIGN_OR_RETURN(auto epochs, EpochLog::ReadFile(epoch_log_path));
-  log_ = std::make_unique<EpochLog>();
+  replaying_log_file_ = true;
   RETURN_IF_ERROR(Open());
   for (const auto& [epoch, entries] : epochs) {
-    for (const auto& entry : entries) {
-      if (entry.source >= sources_.size()) {
-        return Status::DataError(fmt::format("{}: epoch {} names source {} of {}", epoch_log_path,
-                                             epoch.value(), entry.source, sources_.size()));
-      }
-      if (entry.kind != EpochLogEntry::Kind::kBatch) {
-        RETURN_IF_ERROR(ConsumeEntry(entry, nullptr));
-        continue;
-      }
-      ASSIGN_OR_RETURN(SourceBatch batch, sources_[entry.source]->reader().ReadUntil(
-                                              SplitId(entry.split), entry.end_position));
-      RETURN_IF_ERROR(ConsumeEntry(entry, &batch));
-    }
     epoch_ = epoch;
+    RETURN_IF_ERROR(ReplayEntries(entries, epoch_log_path, /*log=*/true));
     RETURN_IF_ERROR(CommitEpoch());
   }
   return Close();
@@ -298,8 +346,8 @@ Status Pipeline::Replay(const std::string& epoch_log_path) {
 std::string Pipeline::Describe() const {
   std::string s;
   for (const auto& stage : sources_) {
-    s += fmt::format("Source[{}]: {} split(s)\n", stage->table_name(),
-                     stage->reader().num_splits());
+    s +=
+        fmt::format("Source[{}]: {} split(s)\n", stage->table_name(), stage->reader().num_splits());
   }
   for (const auto& job : jobs_) s += job.Describe();
   return s;
@@ -311,7 +359,174 @@ PipelineStats Pipeline::stats() const {
   for (const auto& stage : sources_) st.records_in += stage->records_in();
   for (const auto& job : jobs_) st.rows_out += job.sink->rows_written();
   st.bad_records = bad_records_->count();
+  st.checkpoints_written = state_stats_.checkpoints_written;
+  st.last_checkpoint_bytes = state_stats_.last_checkpoint_bytes;
+  st.last_checkpoint_seconds = state_stats_.last_checkpoint_seconds;
+  st.epochs_recovered = state_stats_.epochs_recovered;
+  st.recovery_seconds = state_stats_.recovery_seconds;
   return st;
+}
+
+std::string Pipeline::Fingerprint() const {
+  std::string plan;
+  for (const auto& stage : sources_) plan += "source " + stage->table_name() + "\n";
+  for (const auto& job : jobs_) {
+    plan += "job " + job.name + "\n";
+    for (const auto& op : job.operators) {
+      plan += op.get() == job.sink ? "sink " + job.sink->name() : op->Describe();
+      plan += "\n";
+    }
+  }
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : plan) h = (h ^ c) * 1099511628211ull;
+  return fmt::format("{:016x}", h);
+}
+
+Result<std::string> Pipeline::SaveState() const {
+  StateEncoder out;
+  out.PutI64(static_cast<int64_t>(sources_.size()));
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    sources_[s]->SaveState(&out);
+    out.PutI64(static_cast<int64_t>(positions_[s].size()));
+    for (const auto& [split, position] : positions_[s]) {
+      out.PutI64(split);
+      out.PutString(position);
+    }
+  }
+  out.PutI64(static_cast<int64_t>(jobs_.size()));
+  for (const auto& job : jobs_) {
+    out.PutI64(static_cast<int64_t>(job.operators.size()));
+    for (const auto& op : job.operators) {
+      StateEncoder op_state;
+      RETURN_IF_ERROR(op->SaveState(&op_state).WithContext(op->Describe()));
+      out.PutString(op_state.data());
+    }
+  }
+  return std::move(out.data());
+}
+
+Status Pipeline::RestoreState(const std::string& payload, const std::string& what) {
+  StateDecoder in(payload, what);
+  int64_t n = 0;
+  RETURN_IF_ERROR(in.GetI64(&n));
+  if (n != static_cast<int64_t>(sources_.size())) return in.Corrupt("source count differs");
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    RETURN_IF_ERROR(sources_[s]->RestoreState(&in));
+    int64_t count = 0;
+    RETURN_IF_ERROR(in.GetI64(&count));
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t split = 0;
+      std::string position;
+      RETURN_IF_ERROR(in.GetI64(&split));
+      RETURN_IF_ERROR(in.GetString(&position));
+      RETURN_IF_ERROR(sources_[s]
+                          ->reader()
+                          .SeekTo(SplitId(split), position)
+                          .WithContext(fmt::format("table '{}': seeking to {}",
+                                                   sources_[s]->table_name(), position)));
+      positions_[s][static_cast<uint32_t>(split)] = position;
+    }
+  }
+  RETURN_IF_ERROR(in.GetI64(&n));
+  if (n != static_cast<int64_t>(jobs_.size())) return in.Corrupt("job count differs");
+  for (auto& job : jobs_) {
+    RETURN_IF_ERROR(in.GetI64(&n));
+    if (n != static_cast<int64_t>(job.operators.size())) return in.Corrupt("operators differ");
+    for (auto& op : job.operators) {
+      std::string blob;
+      RETURN_IF_ERROR(in.GetString(&blob));
+      StateDecoder op_in(blob, what + " (" + op->Describe() + ")");
+      RETURN_IF_ERROR(op->RestoreState(&op_in));
+      if (!op_in.done()) return op_in.Corrupt("state not fully read");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::WriteCheckpoint() {
+  const auto start = std::chrono::steady_clock::now();
+  Checkpoint checkpoint;
+  checkpoint.epoch = EpochId(epoch_.value() - 1);
+  checkpoint.fingerprint = Fingerprint();
+  ASSIGN_OR_RETURN(checkpoint.payload, SaveState());
+  ASSIGN_OR_RETURN(size_t bytes, store_->Write(checkpoint));
+  checkpoint_epochs_[1] = checkpoint_epochs_[0];
+  checkpoint_epochs_[0] = checkpoint.epoch;
+  // Keep the epochs after the older kept checkpoint, so either checkpoint can be restored.
+  if (options_.epoch_log_path.empty() && checkpoint_epochs_[1].value() > 0) {
+    RETURN_IF_ERROR(log_->Compact(checkpoint_epochs_[1]));
+  }
+  last_checkpoint_ms_ = WallClockMillis();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ++state_stats_.checkpoints_written;
+  state_stats_.last_checkpoint_bytes = static_cast<int64_t>(bytes);
+  state_stats_.last_checkpoint_seconds = seconds;
+  LogInfo("checkpoint after epoch {}: {} bytes in {:.3f} s", checkpoint.epoch.value(), bytes,
+          seconds);
+  return Status::Ok();
+}
+
+Status Pipeline::RestoreCheckpoint(const Checkpoint& checkpoint) {
+  const std::string fingerprint = Fingerprint();
+  if (checkpoint.fingerprint != fingerprint) {
+    return Status::InvalidArgument(fmt::format(
+        "the state in {} was written by a different pipeline (plan fingerprint {}, this plan {}); "
+        "it cannot be restored: run with --fresh or SET 'state.start-fresh' = 'true' to drop it "
+        "and start over",
+        store_->dir(), checkpoint.fingerprint, fingerprint));
+  }
+  RETURN_IF_ERROR(RestoreState(checkpoint.payload, fmt::format("{} checkpoint {}", store_->dir(),
+                                                               checkpoint.epoch.value())));
+  epoch_ = EpochId(checkpoint.epoch.value() + 1);
+  checkpoint_epochs_[0] = checkpoint.epoch;
+  return Status::Ok();
+}
+
+Status Pipeline::Recover() {
+  if (!store_) return Status::Ok();
+  if (options_.start_fresh) {
+    LogInfo("'state.start-fresh': dropping the state in {}", store_->dir());
+    RETURN_IF_ERROR(store_->Clear());
+    if (!options_.epoch_log_path.empty()) {
+      RETURN_IF_ERROR(DurableFile::ReplaceAtomically(options_.epoch_log_path, ""));
+    }
+    return Status::Ok();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(auto checkpoint, store_->LoadLatest());
+  if (checkpoint) RETURN_IF_ERROR(RestoreCheckpoint(*checkpoint));
+  std::vector<LoggedEpoch> logged;
+  auto read = EpochLog::Read(log_path_);
+  if (read.ok()) {
+    logged = std::move(*read);
+  } else if (read.status().code() != StatusCode::kNotFound) {
+    return read.status();
+  }
+  recovering_ = true;
+  for (const auto& e : logged) {
+    if (e.epoch.value() < epoch_.value()) continue;  // covered by the checkpoint
+    if (e.epoch.value() != epoch_.value()) {
+      return Status::DataError(fmt::format(
+          "{}: epoch {} follows {} (the log does not continue the checkpoint); run with --fresh "
+          "to start over",
+          log_path_, e.epoch.value(), epoch_.value() - 1));
+    }
+    RETURN_IF_ERROR(ReplayEntries(e.entries, log_path_, /*log=*/false));
+    RETURN_IF_ERROR(FinishEpoch(/*write_sinks=*/!e.committed));
+    ++state_stats_.epochs_recovered;
+  }
+  recovering_ = false;
+  if (checkpoint || !logged.empty()) {
+    state_stats_.recovery_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    LogInfo("recovered from {}: checkpoint after epoch {}, {} logged epoch(s) replayed in {:.3f} s",
+            store_->dir(), checkpoint ? checkpoint->epoch.value() : 0,
+            state_stats_.epochs_recovered, state_stats_.recovery_seconds);
+    RETURN_IF_ERROR(WriteCheckpoint());
+  }
+  last_checkpoint_ms_ = WallClockMillis();
+  return Status::Ok();
 }
 
 }  // namespace sluice::runtime

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -9,6 +10,7 @@
 #include "common/metrics_registry.h"
 #include "expr/function_registry.h"
 #include "runtime/bad_record_reporter.h"
+#include "runtime/checkpoint_store.h"
 #include "runtime/connector_registry.h"
 #include "runtime/epoch_log.h"
 #include "runtime/job.h"
@@ -26,6 +28,11 @@ struct PipelineStats {
   int64_t records_in = 0;
   int64_t rows_out = 0;
   int64_t bad_records = 0;
+  int64_t checkpoints_written = 0;
+  int64_t last_checkpoint_bytes = 0;
+  double last_checkpoint_seconds = 0;
+  int64_t epochs_recovered = 0;  // logged epochs replayed at start-up
+  double recovery_seconds = 0;   // restoring the checkpoint and replaying the log
 };
 
 /// Runs every job of a planned pipeline file on one thread, in epochs (DESIGN.md): sources are
@@ -33,6 +40,15 @@ struct PipelineStats {
 /// time) and pushed through its jobs; at the end of an epoch the log entry is sealed and only then
 /// do sinks receive the epoch's output as numbered blocks. Output is a function of the logged
 /// order only, so Replay of a log reproduces it byte for byte.
+///
+/// With a state directory ('state.dir', default ./.sluice/state/<pipeline.name>; '' for none) the
+/// epoch log lives there (or at 'execution.epoch-log.path'), fsynced when sealed, with a commit
+/// record once every sink acknowledged the epoch; every 'execution.checkpoint-interval' the
+/// operators' state, watermarks and source positions are checkpointed and the log compacted. Run
+/// first recovers: restores the newest checkpoint, seeks the sources to its positions, replays the
+/// logged epochs after it in their logged order (sinks see the same blocks under the same
+/// (epoch, block) identity; epochs already committed are not written again), then goes live.
+/// A bounded run that finishes removes its state.
 /// Lifecycle: Create, then Run or Replay once.
 class Pipeline {
  public:
@@ -63,7 +79,20 @@ class Pipeline {
   Pipeline() = default;
   Status Open();
   Status Close();
-  Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch);
+  Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);
+  Status OpenState();
+  Status Recover();
+  Status RestoreCheckpoint(const Checkpoint& checkpoint);
+  /// Re-executes logged entries (sources read them with ReadUntil); `what` names the log.
+  Status ReplayEntries(const std::vector<EpochLogEntry>& entries, const std::string& what,
+                       bool log);
+  /// Hands the epoch's output to the sinks (or drops it, for a replayed epoch already committed),
+  /// commits it, and checkpoints when the interval has passed.
+  Status FinishEpoch(bool write_sinks);
+  Result<std::string> SaveState() const;
+  Status RestoreState(const std::string& payload, const std::string& what);
+  Status WriteCheckpoint();
+  std::string Fingerprint() const;
   Result<bool> PollSources(int64_t now_ms);
   Status CheckIdleSplits(int64_t now_ms);
   Status FinishSources();
@@ -78,6 +107,14 @@ class Pipeline {
   std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)
   std::vector<std::vector<bool>> idle_;            // per source, per split
   std::unique_ptr<EpochLog> log_;
+  std::string log_path_;                    // the durable epoch log ('' when none)
+  std::unique_ptr<CheckpointStore> store_;  // set by Open when there is a state directory
+  std::vector<std::map<uint32_t, std::string>> positions_;  // per source: split -> last end
+  bool replaying_log_file_ = false;                         // Replay(): no state directory
+  bool recovering_ = false;
+  int64_t last_checkpoint_ms_ = 0;
+  EpochId checkpoint_epochs_[2] = {EpochId(0), EpochId(0)};  // the newest two: [0] newest
+  PipelineStats state_stats_;
   EpochId epoch_{1};
   size_t next_source_ = 0;
   bool finished_ = false;

@@ -16,7 +16,8 @@ Result<int64_t> PositiveInt(const std::string& key, const std::string& value) {
   char* end = nullptr;
   long long v = std::strtoll(value.c_str(), &end, 10);
   if (value.empty() || *end != '\0' || v <= 0) {
-    return Status::InvalidArgument(fmt::format("SET '{}' = '{}': expected a positive integer", key, value));
+    return Status::InvalidArgument(
+        fmt::format("SET '{}' = '{}': expected a positive integer", key, value));
   }
   return static_cast<int64_t>(v);
 }
@@ -34,7 +35,9 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "execution.epoch-log.path",
                                  "server.bind-address",
                                  "server.port",
-                                 "server.auth-token"};
+                                 "server.auth-token",
+                                 "server.dashboard",
+                                 "execution.checkpoint-interval"};
   PipelineOptions o;
   o.name = default_name;
   for (const auto& [key, value] : settings) {
@@ -48,7 +51,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       o.name = value;
     } else if (key == "execution.epoch-interval") {
       RETURN_IF_ERROR(duration(&o.epoch_interval_ms));
-      if (o.epoch_interval_ms <= 0) return Status::InvalidArgument("execution.epoch-interval must be positive");
+      if (o.epoch_interval_ms <= 0)
+        return Status::InvalidArgument("execution.epoch-interval must be positive");
     } else if (key == "execution.batch-size") {
       ASSIGN_OR_RETURN(int64_t rows, PositiveInt(key, value));
       o.batch_rows = static_cast<size_t>(rows);
@@ -70,13 +74,29 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
             fmt::format("SET 'server.port' = '{}': expected a port number 0..65535", value));
       }
       o.server_port = static_cast<int>(port);
+    } else if (key == "server.dashboard") {
+      o.server_dashboard = value;
     } else if (key == "server.auth-token") {
       o.server_auth_token = value;
+    } else if (key == "execution.checkpoint-interval") {
+      RETURN_IF_ERROR(duration(&o.checkpoint_interval_ms));
+      if (o.checkpoint_interval_ms <= 0)
+        return Status::InvalidArgument("execution.checkpoint-interval must be positive");
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
                HasPrefix(key, "table.exec.") || HasPrefix(key, "server.")) {
-      return Status::InvalidArgument(fmt::format("unknown setting '{}'; known: {}", key,
-                                                 fmt::join(kKnown, ", ")));
+      return Status::InvalidArgument(
+          fmt::format("unknown setting '{}'; known: {}", key, fmt::join(kKnown, ", ")));
     }
+  }
+  auto state_dir = settings.find("state.dir");
+  o.state_dir = state_dir != settings.end() ? state_dir->second : "./.sluice/state/" + o.name;
+  auto fresh = settings.find("state.start-fresh");
+  if (fresh != settings.end()) {
+    if (fresh->second != "true" && fresh->second != "false") {
+      return Status::InvalidArgument(
+          fmt::format("SET 'state.start-fresh' = '{}': expected true or false", fresh->second));
+    }
+    o.start_fresh = fresh->second == "true";
   }
   return o;
 }

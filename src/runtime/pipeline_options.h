@@ -10,16 +10,20 @@ namespace sluice::runtime {
 
 /// The pipeline-wide settings (SET statements and --set flags), parsed and checked.
 struct PipelineOptions {
-  std::string name = "pipeline";               // 'pipeline.name'
-  int64_t epoch_interval_ms = 1000;            // 'execution.epoch-interval'
-  size_t batch_rows = 4096;                    // 'execution.batch-size'
-  int64_t allowed_lateness_ms = 0;             // 'table.exec.emit.allow-lateness'
-  int64_t idle_timeout_ms = 0;                 // 'table.exec.source.idle-timeout' (0: never)
-  std::string dead_letter_path;                // 'pipeline.dead-letter.path'
-  std::string epoch_log_path;                  // 'execution.epoch-log.path' (empty: memory only)
+  std::string name = "pipeline";                  // 'pipeline.name'
+  int64_t epoch_interval_ms = 1000;               // 'execution.epoch-interval'
+  size_t batch_rows = 4096;                       // 'execution.batch-size'
+  int64_t allowed_lateness_ms = 0;                // 'table.exec.emit.allow-lateness'
+  int64_t idle_timeout_ms = 0;                    // 'table.exec.source.idle-timeout' (0: never)
+  std::string dead_letter_path;                   // 'pipeline.dead-letter.path'
+  std::string epoch_log_path;                     // 'execution.epoch-log.path' (empty: memory only)
   std::string server_bind_address = "127.0.0.1";  // 'server.bind-address'
   int server_port = -1;                           // 'server.port' (-1: no server; 0: any port)
   std::string server_auth_token;                  // 'server.auth-token' (empty: no auth)
+  std::string server_dashboard;  // 'server.dashboard': definition file, relative to the SQL file
+  std::string state_dir;         // 'state.dir' (default ./.sluice/state/<name>; '': none)
+  int64_t checkpoint_interval_ms = 10'000;  // 'execution.checkpoint-interval'
+  bool start_fresh = false;                 // 'state.start-fresh': drop the state at start-up
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
   /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not

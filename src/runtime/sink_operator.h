@@ -25,6 +25,9 @@ class SinkOperator : public Operator {
 
   /// Writes the held batches as blocks 0..n-1 of `epoch` and commits the epoch in the sink.
   Status WriteEpoch(EpochId epoch);
+  /// Drops the held batches: the epoch was replayed from the log and every sink had already
+  /// acknowledged it (its commit record is in the log).
+  void DiscardEpoch() { pending_.clear(); }
   Status Close() { return writer_->Close(); }
 
   const std::string& name() const { return name_; }

@@ -32,6 +32,14 @@ class SourceReader {
   virtual Result<std::optional<SourceBatch>> Poll(size_t max_rows) = 0;
   /// Reads split `split` from its current position up to exactly `end_position`.
   virtual Result<SourceBatch> ReadUntil(SplitId split, const std::string& end_position) = 0;
+  /// Makes split `split` continue after `position` (a position this reader logged before, restored
+  /// from a checkpoint): the next Poll of that split starts there. Called after Open, before
+  /// any Poll. By default reads up to the position and drops the rows, which suits readers that
+  /// start at the beginning of their input (files, generators).
+  virtual Status SeekTo(SplitId split, const std::string& position) {
+    auto skipped = ReadUntil(split, position);
+    return skipped.ok() ? Status::Ok() : skipped.status();
+  }
   /// Returns true when the input is bounded and every split is exhausted.
   virtual bool Finished() const = 0;
   /// Returns the number of splits this reader owns now.

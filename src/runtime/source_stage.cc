@@ -145,4 +145,18 @@ Status SourceStage::Finish() {
   return Status::Ok();
 }
 
+void SourceStage::SaveState(StateEncoder* out) const {
+  tracker_.SaveState(out);
+  out->PutI64(forwarded_.value());
+  out->PutI64(records_in_);
+}
+
+Status SourceStage::RestoreState(StateDecoder* in) {
+  RETURN_IF_ERROR(tracker_.RestoreState(in));
+  int64_t forwarded = 0;
+  RETURN_IF_ERROR(in->GetI64(&forwarded));
+  forwarded_ = Watermark(forwarded);
+  return in->GetI64(&records_in_);
+}
+
 }  // namespace sluice::runtime

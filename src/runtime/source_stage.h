@@ -45,6 +45,11 @@ class SourceStage {
   /// Ends the input: the watermark jumps to the maximum (every window fires) and operators finish.
   Status Finish();
 
+  /// Appends the watermark state (tracker and the watermark forwarded) and the record count.
+  void SaveState(StateEncoder* out) const;
+  /// Replaces that state with what SaveState wrote; call after Open, before any batch.
+  Status RestoreState(StateDecoder* in);
+
  private:
   SourceStage() = default;
   Status ForwardWatermark();

@@ -45,4 +45,29 @@ std::string UnionOperator::Describe() const {
   return fmt::format("Union[inputs={}]", input_watermarks_.size());
 }
 
+Status UnionOperator::SaveState(StateEncoder* out) const {
+  out->PutI64(static_cast<int64_t>(input_watermarks_.size()));
+  for (Watermark wm : input_watermarks_) out->PutI64(wm.value());
+  out->PutI64(output_watermark_.value());
+  out->PutI64(static_cast<int64_t>(finished_inputs_));
+  return Status::Ok();
+}
+
+Status UnionOperator::RestoreState(StateDecoder* in) {
+  int64_t n = 0;
+  RETURN_IF_ERROR(in->GetI64(&n));
+  if (n != static_cast<int64_t>(input_watermarks_.size())) return in->Corrupt("union inputs");
+  for (auto& wm : input_watermarks_) {
+    int64_t v = 0;
+    RETURN_IF_ERROR(in->GetI64(&v));
+    wm = Watermark(v);
+  }
+  int64_t output = 0, finished = 0;
+  RETURN_IF_ERROR(in->GetI64(&output));
+  RETURN_IF_ERROR(in->GetI64(&finished));
+  output_watermark_ = Watermark(output);
+  finished_inputs_ = static_cast<size_t>(finished);
+  return Status::Ok();
+}
+
 }  // namespace sluice::runtime

@@ -21,6 +21,8 @@ class UnionOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override;
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   /// Returns the union's output watermark (the minimum over inputs).
   Watermark watermark() const { return output_watermark_; }

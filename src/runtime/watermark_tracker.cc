@@ -63,4 +63,28 @@ void WatermarkTracker::SetFinished(size_t split) {
   Recompute();
 }
 
+void WatermarkTracker::SaveState(StateEncoder* out) const {
+  out->PutI64(static_cast<int64_t>(splits_.size()));
+  for (const auto& s : splits_) {
+    out->PutI64(s.watermark);
+    out->PutU8(static_cast<uint8_t>((s.idle ? 1 : 0) | (s.finished ? 2 : 0)));
+  }
+  out->PutI64(current_);
+}
+
+Status WatermarkTracker::RestoreState(StateDecoder* in) {
+  int64_t n = 0;
+  RETURN_IF_ERROR(in->GetI64(&n));
+  if (n < 0 || n > (1 << 20)) return in->Corrupt("bad split count");
+  splits_.assign(static_cast<size_t>(n), SplitState{});
+  for (auto& s : splits_) {
+    uint8_t flags = 0;
+    RETURN_IF_ERROR(in->GetI64(&s.watermark));
+    RETURN_IF_ERROR(in->GetU8(&flags));
+    s.idle = (flags & 1) != 0;
+    s.finished = (flags & 2) != 0;
+  }
+  return in->GetI64(&current_);
+}
+
 }  // namespace sluice::runtime

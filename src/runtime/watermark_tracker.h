@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "common/event_time.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "types/column.h"
 
 namespace sluice::runtime {
@@ -32,6 +34,11 @@ class WatermarkTracker {
   /// Returns the source's current watermark (kMinWatermark until every active split has seen a
   /// record; kMaxWatermark once every split is finished).
   Watermark current() const { return Watermark(current_); }
+
+  /// Appends every split's watermark, idle and finished flags and the current watermark.
+  void SaveState(StateEncoder* out) const;
+  /// Replaces the state with what SaveState wrote.
+  Status RestoreState(StateDecoder* in);
 
  private:
   struct SplitState {

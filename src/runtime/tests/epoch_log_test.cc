@@ -62,5 +62,42 @@ TEST(EpochLogTest, ForeignLinesAreADataErrorWithTheirLine) {
   std::remove(path.c_str());
 }
 
+TEST(EpochLogTest, CommitRecordsAndCompactionKeepTheEpochsAfterACheckpoint) {
+  std::string path = TempPath();
+  {
+    EpochLog log(path);
+    for (int64_t epoch = 1; epoch <= 4; ++epoch) {
+      log.Append({EpochLogEntry::Kind::kBatch, 0, 0, std::to_string(epoch * 100), epoch});
+      ASSERT_TRUE(log.Seal(EpochId(epoch)).ok());
+      if (epoch == 4) continue;  // crashed before its commit record
+      ASSERT_TRUE(log.Commit(EpochId(epoch)).ok());
+    }
+    ASSERT_TRUE(log.Compact(EpochId(2)).ok());
+    // The log goes on after compaction.
+    log.Append({EpochLogEntry::Kind::kBatch, 0, 0, "500", 5});
+    ASSERT_TRUE(log.Seal(EpochId(5)).ok());
+  }
+  auto epochs = EpochLog::Read(path);
+  ASSERT_TRUE(epochs.ok()) << epochs.status().ToString();
+  ASSERT_EQ(epochs->size(), 3u);
+  EXPECT_EQ((*epochs)[0].epoch, EpochId(3));
+  EXPECT_TRUE((*epochs)[0].committed);
+  EXPECT_EQ((*epochs)[0].entries[0].end_position, "300");
+  EXPECT_EQ((*epochs)[1].epoch, EpochId(4));
+  EXPECT_FALSE((*epochs)[1].committed);
+  EXPECT_EQ((*epochs)[2].epoch, EpochId(5));
+  EXPECT_EQ((*epochs)[2].entries[0].end_position, "500");
+  std::remove(path.c_str());
+}
+
+TEST(EpochLogTest, ALastLineCutShortByACrashIsIgnored) {
+  std::string path = TempPath();
+  std::ofstream(path) << "B\t0\t0\t1\t10\nE\t1\nB\t0\t0\t2\t20\nE\t2";
+  auto epochs = EpochLog::Read(path);
+  ASSERT_TRUE(epochs.ok()) << epochs.status().ToString();
+  ASSERT_EQ(epochs->size(), 1u);  // "E 2" without its newline was never fully written
+  EXPECT_EQ((*epochs)[0].entries[0].end_position, "10");
+  std::remove(path.c_str());
+}
 }  // namespace
 }  // namespace sluice::runtime
