@@ -4,6 +4,8 @@
 
 #include "runtime/filter_project_operator.h"
 #include "runtime/group_aggregate_operator.h"
+#include "runtime/over_aggregate_operator.h"
+#include "runtime/rank_operator.h"
 #include "runtime/union_operator.h"
 #include "runtime/window_aggregate_operator.h"
 
@@ -60,6 +62,14 @@ class JobBuilder {
       }
       case sql::PlanKind::kUnion:
         return std::unique_ptr<Operator>(std::make_unique<UnionOperator>(node.inputs.size()));
+      case sql::PlanKind::kOverAggregate: {
+        ASSIGN_OR_RETURN(auto op, OverAggregateOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
+      case sql::PlanKind::kRank: {
+        ASSIGN_OR_RETURN(auto op, RankOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
       case sql::PlanKind::kScan:
       case sql::PlanKind::kSink:
         break;

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sql/source_pos.h"
@@ -50,6 +51,22 @@ enum class LiteralKind {
 struct AstExpr;
 using AstExprPtr = std::shared_ptr<AstExpr>;
 
+/// The window of an OVER clause: `OVER w`, `OVER (PARTITION BY .. ORDER BY .. frame)`, or a
+/// named window of the SELECT's WINDOW clause. `base_name` names a window of the WINDOW clause
+/// (`OVER w` or `OVER (w ...)`).
+struct OverWindowAst {
+  enum class Frame { kDefault, kRows, kRange };
+  SourcePos pos;
+  std::string base_name;
+  std::vector<AstExprPtr> partition_by;
+  AstExprPtr order_by;
+  bool descending = false;
+  Frame frame = Frame::kDefault;
+  bool unbounded = false;  // UNBOUNDED PRECEDING
+  AstExprPtr preceding;    // `n` (ROWS) or an INTERVAL (RANGE); null: unbounded or CURRENT ROW
+  SourcePos frame_pos;
+};
+
 struct AstExpr {
   AstExprKind kind = AstExprKind::kLiteral;
   SourcePos pos;
@@ -62,6 +79,7 @@ struct AstExpr {
   bool distinct = false;  // COUNT(DISTINCT x)
   bool star_arg = false;  // COUNT(*)
   AstExprPtr filter;      // agg(...) FILTER (WHERE filter)
+  std::shared_ptr<OverWindowAst> over;  // agg(...) OVER window
   AstExprPtr case_operand;
   AstExprPtr else_expr;
   LogicalType cast_type;
@@ -110,6 +128,8 @@ struct SelectStmt {
   AstExprPtr where;
   std::vector<AstExprPtr> group_by;
   AstExprPtr having;
+  // WINDOW name AS (...), in order.
+  std::vector<std::pair<std::string, std::shared_ptr<OverWindowAst>>> windows;
 };
 
 /// One SELECT, or several joined by UNION ALL (branches.size() > 1).
@@ -126,10 +146,10 @@ struct ColumnDef {
   std::string name;
   SourcePos pos;
   ColumnKind kind = ColumnKind::kPhysical;
-  LogicalType type;             // physical and metadata columns
-  AstExprPtr expr;              // computed columns: `name AS expr`
-  std::string metadata_key;     // METADATA FROM 'key' (empty: the column name)
-  bool is_virtual = false;      // METADATA ... VIRTUAL
+  LogicalType type;          // physical and metadata columns
+  AstExprPtr expr;           // computed columns: `name AS expr`
+  std::string metadata_key;  // METADATA FROM 'key' (empty: the column name)
+  bool is_virtual = false;   // METADATA ... VIRTUAL
 };
 
 struct WatermarkDef {
@@ -181,7 +201,7 @@ struct Statement {
   CreateTableStmt create_table;
   CreateViewStmt create_view;
   InsertStmt insert;
-  std::shared_ptr<Query> select;       // kSelect: a bare query, printed to stdout
+  std::shared_ptr<Query> select;         // kSelect: a bare query, printed to stdout
   std::shared_ptr<Statement> explained;  // kExplain: EXPLAIN <insert or select>
 };
 

@@ -294,7 +294,71 @@ Result<AstExprPtr> ExprParser::ParseFunctionCall() {
     ASSIGN_OR_RETURN(e->filter, Parse());
     RETURN_IF_ERROR(cursor_.ExpectSymbol(")"));
   }
+  if (cursor_.IsKeyword("OVER")) RETURN_IF_ERROR(ParseOver(e.get()));
   return e;
+}
+
+Status ExprParser::ParseOver(AstExpr* call) {
+  SourcePos pos = cursor_.Next().pos;
+  if (!cursor_.IsSymbol("(")) {
+    call->over = std::make_shared<OverWindowAst>();
+    call->over->pos = pos;
+    ASSIGN_OR_RETURN(call->over->base_name, cursor_.ExpectName("a window name or '('"));
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(call->over, ParseWindowSpec());
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<OverWindowAst>> ExprParser::ParseWindowSpec() {
+  auto w = std::make_shared<OverWindowAst>();
+  w->pos = cursor_.Peek().pos;
+  RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
+  if (cursor_.AtName() && !cursor_.IsKeyword("PARTITION") && !cursor_.IsKeyword("ORDER") &&
+      !cursor_.IsKeyword("ROWS") && !cursor_.IsKeyword("RANGE")) {
+    w->base_name = cursor_.Next().text;
+  }
+  if (cursor_.AcceptKeyword("PARTITION")) {
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("BY"));
+    RETURN_IF_ERROR(ParseExprList(&w->partition_by));
+  }
+  if (cursor_.AcceptKeyword("ORDER")) {
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("BY"));
+    ASSIGN_OR_RETURN(w->order_by, Parse());
+    if (cursor_.AcceptKeyword("DESC")) {
+      w->descending = true;
+    } else {
+      cursor_.AcceptKeyword("ASC");
+    }
+  }
+  if (cursor_.IsKeyword("ROWS") || cursor_.IsKeyword("RANGE")) RETURN_IF_ERROR(ParseFrame(w.get()));
+  if (!cursor_.AcceptSymbol(")")) return cursor_.ErrorHere("')'");
+  return w;
+}
+
+Status ExprParser::ParseFrame(OverWindowAst* w) {
+  w->frame_pos = cursor_.Peek().pos;
+  w->frame = cursor_.Next().upper == "ROWS" ? OverWindowAst::Frame::kRows
+                                              : OverWindowAst::Frame::kRange;
+  bool between = cursor_.AcceptKeyword("BETWEEN");
+  if (cursor_.AcceptKeyword("UNBOUNDED")) {
+    w->unbounded = true;
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("PRECEDING"));
+  } else if (cursor_.AcceptKeyword("CURRENT")) {
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("ROW"));
+  } else {
+    ASSIGN_OR_RETURN(w->preceding, Parse());
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("PRECEDING"));
+  }
+  if (between) {
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("AND"));
+    if (!cursor_.IsKeyword("CURRENT")) {
+      return cursor_.ErrorHere("'CURRENT ROW' (only frames ending at the current row are supported)");
+    }
+    cursor_.Next();
+    RETURN_IF_ERROR(cursor_.ExpectKeyword("ROW"));
+  }
+  return Status::Ok();
 }
 
 Result<AstExprPtr> ExprParser::ParseCase() {

@@ -24,6 +24,10 @@ class ExprParser {
 
   /// Parses one expression (an OR-level expression).
   Result<AstExprPtr> Parse();
+  /// Parses a window specification at '(' : `([name] [PARTITION BY e, ..] [ORDER BY e
+  /// [ASC|DESC]] [ROWS|RANGE [BETWEEN] bound [AND CURRENT ROW]])`, bound being `UNBOUNDED
+  /// PRECEDING`, `CURRENT ROW` or `expr PRECEDING`.
+  Result<std::shared_ptr<OverWindowAst>> ParseWindowSpec();
 
  private:
   using Level = Result<AstExprPtr> (ExprParser::*)();
@@ -44,6 +48,9 @@ class ExprParser {
   Result<AstExprPtr> ParseWord();
   Result<AstExprPtr> ParseNamePath();
   Result<AstExprPtr> ParseFunctionCall();
+  /// Parses `OVER name` or `OVER (spec)` after a call.
+  Status ParseOver(AstExpr* call);
+  Status ParseFrame(OverWindowAst* window);
   Result<AstExprPtr> ParseCase();
   Result<AstExprPtr> ParseCast();
   Result<AstExprPtr> ParseInterval();

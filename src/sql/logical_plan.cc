@@ -1,9 +1,9 @@
 #include "sql/logical_plan.h"
 
-#include "common/duration.h"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "common/duration.h"
 
 namespace sluice::sql {
 namespace {
@@ -14,7 +14,8 @@ std::vector<std::string> Names(const Schema& schema) {
   return names;
 }
 
-std::string JoinExprs(const std::vector<BoundExprPtr>& exprs, const std::vector<std::string>& names) {
+std::string JoinExprs(const std::vector<BoundExprPtr>& exprs,
+                      const std::vector<std::string>& names) {
   std::string s;
   for (size_t i = 0; i < exprs.size(); ++i) {
     if (i) s += ", ";
@@ -30,9 +31,11 @@ std::string WindowText(const WindowSpec& w, const std::vector<std::string>& name
       return fmt::format("TUMBLE({}, size={}{})", col, FormatDurationMillis(w.size_ms),
                          w.offset_ms ? ", offset=" + FormatDurationMillis(w.offset_ms) : "");
     case WindowKind::kHop:
-      return fmt::format("HOP({}, slide={}, size={})", col, FormatDurationMillis(w.step_ms), FormatDurationMillis(w.size_ms));
+      return fmt::format("HOP({}, slide={}, size={})", col, FormatDurationMillis(w.step_ms),
+                         FormatDurationMillis(w.size_ms));
     case WindowKind::kCumulate:
-      return fmt::format("CUMULATE({}, step={}, size={})", col, FormatDurationMillis(w.step_ms), FormatDurationMillis(w.size_ms));
+      return fmt::format("CUMULATE({}, step={}, size={})", col, FormatDurationMillis(w.step_ms),
+                         FormatDurationMillis(w.size_ms));
   }
   return "?";
 }
@@ -84,7 +87,15 @@ std::string PlanNode::ToString(int indent) const {
       line += "]]";
       break;
     }
-    case PlanKind::kUnion: line = "UnionAll"; break;
+    case PlanKind::kUnion:
+      line = "UnionAll";
+      break;
+    case PlanKind::kOverAggregate:
+      line = "OverAggregate[" + over.Describe(in_names) + "]";
+      break;
+    case PlanKind::kRank:
+      line = rank.Describe(in_names);
+      break;
     case PlanKind::kSink:
       line = fmt::format("Sink[{}, connector={}]", sink_name,
                          sink_table ? sink_table->option("connector") : "print");

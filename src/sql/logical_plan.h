@@ -9,6 +9,7 @@
 
 #include "sql/bound_expr.h"
 #include "sql/catalog_table.h"
+#include "sql/over_spec.h"
 #include "types/schema.h"
 
 namespace sluice::sql {
@@ -47,6 +48,8 @@ enum class PlanKind {
   kWindowAggregate,  // window, group_keys, aggregates
   kGroupAggregate,   // group_keys, aggregates; produces a changelog
   kUnion,            // UNION ALL of inputs with equal schemas
+  kOverAggregate,    // over: OVER aggregation; input columns then one column per call
+  kRank,             // rank: deduplication / Top-N (ROW_NUMBER filtered by rn <= N)
   kSink,             // writes the input to sink_table (null: print to stdout)
 };
 
@@ -68,6 +71,8 @@ struct PlanNode {
   WindowSpec window;
   std::vector<BoundExprPtr> group_keys;
   std::vector<BoundAggregate> aggregates;
+  OverSpec over;
+  RankSpec rank;
   CatalogTablePtr sink_table;
   std::string sink_name;  // the INSERT target, or "stdout" for a bare SELECT
 

@@ -433,6 +433,14 @@ Result<SelectStmt> Parser::ParseSelect() {
   if (cursor_.AcceptKeyword("HAVING")) {
     ASSIGN_OR_RETURN(select.having, exprs_.Parse());
   }
+  if (cursor_.AcceptKeyword("WINDOW")) {
+    do {
+      ASSIGN_OR_RETURN(std::string name, cursor_.ExpectName("a window name"));
+      RETURN_IF_ERROR(cursor_.ExpectKeyword("AS"));
+      ASSIGN_OR_RETURN(auto window, exprs_.ParseWindowSpec());
+      select.windows.emplace_back(std::move(name), std::move(window));
+    } while (cursor_.AcceptSymbol(","));
+  }
   return select;
 }
 

@@ -95,6 +95,8 @@ PlanOptimizer::Pruned PlanOptimizer::Prune(const PlanNodePtr& node, std::set<siz
     }
     case PlanKind::kUnion:
     case PlanKind::kSink:
+    case PlanKind::kOverAggregate:
+    case PlanKind::kRank:
       return KeepAll(*node);
   }
   return {node, Identity(node->schema->size())};

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sql/expr_rewriter.h"
+#include "sql/over_binder.h"
 #include "sql/plan_builder.h"
 #include "sql/plan_error.h"
 #include "sql/type_coercion.h"
@@ -51,6 +52,16 @@ Result<Relation> QueryBinder::BindSelect(const SelectStmt& stmt) {
   if (!stmt.from) return PlanErrorAt(file_, stmt.pos, "SELECT without FROM is not supported");
   ASSIGN_OR_RETURN(From from, BindFrom(*stmt.from));
   ASSIGN_OR_RETURN(PlanNodePtr input, BindWhere(stmt, from));
+  bool over = false;
+  for (const auto& item : stmt.items) over |= OverBinder::ContainsOver(*item.expr);
+  if (over && !from.window) {
+    ASSIGN_OR_RETURN(OverBinder::Bound bound, OverBinder(file_, binder_).Bind(stmt, from.scope, input));
+    From over_from;
+    over_from.input.node = bound.node;
+    over_from.input.scope = bound.scope;
+    over_from.scope = bound.scope;
+    return BindProjection(bound.stmt, over_from, bound.node);
+  }
   bool aggregated = !stmt.group_by.empty() || stmt.having != nullptr;
   for (const auto& item : stmt.items) {
     aggregated |= item.expr->kind != AstExprKind::kStar && binder_->ContainsAggregate(*item.expr);
@@ -78,6 +89,9 @@ Result<PlanNodePtr> QueryBinder::BindWhere(const SelectStmt& stmt, const From& f
                        "WHERE over a window TVF may use only the input's columns, not "
                        "window_start, window_end or window_time");
   }
+  ASSIGN_OR_RETURN(auto rank,
+                   OverBinder(file_, binder_).RankFilter(from.input.node, predicate, stmt.where->pos));
+  if (rank) return *rank;
   return PlanBuilder::Filter(from.input.node, predicate);
 }
 
@@ -220,13 +234,11 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
   node->group_keys = std::move(keys);
   node->aggregates = std::move(aggs.aggregates);
   if (from.window) {
-    if (input->changelog) {
-      return PlanErrorAt(file_, stmt.from->pos,
-                         "window aggregation over an input that produces updates is not supported");
-    }
     node->kind = PlanKind::kWindowAggregate;
     node->window = *from.window;
-    // With an allowed lateness, late rows update results already emitted (-U/+U).
+    // With an allowed lateness, late rows update results already emitted (-U/+U). A changelog
+    // input (retractions included) updates windows before they fire, as Flink does: the output
+    // stays append-only; retractions for fired windows are late rows like any other.
     node->changelog = allowed_lateness_ms_ > 0;
     node->rowtime_column = node->group_keys.size() + 2;
   } else {

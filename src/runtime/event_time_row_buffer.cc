@@ -1,0 +1,76 @@
+#include "runtime/event_time_row_buffer.h"
+
+#include <algorithm>
+
+namespace sluice::runtime {
+
+Status EventTimeRowBuffer::Add(const Batch& batch, int64_t watermark) {
+  const Column& time = batch.column(time_column_);
+  for (size_t i = 0; i < batch.num_rows; ++i) {
+    if (batch.row_kind(i) != RowKind::kInsert) {
+      return Status::Unsupported("event-time OVER, deduplication and Top-N need insert-only input");
+    }
+    if (time.IsNull(i)) continue;
+    const int64_t t = time.ints()[i];
+    int64_t wm = watermark;
+    if (!batch.row_watermarks.empty()) wm = std::max(wm, batch.row_watermarks[i]);
+    if (t <= wm) {
+      ++late_records_dropped_;
+      continue;
+    }
+    Row row;
+    row.reserve(columns_);
+    for (size_t c = 0; c < columns_; ++c) row.push_back(Value::FromColumn(batch.column(c), i));
+    pending_[t].push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+void EventTimeRowBuffer::TakeUpTo(int64_t watermark,
+                                  const std::function<void(int64_t, const std::vector<Row>&)>& fn) {
+  while (!pending_.empty() && pending_.begin()->first <= watermark) {
+    auto node = pending_.extract(pending_.begin());
+    fn(node.key(), node.mapped());
+  }
+}
+
+size_t EventTimeRowBuffer::size() const {
+  size_t n = 0;
+  for (const auto& [time, rows] : pending_) n += rows.size();
+  return n;
+}
+
+std::string EventTimeRowBuffer::KeyOf(const Row& row, const std::vector<size_t>& keys) {
+  std::string key;
+  for (size_t k : keys) {
+    const Value& v = row[k];
+    if (v.is_null()) {
+      key += '\x01';
+      continue;
+    }
+    std::string text = v.ToString();
+    key += '\x02';
+    key += std::to_string(text.size());
+    key += ':';
+    key += text;
+  }
+  return key;
+}
+
+BatchPtr EventTimeRowBuffer::ToBatch(const SchemaPtr& schema, const std::vector<Row>& rows,
+                                     int64_t row_watermark, std::vector<RowKind> kinds) {
+  auto batch = std::make_shared<Batch>();
+  batch->schema = schema;
+  batch->num_rows = rows.size();
+  for (size_t c = 0; c < schema->size(); ++c) {
+    auto column = std::make_shared<Column>(schema->field(c).type);
+    column->Reserve(rows.size());
+    for (const Row& row : rows) row[c].AppendTo(column.get());
+    batch->columns.push_back(std::move(column));
+  }
+  batch->row_watermarks.assign(rows.size(), row_watermark);
+  batch->row_kinds = std::move(kinds);
+  return batch;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,208 @@
+#include "runtime/over_aggregate_operator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace sluice::runtime {
+
+Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
+    const sql::PlanNode& node) {
+  if (node.kind != sql::PlanKind::kOverAggregate) {
+    return Status::Internal("OverAggregateOperator needs a kOverAggregate node");
+  }
+  const Schema& input = *node.inputs[0]->schema;
+  std::vector<LogicalType> arg_types;
+  for (const auto& call : node.over.calls) {
+    if (call.function == "ROW_NUMBER") {
+      return Status::PlanError(
+          "ROW_NUMBER() OVER (...) must be filtered by an enclosing query with `WHERE rn = 1` or "
+          "`WHERE rn <= N` (deduplication or Top-N)");
+    }
+    arg_types.push_back(call.arg ? input.field(*call.arg).type : LogicalType::BigInt());
+  }
+  return std::unique_ptr<OverAggregateOperator>(
+      new OverAggregateOperator(node, std::move(arg_types)));
+}
+
+OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
+                                             std::vector<LogicalType> arg_types)
+    : spec_(node.over),
+      schema_(node.schema),
+      arg_types_(std::move(arg_types)),
+      buffer_(node.over.order_column, node.inputs[0]->schema->size()) {
+  for (const auto& call : spec_.calls) {
+    if (call.function != "LAG") continue;
+    has_lag_ = true;
+    lag_depth_ = std::max<size_t>(lag_depth_, static_cast<size_t>(call.offset));
+  }
+  std::vector<std::string> names;
+  for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
+  description_ = "OverAggregate[" + spec_.Describe(names) + "]";
+}
+
+Status OverAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) {
+  return buffer_.Add(*batch, current_watermark_);
+}
+
+Status OverAggregateOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
+  const int64_t before = current_watermark_;
+  if (watermark.value() > current_watermark_) {
+    FireUpTo(watermark.value());
+    current_watermark_ = watermark.value();
+    ExpireKeys(current_watermark_);
+  }
+  RETURN_IF_ERROR(EmitOutput(before));
+  return EmitWatermark(watermark);
+}
+
+Status OverAggregateOperator::Finish() {
+  const int64_t before = current_watermark_;
+  FireUpTo(std::numeric_limits<int64_t>::max());
+  RETURN_IF_ERROR(EmitOutput(before));
+  return EmitFinish();
+}
+
+std::string OverAggregateOperator::Describe() const { return description_; }
+
+OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row) const {
+  FrameRow fr;
+  fr.time = row[spec_.order_column].as_int();
+  for (const auto& call : spec_.calls) {
+    const bool passes =
+        !call.filter || (!row[*call.filter].is_null() && row[*call.filter].as_bool());
+    if (call.function == "LAG" || !passes) {
+      fr.args.emplace_back();
+    } else {
+      fr.args.emplace_back(call.arg ? row[*call.arg] : Value::Bool(true));
+    }
+  }
+  return fr;
+}
+
+OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::string& key) {
+  auto [it, inserted] = keys_.try_emplace(key);
+  if (inserted && spec_.unbounded) {
+    for (size_t c = 0; c < spec_.calls.size(); ++c) {
+      it->second.running.emplace_back(spec_.calls[c], arg_types_[c]);
+    }
+  }
+  return it->second;
+}
+
+void OverAggregateOperator::FireUpTo(int64_t watermark) {
+  buffer_.TakeUpTo(watermark, [this](int64_t, const std::vector<Row>& rows) {
+    if (spec_.frame == sql::OverSpec::Frame::kRows) {
+      for (const Row& row : rows) {
+        KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys));
+        AddToFrame(state, FrameRowOf(row));
+        AppendOutput(row, Results(state), state);
+      }
+      return;
+    }
+    // RANGE: rows of one key with the same rowtime are peers; add them all, then emit each
+    // with the shared results, in arrival order.
+    std::vector<KeyState*> states;
+    for (const Row& row : rows) {
+      states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys)));
+      AddToFrame(*states.back(), FrameRowOf(row));
+    }
+    std::unordered_map<KeyState*, std::vector<Value>> results;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto it = results.find(states[i]);
+      if (it == results.end()) it = results.emplace(states[i], Results(*states[i])).first;
+      AppendOutput(rows[i], it->second, *states[i]);
+    }
+  });
+}
+
+void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
+  state.last_time = row.time;
+  next_expiry_ = std::min(next_expiry_, row.time + spec_.preceding);
+  if (spec_.unbounded) {
+    for (size_t c = 0; c < spec_.calls.size(); ++c) {
+      if (row.args[c]) state.running[c].Add(*row.args[c]);
+    }
+    return;
+  }
+  const int64_t time = row.time;
+  state.frame.push_back(std::move(row));
+  if (spec_.frame == sql::OverSpec::Frame::kRows) {
+    while (state.frame.size() > static_cast<size_t>(spec_.preceding) + 1) state.frame.pop_front();
+  } else {
+    while (state.frame.front().time < time - spec_.preceding) state.frame.pop_front();
+  }
+}
+
+std::vector<Value> OverAggregateOperator::Results(KeyState& state) {
+  std::vector<Value> out;
+  if (spec_.unbounded) {
+    for (const auto& acc : state.running) out.push_back(acc.Result());
+    return out;
+  }
+  for (size_t c = 0; c < spec_.calls.size(); ++c) {
+    OverAccumulator acc(spec_.calls[c], arg_types_[c]);
+    for (const FrameRow& fr : state.frame) {
+      if (fr.args[c]) acc.Add(*fr.args[c]);
+    }
+    out.push_back(acc.Result());
+  }
+  return out;
+}
+
+void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value>& results,
+                                         KeyState& state) {
+  Row out = row;
+  std::vector<Value> lag_values;
+  for (size_t c = 0; c < spec_.calls.size(); ++c) {
+    const sql::OverCall& call = spec_.calls[c];
+    if (call.function != "LAG") {
+      out.push_back(results[c]);
+      lag_values.push_back(Value::Null(call.type));
+      continue;
+    }
+    const size_t n = static_cast<size_t>(call.offset);
+    if (n == 0) {
+      out.push_back(row[*call.arg]);
+    } else if (state.lag_history.size() >= n) {
+      out.push_back(state.lag_history[state.lag_history.size() - n][c]);
+    } else {
+      out.push_back(call.default_column ? row[*call.default_column] : Value::Null(call.type));
+    }
+    out.back().type = call.type;
+    lag_values.push_back(row[*call.arg]);
+  }
+  if (has_lag_ && lag_depth_ > 0) {
+    state.lag_history.push_back(std::move(lag_values));
+    while (state.lag_history.size() > lag_depth_) state.lag_history.pop_front();
+  }
+  out_rows_.push_back(std::move(out));
+}
+
+void OverAggregateOperator::ExpireKeys(int64_t watermark) {
+  if (spec_.unbounded || spec_.frame != sql::OverSpec::Frame::kRange || has_lag_) return;
+  if (watermark < next_expiry_) return;
+  // Later rows have rowtime > watermark, so a key whose newest row is at or before
+  // watermark - preceding has nothing left in any future frame. The next scan is due when the
+  // earliest remaining key can expire (keys created later expire at most that much later).
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    if (it->second.last_time <= watermark - spec_.preceding) {
+      it = keys_.erase(it);
+      continue;
+    }
+    next = std::min(next, it->second.last_time + spec_.preceding);
+    ++it;
+  }
+  next_expiry_ = next;
+}
+
+Status OverAggregateOperator::EmitOutput(int64_t row_watermark) {
+  if (out_rows_.empty()) return Status::Ok();
+  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, {});
+  out_rows_.clear();
+  return Emit(batch);
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/event_time_row_buffer.h"
+#include "runtime/operator.h"
+#include "runtime/over_accumulator.h"
+#include "sql/logical_plan.h"
+#include "types/value.h"
+
+namespace sluice::runtime {
+
+/// Runs an OVER aggregation over event time (a kOverAggregate plan node) as Flink does: each
+/// row is buffered until the watermark passes its rowtime, then rows are processed in rowtime
+/// order (ties in arrival order, across partitions) and each is emitted with the results of
+/// the calls over its frame, in the partition of its PARTITION BY key (NULLs are one key):
+/// - ROWS n PRECEDING: the row and the n rows before it;
+/// - RANGE d PRECEDING: the rows with rowtime in [t - d, t]; rows with the same rowtime are
+///   peers and share their results, computed after all of them are added;
+/// - UNBOUNDED PRECEDING: every earlier row (running accumulators);
+/// - LAG(x, n, default) is the x of the row n rows before in the partition, whatever the frame.
+///
+/// A row whose rowtime is at or before the watermark in force when it arrives
+/// (Batch::row_watermarks, or the operator's watermark) is late: dropped and counted. State per
+/// key holds the rows of its frame (and the last n rows for LAG); keys of a bounded RANGE
+/// window without LAG are dropped once the watermark has passed their frame. Output rows carry
+/// the watermark in force before their firing as row watermark. The state is plain containers of
+/// Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and output.
+class OverAggregateOperator : public Operator {
+ public:
+  /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER).
+  static Result<std::unique_ptr<OverAggregateOperator>> Create(const sql::PlanNode& node);
+
+  Status Process(const BatchPtr& batch, size_t input) override;
+  Status AdvanceWatermark(Watermark watermark, size_t input) override;
+  Status Finish() override;
+  std::string Describe() const override;
+
+  /// Returns the number of rows dropped as late.
+  int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }
+  /// Returns the number of partition keys holding state.
+  size_t num_keys() const { return keys_.size(); }
+  /// Returns the number of rows buffered until the watermark passes them.
+  size_t num_pending() const { return buffer_.size(); }
+
+ private:
+  using Row = EventTimeRowBuffer::Row;
+  /// A processed row as its key's frame keeps it: rowtime and, per call, its argument (nullopt
+  /// when the call's FILTER rejected the row).
+  struct FrameRow {
+    int64_t time = 0;
+    std::vector<std::optional<Value>> args;
+  };
+  struct KeyState {
+    std::deque<FrameRow> frame;                  // bounded frames
+    std::vector<OverAccumulator> running;        // unbounded frames
+    std::deque<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
+    int64_t last_time = 0;
+  };
+
+  OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types);
+
+  FrameRow FrameRowOf(const Row& row) const;
+  KeyState& StateOf(const std::string& key);
+  /// Processes every buffered row with rowtime <= `watermark`, appending output rows.
+  void FireUpTo(int64_t watermark);
+  /// Adds `row` to the key's frame, evicting rows that left it.
+  void AddToFrame(KeyState& state, FrameRow row);
+  std::vector<Value> Results(KeyState& state);
+  /// Appends the output row of `row` (its columns, then the call results; LAG values from the
+  /// key's history, which the row then joins).
+  void AppendOutput(const Row& row, const std::vector<Value>& results, KeyState& state);
+  void ExpireKeys(int64_t watermark);
+  /// Emits the buffered output rows with `row_watermark` as their row watermark.
+  Status EmitOutput(int64_t row_watermark);
+
+  sql::OverSpec spec_;
+  SchemaPtr schema_;
+  std::vector<LogicalType> arg_types_;  // per call
+  size_t lag_depth_ = 0;                // largest LAG offset
+  bool has_lag_ = false;
+  std::string description_;
+
+  EventTimeRowBuffer buffer_;
+  std::unordered_map<std::string, KeyState> keys_;
+  int64_t current_watermark_ = kMinWatermark.value();
+  int64_t next_expiry_ = std::numeric_limits<int64_t>::max();  // earliest key expiry
+
+  std::vector<Row> out_rows_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,97 @@
+#include "runtime/rank_operator.h"
+
+#include <limits>
+
+namespace sluice::runtime {
+
+Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& node) {
+  if (node.kind != sql::PlanKind::kRank) return Status::Internal("RankOperator needs a kRank node");
+  return std::unique_ptr<RankOperator>(new RankOperator(node));
+}
+
+RankOperator::RankOperator(const sql::PlanNode& node)
+    : spec_(node.rank),
+      schema_(node.schema),
+      buffer_(node.rank.order_column, node.inputs[0]->schema->size()) {
+  std::vector<std::string> names;
+  for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
+  description_ = spec_.Describe(names);
+}
+
+Status RankOperator::Process(const BatchPtr& batch, size_t /*input*/) {
+  return buffer_.Add(*batch, current_watermark_);
+}
+
+Status RankOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
+  const int64_t before = current_watermark_;
+  if (watermark.value() > current_watermark_) {
+    FireUpTo(watermark.value());
+    current_watermark_ = watermark.value();
+  }
+  RETURN_IF_ERROR(EmitOutput(before));
+  return EmitWatermark(watermark);
+}
+
+Status RankOperator::Finish() {
+  const int64_t before = current_watermark_;
+  FireUpTo(std::numeric_limits<int64_t>::max());
+  RETURN_IF_ERROR(EmitOutput(before));
+  return EmitFinish();
+}
+
+void RankOperator::FireUpTo(int64_t watermark) {
+  buffer_.TakeUpTo(watermark, [this](int64_t, const std::vector<Row>& rows) {
+    for (const Row& row : rows) Rank(row);
+  });
+}
+
+void RankOperator::Rank(const Row& row) {
+  std::deque<Row>& top = keys_[EventTimeRowBuffer::KeyOf(row, spec_.partition_keys)];
+  const size_t limit = static_cast<size_t>(spec_.limit);
+  if (!spec_.descending) {
+    if (top.size() >= limit) return;  // rows come in rowtime order: never ahead of the kept ones
+    top.push_back(row);
+    Append(row, static_cast<int64_t>(top.size()), RowKind::kInsert);
+    // Keep-first needs only to know the key was seen; Top-N ASC only the count.
+    if (limit == 1) top.back().clear();
+    return;
+  }
+  std::deque<Row> before = top;
+  top.push_front(row);
+  if (top.size() > limit) top.pop_back();
+  if (!spec_.with_row_number && limit > 1) {
+    if (before.size() == limit)
+      Append(before.back(), static_cast<int64_t>(limit), RowKind::kDelete);
+    Append(row, 1, RowKind::kInsert);
+    return;
+  }
+  for (size_t i = 0; i < top.size(); ++i) {
+    if (i < before.size()) {
+      Append(before[i], static_cast<int64_t>(i + 1), RowKind::kUpdateBefore);
+      Append(top[i], static_cast<int64_t>(i + 1), RowKind::kUpdateAfter);
+    } else {
+      Append(top[i], static_cast<int64_t>(i + 1), RowKind::kInsert);
+    }
+  }
+}
+
+void RankOperator::Append(const Row& row, int64_t rank, RowKind kind) {
+  Row out = row;
+  out.push_back(Value::Int64(LogicalType::BigInt().WithNullable(false), rank));
+  out_rows_.push_back(std::move(out));
+  out_kinds_.push_back(kind);
+  out_has_updates_ |= kind != RowKind::kInsert;
+}
+
+Status RankOperator::EmitOutput(int64_t row_watermark) {
+  if (out_rows_.empty()) return Status::Ok();
+  std::vector<RowKind> kinds;
+  if (out_has_updates_) kinds = std::move(out_kinds_);
+  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, std::move(kinds));
+  out_rows_.clear();
+  out_kinds_.clear();
+  out_has_updates_ = false;
+  return Emit(batch);
+}
+
+}  // namespace sluice::runtime

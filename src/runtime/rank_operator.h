@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/event_time_row_buffer.h"
+#include "runtime/operator.h"
+#include "sql/logical_plan.h"
+
+namespace sluice::runtime {
+
+/// Deduplication and Top-N over event time (a kRank plan node: ROW_NUMBER() OVER (PARTITION BY
+/// keys ORDER BY rowtime [DESC]) filtered by rn <= N). Rows are buffered until the watermark
+/// passes their rowtime (late rows are dropped and counted) and then ranked in rowtime order,
+/// ties in arrival order, per partition key (NULLs are one key). Output rows are the input's
+/// columns followed by the row number:
+/// - ASC: a key's first N rows by rowtime, each emitted once as +I (keep-first deduplication is
+///   N = 1); later rows never enter.
+/// - DESC: the newest row takes rank 1. N = 1 (keep last): +I for the key's first row, then -U
+///   of the previous row and +U of the new one. N > 1: with the row number in the query, each
+///   rank whose row changed is updated (-U old, +U new, +I for a rank that was empty); without
+///   it, -D for the row pushed out of the top N and +I for the new row.
+/// State: per key its current top rows (plain Values, serialisable); keys are kept (as Flink
+/// without state TTL). Lifecycle as Operator; single-threaded; insert-only input.
+class RankOperator : public Operator {
+ public:
+  /// Builds the operator for `node` (kRank).
+  static Result<std::unique_ptr<RankOperator>> Create(const sql::PlanNode& node);
+
+  Status Process(const BatchPtr& batch, size_t input) override;
+  Status AdvanceWatermark(Watermark watermark, size_t input) override;
+  Status Finish() override;
+  std::string Describe() const override { return description_; }
+
+  /// Returns the number of rows dropped as late.
+  int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }
+  /// Returns the number of partition keys holding state.
+  size_t num_keys() const { return keys_.size(); }
+
+ private:
+  using Row = EventTimeRowBuffer::Row;
+
+  explicit RankOperator(const sql::PlanNode& node);
+  void FireUpTo(int64_t watermark);
+  /// Ranks one row in its key's top rows and appends the changes.
+  void Rank(const Row& row);
+  void Append(const Row& row, int64_t rank, RowKind kind);
+  Status EmitOutput(int64_t row_watermark);
+
+  sql::RankSpec spec_;
+  SchemaPtr schema_;
+  std::string description_;
+  EventTimeRowBuffer buffer_;
+  std::unordered_map<std::string, std::deque<Row>> keys_;  // top rows by rank
+  int64_t current_watermark_ = kMinWatermark.value();
+
+  std::vector<Row> out_rows_;
+  std::vector<RowKind> out_kinds_;
+  bool out_has_updates_ = false;
+};
+
+}  // namespace sluice::runtime

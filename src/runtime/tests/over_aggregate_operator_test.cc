@@ -1,0 +1,137 @@
+#include "runtime/over_aggregate_operator.h"
+
+#include <gtest/gtest.h>
+
+#include "runtime/tests/collecting_operator.h"
+
+namespace sluice::runtime {
+namespace {
+
+using Rows = std::vector<std::string>;
+
+// Input columns: k BIGINT (nullable), ts TIMESTAMP(3), v BIGINT.
+SchemaPtr InputSchema() {
+  return std::make_shared<Schema>(std::vector<Field>{{"k", LogicalType::BigInt()},
+                                                     {"ts", LogicalType::Timestamp(3)},
+                                                     {"v", LogicalType::BigInt()}});
+}
+
+struct InRow {
+  std::optional<int64_t> k;
+  int64_t ts;
+  int64_t v;
+};
+
+BatchPtr MakeBatch(const std::vector<InRow>& rows, std::vector<int64_t> watermarks = {}) {
+  auto batch = std::make_shared<Batch>();
+  batch->schema = InputSchema();
+  std::vector<std::shared_ptr<Column>> cols;
+  for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
+  for (const InRow& r : rows) {
+    if (r.k)
+      cols[0]->AppendInt(*r.k);
+    else
+      cols[0]->AppendNull();
+    cols[1]->AppendInt(r.ts);
+    cols[2]->AppendInt(r.v);
+  }
+  batch->columns.assign(cols.begin(), cols.end());
+  batch->num_rows = rows.size();
+  batch->row_watermarks = std::move(watermarks);
+  return batch;
+}
+
+sql::OverCall Call(const std::string& function, std::optional<size_t> arg, LogicalType type) {
+  sql::OverCall c;
+  c.function = function;
+  c.count_star = function == "COUNT" && !arg;
+  c.arg = arg;
+  c.type = type;
+  return c;
+}
+
+/// OVER (PARTITION BY k ORDER BY ts <frame>) with COUNT(*), SUM(v), LAG(v).
+sql::PlanNodePtr OverNode(sql::OverSpec::Frame frame, bool unbounded, int64_t preceding) {
+  auto input = std::make_shared<sql::PlanNode>();
+  input->kind = sql::PlanKind::kScan;
+  input->schema = InputSchema();
+  auto node = std::make_shared<sql::PlanNode>();
+  node->kind = sql::PlanKind::kOverAggregate;
+  node->inputs = {input};
+  node->over.partition_keys = {0};
+  node->over.order_column = 1;
+  node->over.frame = frame;
+  node->over.unbounded = unbounded;
+  node->over.preceding = preceding;
+  node->over.calls = {Call("COUNT", std::nullopt, LogicalType::BigInt().WithNullable(false)),
+                      Call("SUM", 2, LogicalType::BigInt()), Call("LAG", 2, LogicalType::BigInt())};
+  auto schema = std::make_shared<Schema>(*input->schema);
+  for (size_t i = 0; i < node->over.calls.size(); ++i) {
+    schema->Add({"$over" + std::to_string(i), node->over.calls[i].type});
+  }
+  node->schema = schema;
+  return node;
+}
+
+struct Harness {
+  explicit Harness(const sql::PlanNodePtr& node) {
+    auto created = OverAggregateOperator::Create(*node);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    op = std::move(created).value();
+    op->SetOutput(&out, 0);
+  }
+  std::unique_ptr<OverAggregateOperator> op;
+  CollectingOperator out;
+};
+
+TEST(OverAggregateOperatorTest, RowsFrameEmitsInRowtimeOrderAndDropsLateRows) {
+  Harness h(OverNode(sql::OverSpec::Frame::kRows, false, 1));
+  // k=1: ts 5 v 2, ts 1 v 1 (out of order, on time), k=2: ts 3 v 10.
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 5, 2}, {1, 1, 1}, {2, 3, 10}}, {0, 0, 0}), 0).ok());
+  EXPECT_TRUE(h.out.rows.empty());  // nothing before the watermark passes the rows
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{4}, 0).ok());
+  // ts 2 <= watermark 4: late.
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 2, 100}, {1, 7, 4}}), 0).ok());
+  ASSERT_TRUE(h.op->Finish().ok());
+  EXPECT_EQ(h.out.rows,
+            (Rows{"1,1,1,1,1,null", "2,3,10,1,10,null", "WM 4", "1,5,2,2,3,1", "1,7,4,2,6,2"}));
+  EXPECT_EQ(h.op->late_records_dropped(), 1);
+  // Rows fired by watermark 4 carry the watermark before it.
+  EXPECT_EQ(h.out.row_watermarks[0], kMinWatermark.value());
+}
+
+TEST(OverAggregateOperatorTest, RangeFramePeersShareResultsAndNullKeysGroup) {
+  Harness h(OverNode(sql::OverSpec::Frame::kRange, false, 10));
+  ASSERT_TRUE(h.op->Process(MakeBatch({{std::nullopt, 0, 1},
+                                       {std::nullopt, 10, 2},
+                                       {std::nullopt, 10, 3},
+                                       {std::nullopt, 11, 4}}),
+                            0)
+                  .ok());
+  ASSERT_TRUE(h.op->Finish().ok());
+  // ts 0: {1}; ts 10 (peers): [0,10] {1,2,3}; ts 11: [1,11] {2,3,4}.
+  EXPECT_EQ(h.out.rows,
+            (Rows{"null,0,1,1,1,null", "null,10,2,3,6,1", "null,10,3,3,6,2", "null,11,4,3,9,3"}));
+}
+
+TEST(OverAggregateOperatorTest, RangeFrameStateExpiresWithTheWatermark) {
+  auto node = OverNode(sql::OverSpec::Frame::kRange, false, 10);
+  auto copy = std::make_shared<sql::PlanNode>(*node);
+  copy->over.calls.pop_back();  // without LAG, keys can expire
+  auto schema = std::make_shared<Schema>(*node->inputs[0]->schema);
+  schema->Add({"$over0", copy->over.calls[0].type});
+  schema->Add({"$over1", copy->over.calls[1].type});
+  copy->schema = schema;
+  Harness h(copy);
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 5, 1}, {2, 8, 1}}), 0).ok());
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{9}, 0).ok());
+  EXPECT_EQ(h.op->num_keys(), 2u);
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{18}, 0).ok());  // 18 - 10 >= 8: both expire
+  EXPECT_EQ(h.op->num_keys(), 0u);
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 20, 7}}), 0).ok());
+  ASSERT_TRUE(h.op->Finish().ok());
+  EXPECT_EQ(h.out.rows.back(), "1,20,7,1,7");
+}
+
+}  // namespace
+}  // namespace sluice::runtime
