@@ -95,9 +95,10 @@ PlanOptimizer::Pruned PlanOptimizer::Prune(const PlanNodePtr& node, std::set<siz
     }
     case PlanKind::kUnion:
     case PlanKind::kSink:
+      return KeepAll(*node);
     case PlanKind::kOverAggregate:
     case PlanKind::kRank:
-      return KeepAll(*node);
+      return PruneAppending(*node, required);
   }
   return {node, Identity(node->schema->size())};
 }
@@ -181,6 +182,48 @@ PlanOptimizer::Pruned PlanOptimizer::PruneAggregate(const PlanNode& node) {
     copy->window.time_column = *child.mapping[node.window.time_column];
   }
   return {copy, Identity(node.schema->size())};
+}
+
+PlanOptimizer::Pruned PlanOptimizer::PruneAppending(const PlanNode& node,
+                                                    const std::set<size_t>& required) {
+  const size_t n = node.inputs[0]->schema->size();
+  const bool over = node.kind == PlanKind::kOverAggregate;
+  std::set<size_t> child_required;
+  for (size_t i : required) {
+    if (i < n) child_required.insert(i);
+  }
+  const std::vector<size_t>& keys = over ? node.over.partition_keys : node.rank.partition_keys;
+  child_required.insert(keys.begin(), keys.end());
+  child_required.insert(over ? node.over.order_column : node.rank.order_column);
+  for (const OverCall& c : node.over.calls) {
+    for (const auto& col : {c.arg, c.filter, c.default_column}) {
+      if (col) child_required.insert(*col);
+    }
+  }
+  Pruned child = Prune(node.inputs[0], std::move(child_required));
+  auto remap = [&](size_t i) { return *child.mapping[i]; };
+  auto copy = std::make_shared<PlanNode>(node);
+  copy->inputs = {child.node};
+  OverSpec& spec = copy->over;
+  for (size_t& k : spec.partition_keys) k = remap(k);
+  spec.order_column = remap(spec.order_column);
+  for (OverCall& c : spec.calls) {
+    for (auto* col : {&c.arg, &c.filter, &c.default_column}) {
+      if (*col) *col = remap(**col);
+    }
+  }
+  for (size_t& k : copy->rank.partition_keys) k = remap(k);
+  copy->rank.order_column = remap(copy->rank.order_column);
+  auto schema = std::make_shared<Schema>(*child.node->schema);
+  std::vector<std::optional<size_t>> mapping(node.schema->size());
+  for (size_t i = 0; i < n; ++i) mapping[i] = child.mapping[i];
+  for (size_t i = n; i < node.schema->size(); ++i) {
+    mapping[i] = schema->size();
+    schema->Add(node.schema->field(i));
+  }
+  copy->schema = schema;
+  if (node.rowtime_column) copy->rowtime_column = mapping[*node.rowtime_column];
+  return {copy, mapping};
 }
 
 }  // namespace sluice::sql

@@ -30,6 +30,8 @@ class PlanOptimizer {
   static Pruned PruneScan(const PlanNode& node, std::set<size_t> required);
   static Pruned PruneProject(const PlanNode& node, const std::set<size_t>& required);
   static Pruned PruneAggregate(const PlanNode& node);
+  /// Prunes a kOverAggregate or kRank: its output is the input's columns followed by its own.
+  static Pruned PruneAppending(const PlanNode& node, const std::set<size_t>& required);
   /// Returns the node with its inputs pruned to all of their columns.
   static Pruned KeepAll(const PlanNode& node);
 };
