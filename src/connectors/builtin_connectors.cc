@@ -11,6 +11,7 @@
 #include "connectors/filesystem/filesystem_sink.h"
 #include "connectors/filesystem/filesystem_source.h"
 #include "connectors/formats/format_factory.h"
+#include "connectors/http/http_source.h"
 #include "connectors/kafka/kafka_connector_factory.h"
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/print/print_sink.h"
@@ -136,6 +137,7 @@ void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSource("kafka", KafkaConnectorFactory::CreateSource);
   registry->RegisterSink("kafka", KafkaConnectorFactory::CreateSink);
   registry->RegisterSink("postgres", PostgresSink::Create);
+  registry->RegisterSource("http", HttpSource::Create);
 }
 
 }  // namespace sluice::connectors

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "server/ingest_routes.h"
 #include "server/pipeline_readiness.h"
 #include "server/status_json.h"
 
@@ -26,7 +27,8 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-constexpr int kServerThreads = 2;
+// POST /ingest requests hold a worker until their epoch commits.
+constexpr int kServerThreads = 16;
 
 }  // namespace
 
@@ -100,6 +102,7 @@ void HttpServer::AddRoutes() {
   server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(StatusJson(snapshot_(), WallClockMillis()), "application/json");
   });
+  IngestRoutes::Register(server_.get(), &connectors::HttpIngestRegistry::Global());
 }
 
 }  // namespace sluice::server
