@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "cli/sluice_cli.h"
+#include "connectors/datagen/orders_scenario.h"
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/ndjson_file_producer.h"
+#include "connectors/kafka/paced_producer.h"
 
 namespace sluice::cli {
 namespace {
@@ -28,10 +30,23 @@ KafkaCommand::KafkaCommand(CLI::App* app) {
   serve_->add_option("--partitions", partitions_, "Partitions per created topic")
       ->capture_default_str();
   serve_->add_option("--topics", topics_, "Topics to create")->delimiter(',');
-  produce_ = kafka_->add_subcommand("produce", "Send a file's lines to a topic, paced");
+  produce_ = kafka_->add_subcommand(
+      "produce", "Send a file's lines or a generated scenario's events to a topic, paced");
   produce_->add_option("--brokers", brokers_, "Bootstrap servers")->required();
   produce_->add_option("--topic", topic_, "Topic")->required();
-  produce_->add_option("--file", file_, "NDJSON file, one message per line")->required();
+  auto* file = produce_->add_option("--file", file_, "NDJSON file, one message per line");
+  auto* scenario = produce_->add_option(
+      "--scenario", scenario_, "Generate events instead of reading a file: orders (JSON lines)");
+  scenario->check(CLI::IsMember({"orders"}));
+  file->excludes(scenario);
+  produce_->add_option("--seed", seed_, "Seed of the scenario")->capture_default_str();
+  produce_->add_option("--count", count_, "Events of the scenario to send (0: until Ctrl-C)")
+      ->capture_default_str();
+  produce_
+      ->add_option("--history", history_minutes_,
+                   "Scenario: first send this many minutes of past events (spaced as --rate "
+                   "spaces them, sent unpaced), then live ones")
+      ->capture_default_str();
   produce_->add_option("--rate", rate_, "Messages per second (0: unpaced)")->capture_default_str();
 }
 
@@ -63,8 +78,48 @@ int KafkaCommand::Serve() {
   return kExitOk;
 }
 
+Result<int64_t> KafkaCommand::ProduceScenario() {
+  connectors::OrdersScenario scenario(seed_);
+  int64_t left = count_ > 0 ? count_ : -1;
+  // History: event k at (start + k * spacing) until that time reaches the wall clock.
+  const double spacing_ms = rate_ > 0 ? 1000.0 / rate_ : 1.0;
+  int64_t history_start_ms = -1;
+  int64_t history_sent = 0;
+  auto history = [&](int64_t now_ms, std::string* message) {
+    if (history_start_ms < 0) history_start_ms = now_ms - history_minutes_ * 60'000;
+    auto t = history_start_ms + static_cast<int64_t>(history_sent * spacing_ms);
+    if (left == 0 || t >= now_ms) return false;
+    if (left > 0) --left;
+    ++history_sent;
+    *message = connectors::OrdersScenario::ToJson(scenario.Next(t));
+    return true;
+  };
+  auto live = [&](int64_t now_ms, std::string* message) {
+    if (left == 0) return false;
+    if (left > 0) --left;
+    *message = connectors::OrdersScenario::ToJson(scenario.Next(now_ms));
+    return true;
+  };
+  int64_t sent = 0;
+  if (history_minutes_ > 0) {
+    ASSIGN_OR_RETURN(sent,
+                     connectors::PacedProducer::Run(brokers_, topic_, 0, history, g_kafka_stop));
+    std::printf("sent %lld event(s) of history\n", static_cast<long long>(sent));
+    std::fflush(stdout);
+  }
+  ASSIGN_OR_RETURN(int64_t live_sent,
+                   connectors::PacedProducer::Run(brokers_, topic_, rate_, live, g_kafka_stop));
+  return sent + live_sent;
+}
+
 int KafkaCommand::Produce() {
-  auto sent = connectors::NdjsonFileProducer::Run(brokers_, topic_, file_, rate_, g_kafka_stop);
+  if (file_.empty() && scenario_.empty()) {
+    std::fprintf(stderr, "kafka produce: give --file or --scenario\n");
+    return kExitUserError;
+  }
+  auto sent = scenario_.empty() ? connectors::NdjsonFileProducer::Run(brokers_, topic_, file_,
+                                                                      rate_, g_kafka_stop)
+                                : ProduceScenario();
   if (!sent.ok()) {
     std::fprintf(stderr, "%s\n", sent.status().message().c_str());
     return sent.status().is_user_error() ? kExitUserError : kExitRuntimeError;

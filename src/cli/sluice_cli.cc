@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/clickhouse_command.h"
+#include "cli/demo_command.h"
 #include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
 #include "cli/version.h"
@@ -17,6 +18,7 @@
 #include "common/metrics_registry.h"
 #include "common/process_metrics.h"
 #include "runtime/pipeline.h"
+#include "server/dashboard_service.h"
 #include "server/http_server.h"
 
 namespace sluice::cli {
@@ -89,19 +91,23 @@ int ExplainLoaded(const LoadedPipeline& loaded) {
 
 // Starts the HTTP server when 'server.port' is set or --http-port given (-1: neither); returns
 // nullptr when there is none. The auth token is never logged.
-Result<std::unique_ptr<server::HttpServer>> StartHttpServer(const runtime::Pipeline& pipeline,
-                                                            const MetricsRegistry& metrics,
-                                                            int http_port) {
+Result<std::unique_ptr<server::HttpServer>> StartHttpServer(
+    const runtime::Pipeline& pipeline, const MetricsRegistry& metrics, int http_port,
+    const server::DashboardService* dashboard) {
   const runtime::PipelineOptions& o = pipeline.options();
   server::HttpServerOptions options;
   options.bind_address = o.server_bind_address;
   options.port = http_port >= 0 ? http_port : o.server_port;
   options.auth_token = o.server_auth_token;
   if (options.port < 0) return std::unique_ptr<server::HttpServer>();
+  if (dashboard) {
+    options.extra_routes.push_back([dashboard](httplib::Server& s) { dashboard->Register(s); });
+  }
   ASSIGN_OR_RETURN(auto http, server::HttpServer::Start(
                                   options, &metrics, [&pipeline] { return pipeline.snapshot(); }));
   LogInfo("serving metrics on http://{}:{}{}", options.bind_address, http->port(),
           options.auth_token.empty() ? "" : " (bearer token required)");
+  if (dashboard) LogInfo("dashboard at http://{}:{}/", options.bind_address, http->port());
   return http;
 }
 
@@ -117,7 +123,10 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_p
   MetricsRegistry metrics;
   RegisterProcessMetrics(&metrics);
   (*pipeline)->set_metrics(&metrics);
-  auto http = StartHttpServer(**pipeline, metrics, http_port);
+  auto dashboard =
+      server::DashboardService::Load((*pipeline)->options().server_dashboard, args.file);
+  if (!dashboard.ok()) return Fail(dashboard.status());
+  auto http = StartHttpServer(**pipeline, metrics, http_port, dashboard->get());
   if (!http.ok()) return Fail(http.status());
   LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name,
           loaded->plan.jobs.size());
@@ -165,6 +174,10 @@ int RunSluiceCli(int argc, char** argv) {
   AddCommonArgs(run, &run_args);
   run->add_option("--replay", replay_log,
                   "Re-execute the epochs recorded in this epoch log instead of reading new input");
+  bool fresh = false;
+  run->add_flag("--fresh", fresh,
+                "Drop the pipeline's state directory (checkpoints, epoch log) and start over; "
+                "same as SET 'state.start-fresh' = 'true'");
   run->add_option("--http-port", http_port,
                   "Serve /metrics, /healthz, /readyz and /api/status on this port (0: any free "
                   "port, logged); overrides SET 'server.port'")
@@ -177,6 +190,7 @@ int RunSluiceCli(int argc, char** argv) {
   AddCommonArgs(explain, &explain_args);
   KafkaCommand kafka(&app);
   ClickHouseCommand clickhouse(&app);
+  DemoCommand demo(&app);
 
   try {
     app.parse(argc, argv);
@@ -184,11 +198,13 @@ int RunSluiceCli(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUserError;
   }
+  if (fresh) run_args.sets.push_back("state.start-fresh=true");
   if (run->parsed()) return RunCommand(run_args, replay_log, http_port);
   if (check->parsed()) return CheckCommand(check_args);
   if (explain->parsed()) return ExplainCommand(explain_args);
   if (kafka.parsed()) return kafka.Run();
   if (clickhouse.parsed()) return clickhouse.Run();
+  if (demo.parsed()) return demo.Run();
   return kExitOk;
 }
 

@@ -103,6 +103,7 @@ void HttpServer::AddRoutes() {
     res.set_content(StatusJson(snapshot_(), WallClockMillis()), "application/json");
   });
   IngestRoutes::Register(server_.get(), &connectors::HttpIngestRegistry::Global());
+  for (const auto& add_routes : options_.extra_routes) add_routes(*server_);
 }
 
 }  // namespace sluice::server

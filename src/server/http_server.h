@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/metrics_registry.h"
 #include "common/status.h"
@@ -20,6 +21,9 @@ struct HttpServerOptions {
   std::string bind_address = "127.0.0.1";
   int port = 0;            // 0: any free port (see HttpServer::port)
   std::string auth_token;  // when set, every route but /healthz needs "Bearer <token>"
+  /// More routes (the dashboard, ...), each added by a function called before the server
+  /// listens; what they capture must outlive the server.
+  std::vector<std::function<void(httplib::Server&)>> extra_routes;
 };
 
 /// Returns the pipeline's last published snapshot; called on server threads, so thread-safe.

@@ -1,110 +1,20 @@
 #include "testing/clickhouse_server.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
-#include <sstream>
-#include <thread>
-#include <vector>
 
 namespace sluice::testing {
 namespace {
-
-constexpr const char* kServerBinary = "/usr/sbin/clickhouse-server";
-
-// Returns a port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
-Result<int> FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IoError("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  if (port <= 0) return Status::IoError("no free port on 127.0.0.1");
-  return port;
-}
 
 size_t AppendToString(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
 }
-
-std::string ReadFileTail(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
-}
-
-// Runs functions on one thread that lives as long as the process. Servers are forked from it:
-// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so a server started from
-// a short-lived thread (a test's restart thread) would be killed as soon as that thread ended.
-class SpawnerThread {
- public:
-  static SpawnerThread& Get() {
-    static SpawnerThread* spawner = new SpawnerThread();  // never destroyed: the thread lives on
-    return *spawner;
-  }
-
-  pid_t Run(std::function<pid_t()> fork_child) {
-    std::packaged_task<pid_t()> task(std::move(fork_child));
-    std::future<pid_t> result = task.get_future();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      tasks_.push_back(std::move(task));
-    }
-    cv_.notify_one();
-    return result.get();
-  }
-
- private:
-  SpawnerThread() {
-    std::thread([this] { Loop(); }).detach();
-  }
-
-  void Loop() {
-    for (;;) {
-      std::packaged_task<pid_t()> task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !tasks_.empty(); });
-        task = std::move(tasks_.front());
-        tasks_.erase(tasks_.begin());
-      }
-      task();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::packaged_task<pid_t()>> tasks_;
-};
 
 std::unique_ptr<ClickHouseServer>& SharedSlot() {
   static std::unique_ptr<ClickHouseServer> server;
@@ -117,161 +27,20 @@ ClickHouseServer::ClickHouseServer() {
   char pattern[] = "/tmp/sluice-clickhouse-XXXXXX";
   const char* dir = ::mkdtemp(pattern);
   dir_ = dir != nullptr ? dir : "";
+  server_ = std::make_unique<connectors::LocalClickHouseServer>(dir_);
 }
 
 ClickHouseServer::~ClickHouseServer() {
-  Stop();
+  server_.reset();
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
-std::string ClickHouseServer::url() const { return fmt::format("http://127.0.0.1:{}", http_port_); }
+Status ClickHouseServer::Start(int timeout_ms) { return server_->Start(timeout_ms); }
 
-Status ClickHouseServer::WriteConfig() {
-  if (dir_.empty()) return Status::IoError("mkdtemp failed for the ClickHouse directory");
-  if (http_port_ == 0) {
-    ASSIGN_OR_RETURN(http_port_, FreePort());
-    ASSIGN_OR_RETURN(tcp_port_, FreePort());
-    ASSIGN_OR_RETURN(interserver_port_, FreePort());
-  }
-  // 18.16's keys: <yandex> root; max_server_memory_usage does not exist yet (ignored if set), so
-  // memory is bounded by the small caches and the per-query limit of the default profile.
-  std::ofstream config(dir_ + "/config.xml");
-  config << fmt::format(R"(<?xml version="1.0"?>
-<yandex>
-  <logger>
-    <level>information</level>
-    <log>{0}/server.log</log>
-    <errorlog>{0}/server.err.log</errorlog>
-    <size>10M</size>
-    <count>1</count>
-    <console>0</console>
-  </logger>
-  <listen_host>127.0.0.1</listen_host>
-  <http_port>{1}</http_port>
-  <tcp_port>{2}</tcp_port>
-  <interserver_http_port>{3}</interserver_http_port>
-  <interserver_http_host>127.0.0.1</interserver_http_host>
-  <path>{0}/data/</path>
-  <tmp_path>{0}/tmp/</tmp_path>
-  <user_files_path>{0}/user_files/</user_files_path>
-  <format_schema_path>{0}/format_schemas/</format_schema_path>
-  <users_config>{0}/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>UTC</timezone>
-  <mark_cache_size>67108864</mark_cache_size>
-  <uncompressed_cache_size>67108864</uncompressed_cache_size>
-  <max_concurrent_queries>32</max_concurrent_queries>
-  <keep_alive_timeout>10</keep_alive_timeout>
-  <max_server_memory_usage>2000000000</max_server_memory_usage>
-</yandex>
-)",
-                        dir_, http_port_, tcp_port_, interserver_port_);
-  std::ofstream users(dir_ + "/users.xml");
-  users << R"(<?xml version="1.0"?>
-<yandex>
-  <profiles>
-    <default>
-      <max_memory_usage>1000000000</max_memory_usage>
-      <allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type>
-    </default>
-  </profiles>
-  <users>
-    <default>
-      <password></password>
-      <networks><ip>127.0.0.1</ip></networks>
-      <profile>default</profile>
-      <quota>default</quota>
-    </default>
-  </users>
-  <quotas><default></default></quotas>
-</yandex>
-)";
-  if (!config || !users) return Status::IoError("cannot write the ClickHouse config in " + dir_);
-  return Status::Ok();
-}
+void ClickHouseServer::Stop() { server_->Stop(); }
 
-Status ClickHouseServer::Start(int timeout_ms) {
-  if (running()) return Status::Ok();
-  if (::access(kServerBinary, X_OK) != 0) {
-    return Status::NotFound(fmt::format(
-        "{} is missing: run scripts/install-deps.sh (package clickhouse-server)", kServerBinary));
-  }
-  RETURN_IF_ERROR(WriteConfig());
-  std::string config_arg = "--config-file=" + dir_ + "/config.xml";
-  std::string stdout_path = dir_ + "/stdout.log";
-  pid_t parent = ::getpid();
-  pid_t pid = SpawnerThread::Get().Run([&]() -> pid_t {
-    pid_t child = ::fork();
-    if (child != 0) return child;
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);
-    int fd = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execl(kServerBinary, kServerBinary, config_arg.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  });
-  if (pid < 0) return Status::IoError("fork failed");
-  pid_ = pid;
-  Status up = WaitUntilUp(timeout_ms);
-  if (!up.ok()) Stop();
-  return up;
-}
-
-Status ClickHouseServer::WaitUntilUp(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::string ping_url = url() + "/ping";
-  while (std::chrono::steady_clock::now() < deadline) {
-    int wstatus = 0;
-    if (::waitpid(pid_, &wstatus, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Unavailable(
-          fmt::format("clickhouse-server exited during start-up (status {}); log tail:\n{}",
-                      wstatus, LogTail()));
-    }
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-    std::string body;
-    curl_easy_setopt(curl.get(), CURLOPT_URL, ping_url.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 1000L);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, AppendToString);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-    if (curl_easy_perform(curl.get()) == CURLE_OK && body.rfind("Ok.", 0) == 0) {
-      return Status::Ok();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return Status::Unavailable(fmt::format(
-      "clickhouse-server did not answer /ping within {} ms; log tail:\n{}", timeout_ms, LogTail()));
-}
-
-void ClickHouseServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int wstatus = 0;
-  while (::waitpid(pid_, &wstatus, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &wstatus, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  pid_ = -1;
-}
-
-void ClickHouseServer::Kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int wstatus = 0;
-  ::waitpid(pid_, &wstatus, 0);
-  pid_ = -1;
-}
+void ClickHouseServer::Kill() { server_->Kill(); }
 
 Result<std::string> ClickHouseServer::Query(const std::string& sql) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -297,12 +66,6 @@ Result<std::string> ClickHouseServer::Query(const std::string& sql) const {
   return body;
 }
 
-std::string ClickHouseServer::LogTail(size_t max_bytes) const {
-  return ReadFileTail(dir_ + "/stdout.log", max_bytes / 4) +
-         ReadFileTail(dir_ + "/server.err.log", max_bytes / 4) +
-         ReadFileTail(dir_ + "/server.log", max_bytes / 2);
-}
-
 Result<ClickHouseServer*> ClickHouseServer::Shared() {
   std::unique_ptr<ClickHouseServer>& slot = SharedSlot();
   if (!slot) {
@@ -314,5 +77,23 @@ Result<ClickHouseServer*> ClickHouseServer::Shared() {
 }
 
 void ClickHouseServer::DestroyShared() { SharedSlot().reset(); }
+
+Status ClickHouseServer::UseZooKeeper(int zookeeper_port, const std::string& replica) {
+  const std::string dir = server_->directory() + "/config.d";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::ofstream xml(dir + "/zookeeper.xml");
+  xml << fmt::format(
+      "<yandex>\n"
+      "  <zookeeper>\n"
+      "    <node><host>127.0.0.1</host><port>{}</port></node>\n"
+      "    <session_timeout_ms>30000</session_timeout_ms>\n"
+      "  </zookeeper>\n"
+      "  <macros><shard>01</shard><replica>{}</replica></macros>\n"
+      "</yandex>\n",
+      zookeeper_port, replica);
+  if (!xml) return Status::IoError("cannot write " + dir + "/zookeeper.xml");
+  return Status::Ok();
+}
 
 }  // namespace sluice::testing

@@ -1,16 +1,15 @@
 #pragma once
 
-#include <sys/types.h>
-
+#include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "connectors/clickhouse/local_clickhouse_server.h"
 
 namespace sluice::testing {
 
-/// A private ClickHouse server for integration tests: Debian's `clickhouse-server` started as a
-/// child process on free 127.0.0.1 ports, with a generated config and its data, temporary files
-/// and logs in a fresh directory under /tmp.
+/// A private ClickHouse server for integration tests: a connectors::LocalClickHouseServer on free
+/// 127.0.0.1 ports with its data, temporary files and logs in a fresh directory under /tmp.
 ///
 /// Lifecycle: construct, Start (waits until `GET /ping` answers), any number of Stop/Start
 /// (the ports and data directory are kept, so data survives a restart), destroy (kills the
@@ -34,19 +33,25 @@ class ClickHouseServer {
   /// Kills the server at once (SIGKILL: a crash or a pulled cable) and waits for the process to
   /// end. Outage tests use this: nothing is answered after it returns.
   void Kill();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return server_->running(); }
 
   /// Runs `sql` over HTTP and returns the response body; a non-200 answer is an error holding
   /// ClickHouse's message.
   Result<std::string> Query(const std::string& sql) const;
 
+  /// Makes the server use the ZooKeeper at 127.0.0.1:`zookeeper_port`, with macros {shard} = 01
+  /// and {replica} = `replica`, so `ReplicatedMergeTree('/clickhouse/tables/{shard}/t',
+  /// '{replica}')` works (on 18.16 as on later versions). Writes config.d/zookeeper.xml; call
+  /// before Start (or Stop and Start again).
+  Status UseZooKeeper(int zookeeper_port, const std::string& replica = "r1");
+
   /// Returns "http://127.0.0.1:<http port>".
-  std::string url() const;
-  int http_port() const { return http_port_; }
-  int tcp_port() const { return tcp_port_; }
+  std::string url() const { return server_->url(); }
+  int http_port() const { return server_->http_port(); }
+  int tcp_port() const { return server_->tcp_port(); }
   const std::string& directory() const { return dir_; }
   /// Returns the last `max_bytes` of the server's log files.
-  std::string LogTail(size_t max_bytes = 4000) const;
+  std::string LogTail(size_t max_bytes = 4000) const { return server_->LogTail(max_bytes); }
 
   /// Returns the server shared by every test of this process, started on first use and stopped
   /// by the GoogleTest environment (see clickhouse_test_environment.h) or at exit. Fails the
@@ -56,14 +61,8 @@ class ClickHouseServer {
   static void DestroyShared();
 
  private:
-  Status WriteConfig();
-  Status WaitUntilUp(int timeout_ms);
-
   std::string dir_;
-  int http_port_ = 0;
-  int tcp_port_ = 0;
-  int interserver_port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<connectors::LocalClickHouseServer> server_;
 };
 
 }  // namespace sluice::testing

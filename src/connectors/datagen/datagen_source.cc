@@ -34,6 +34,12 @@ Result<std::unique_ptr<DatagenSource>> DatagenSource::Create(
     }
     source->start_time_ms_ = *t;
   }
+  if (options.Has("scenario")) {
+    RETURN_IF_ERROR(source->CreateScenario(options.GetString("scenario"), table_schema));
+    ASSIGN_OR_RETURN(source->scenario_fields_, OrdersScenario::ResolveFields(*schema));
+    source->schema_ = std::move(schema);
+    return source;
+  }
   for (const auto& [key, value] : map) {
     if (key.rfind("fields.", 0) != 0) continue;
     size_t dot = key.rfind('.');
@@ -58,6 +64,26 @@ Result<std::unique_ptr<DatagenSource>> DatagenSource::Create(
   return source;
 }
 
+Status DatagenSource::CreateScenario(const std::string& name, const Schema& table_schema) {
+  if (name != "orders") {
+    return Status::InvalidArgument(
+        fmt::format("datagen option 'scenario' = '{}': the known scenario is 'orders'", name));
+  }
+  RETURN_IF_ERROR(OrdersScenario::ResolveFields(table_schema).status());
+  scenario_ = std::make_unique<OrdersScenario>(seed_);
+  return Status::Ok();
+}
+
+void DatagenSource::GenerateScenarioRows(int64_t end_row, std::optional<int64_t> wall_ms,
+                                         runtime::BatchBuilder* builder) {
+  for (int64_t row = generated_; row < end_row; ++row) {
+    OrderEvent event = scenario_->Next(RowTime(row, wall_ms));
+    for (size_t f = 0; f < scenario_fields_.size(); ++f) {
+      OrdersScenario::Append(scenario_fields_[f], event, &builder->column(f));
+    }
+  }
+}
+
 Status DatagenSource::Open() {
   started_ = std::chrono::steady_clock::now();
   return Status::Ok();
@@ -73,6 +99,7 @@ int64_t DatagenSource::RowTime(int64_t row, std::optional<int64_t> wall_ms) cons
 runtime::SourceBatch DatagenSource::Generate(int64_t end_row, std::optional<int64_t> wall_ms) {
   runtime::BatchBuilder builder(schema_);
   const int64_t n = end_row - generated_;
+  if (scenario_) GenerateScenarioRows(end_row, wall_ms, &builder);
   for (size_t f = 0; f < generators_.size(); ++f) {
     Column& col = builder.column(f);
     col.Reserve(static_cast<size_t>(n));

@@ -9,7 +9,12 @@
 #include <vector>
 
 #include "connectors/datagen/field_generator.h"
+#include "connectors/datagen/orders_scenario.h"
 #include "runtime/source_reader.h"
+
+namespace sluice::runtime {
+class BatchBuilder;
+}
 
 namespace sluice::connectors {
 
@@ -21,6 +26,8 @@ namespace sluice::connectors {
 /// unpaced); without it, the wall-clock time of the Poll that generated it, which the position
 /// carries ("<rows>@<millis>") so that ReadUntil regenerates the same batch exactly.
 /// Poll returns nullopt while ahead of the rows-per-second schedule (never spins).
+/// With 'scenario' = 'orders' the columns come from OrdersScenario by name instead of per-field
+/// options; rows are generated in order from row 0, so replay regenerates them exactly.
 /// Single-threaded, like every reader.
 class DatagenSource : public runtime::SourceReader {
  public:
@@ -43,10 +50,15 @@ class DatagenSource : public runtime::SourceReader {
  private:
   DatagenSource() = default;
   runtime::SourceBatch Generate(int64_t end_row, std::optional<int64_t> wall_ms);
+  void GenerateScenarioRows(int64_t end_row, std::optional<int64_t> wall_ms,
+                            runtime::BatchBuilder* builder);
+  Status CreateScenario(const std::string& name, const Schema& table_schema);
   int64_t RowTime(int64_t row, std::optional<int64_t> wall_ms) const;
 
   SchemaPtr schema_;
-  std::vector<FieldGenerator> generators_;  // one per field of schema_
+  std::vector<FieldGenerator> generators_;  // one per field of schema_ (no scenario)
+  std::unique_ptr<OrdersScenario> scenario_;
+  std::vector<OrdersScenario::Field> scenario_fields_;  // one per field of schema_
   int64_t rows_per_second_ = 10000;
   std::optional<int64_t> limit_;
   uint64_t seed_ = 42;
