@@ -1,5 +1,6 @@
 #include "runtime/rank_operator.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace sluice::runtime {
@@ -12,7 +13,8 @@ Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& 
 RankOperator::RankOperator(const sql::PlanNode& node)
     : spec_(node.rank),
       schema_(node.schema),
-      buffer_(node.rank.order_column, node.inputs[0]->schema->size()) {
+      buffer_(node.rank.window_end_column.value_or(node.rank.order_column),
+              node.inputs[0]->schema->size()) {
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = spec_.Describe(names);
@@ -41,8 +43,38 @@ Status RankOperator::Finish() {
 
 void RankOperator::FireUpTo(int64_t watermark) {
   buffer_.TakeUpTo(watermark, [this](int64_t, const std::vector<Row>& rows) {
+    if (spec_.window_end_column) {
+      RankWindow(rows);
+      return;
+    }
     for (const Row& row : rows) Rank(row);
   });
+}
+
+void RankOperator::RankWindow(const std::vector<Row>& rows) {
+  // Partitions in order of first appearance, rows in arrival order within.
+  std::vector<std::vector<const Row*>> partitions;
+  std::unordered_map<std::string, size_t> index;
+  for (const Row& row : rows) {
+    auto [it, inserted] =
+        index.try_emplace(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), partitions.size());
+    if (inserted) partitions.emplace_back();
+    partitions[it->second].push_back(&row);
+  }
+  const size_t order = spec_.order_column;
+  for (auto& partition : partitions) {
+    // NULLs last; ties keep arrival order.
+    std::stable_sort(partition.begin(), partition.end(), [&](const Row* a, const Row* b) {
+      const Value& x = (*a)[order];
+      const Value& y = (*b)[order];
+      if (x.is_null() || y.is_null()) return !x.is_null() && y.is_null();
+      return spec_.descending ? y.data < x.data : x.data < y.data;
+    });
+    const size_t n = std::min(partition.size(), static_cast<size_t>(spec_.limit));
+    for (size_t i = 0; i < n; ++i) {
+      Append(*partition[i], static_cast<int64_t>(i + 1), RowKind::kInsert);
+    }
+  }
 }
 
 void RankOperator::Rank(const Row& row) {

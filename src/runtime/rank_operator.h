@@ -24,6 +24,9 @@ namespace sluice::runtime {
 ///   of the previous row and +U of the new one. N > 1: with the row number in the query, each
 ///   rank whose row changed is updated (-U old, +U new, +I for a rank that was empty); without
 ///   it, -D for the row pushed out of the top N and +I for the new row.
+/// Window Top-N (RankSpec::window_end_column): rows wait until the watermark reaches their
+/// window_end, then each window's rows are sorted per key by the ORDER BY column (NULLs last,
+/// ties in arrival order) and its top N emitted as +I: append-only.
 /// State: per key its current top rows (plain Values, serialisable); keys are kept (as Flink
 /// without state TTL). Lifecycle as Operator; single-threaded; insert-only input.
 class RankOperator : public Operator {
@@ -48,6 +51,8 @@ class RankOperator : public Operator {
   void FireUpTo(int64_t watermark);
   /// Ranks one row in its key's top rows and appends the changes.
   void Rank(const Row& row);
+  /// Ranks the rows of one window (window Top-N) per partition key and appends each top N.
+  void RankWindow(const std::vector<Row>& rows);
   void Append(const Row& row, int64_t rank, RowKind kind);
   Status EmitOutput(int64_t row_watermark);
 

@@ -106,14 +106,18 @@ Result<OverBinder::Bound> OverBinder::Bind(const SelectStmt& stmt, const Scope& 
     window = std::move(w);
   }
   const size_t base = input->schema->size();
+  bool ranking = false;
+  for (const auto& call : calls) ranking |= call->name_parts[0] == "ROW_NUMBER";
   auto rowtime_ref = ExprRewriter::AsColumn(window->order);
-  if (!input->rowtime_column || !rowtime_ref || *rowtime_ref != *input->rowtime_column) {
+  std::optional<size_t> window_end = ranking ? WindowEndKey(*window, scope) : std::nullopt;
+  const bool by_rowtime =
+      input->rowtime_column && rowtime_ref && *rowtime_ref == *input->rowtime_column;
+  // A window Top-N (PARTITION BY window_end) may order a window's rows by any column.
+  if (!by_rowtime && !(window_end && rowtime_ref)) {
     return PlanErrorAt(file_, window->order->pos,
                        "OVER windows must be ordered by the input's event-time attribute (a "
                        "column declared with WATERMARK FOR)");
   }
-  bool ranking = false;
-  for (const auto& call : calls) ranking |= call->name_parts[0] == "ROW_NUMBER";
   if (ranking && calls.size() > 1) {
     return PlanErrorAt(file_, calls[0]->pos,
                        "ROW_NUMBER() must be the only OVER call of its SELECT");
@@ -127,6 +131,7 @@ Result<OverBinder::Bound> OverBinder::Bind(const SelectStmt& stmt, const Scope& 
   for (const auto& k : window->partition) spec.partition_keys.push_back(ColumnOf(k, &extra, base));
   spec.order_column = *rowtime_ref;
   spec.descending = window->descending;
+  spec.window_end_column = window_end;
   RETURN_IF_ERROR(FillFrame(*window, ranking, &spec));
   for (const auto& call : calls) {
     ASSIGN_OR_RETURN(OverCall c, BindCall(*call, scope, &extra, base));
@@ -160,6 +165,17 @@ Result<OverBinder::Bound> OverBinder::Bind(const SelectStmt& stmt, const Scope& 
   node->inputs.push_back(std::move(pre));
   out.node = std::move(node);
   return out;
+}
+
+std::optional<size_t> OverBinder::WindowEndKey(const Window& w, const Scope& scope) {
+  for (const auto& key : w.partition) {
+    auto c = ExprRewriter::AsColumn(key);
+    if (c && scope.columns[*c].name == "window_end" &&
+        scope.columns[*c].type.id == TypeId::kTimestamp) {
+      return c;
+    }
+  }
+  return std::nullopt;
 }
 
 Result<OverBinder::Window> OverBinder::ResolveWindow(const OverWindowAst& over,
@@ -343,13 +359,14 @@ Result<std::optional<PlanNodePtr>> OverBinder::RankFilter(const PlanNodePtr& inp
   node->rank.order_column = over->over.order_column;
   node->rank.descending = over->over.descending;
   node->rank.limit = limit;
+  node->rank.window_end_column = over->over.window_end_column;
   for (const auto& e : input->exprs) {
     std::set<size_t> used;
     ExprRewriter::CollectColumns(e, &used);
     node->rank.with_row_number |= used.count(rn) > 0;
   }
-  node->changelog = limit > 1 || node->rank.descending;
-  if (node->changelog) node->rowtime_column.reset();
+  node->changelog = !node->rank.window_end_column && (limit > 1 || node->rank.descending);
+  if (node->changelog || node->rank.window_end_column) node->rowtime_column.reset();
   return std::optional<PlanNodePtr>(
       PlanBuilder::Project(node, input->exprs, PlanBuilder::Names(*input)));
 }

@@ -54,6 +54,8 @@ class OverBinder {
 
   Result<Window> ResolveWindow(const OverWindowAst& over, const SelectStmt& stmt,
                                const Scope& scope);
+  /// Returns the PARTITION BY column named window_end (a window Top-N), if any.
+  static std::optional<size_t> WindowEndKey(const Window& w, const Scope& scope);
   Status FillFrame(const Window& w, bool ranking, OverSpec* spec);
   /// Binds call `call` into an OverCall whose argument columns are added to `extra`.
   Result<OverCall> BindCall(const AstExpr& call, const Scope& scope,

@@ -45,6 +45,10 @@ std::string OverSpec::Describe(const std::vector<std::string>& names) const {
 std::string RankSpec::Describe(const std::vector<std::string>& names) const {
   std::string order = PartitionText(partition_keys, names) + "ORDER BY " + names[order_column] +
                       (descending ? " DESC" : " ASC");
+  if (window_end_column) {
+    return fmt::format("WindowTopN[{}, {}, window end {}{}]", limit, order,
+                       names[*window_end_column], with_row_number ? ", with row number" : "");
+  }
   if (limit == 1) {
     return fmt::format("Deduplicate[keep {}, {}]", descending ? "last" : "first", order);
   }

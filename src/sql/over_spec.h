@@ -35,6 +35,9 @@ struct OverSpec {
   std::vector<size_t> partition_keys;
   size_t order_column = 0;  // the input's rowtime attribute
   bool descending = false;  // ROW_NUMBER only
+  // ROW_NUMBER over a window aggregate's output (PARTITION BY includes window_end): the
+  // window_end column; order_column may then be any column.
+  std::optional<size_t> window_end_column;
   Frame frame = Frame::kRange;
   bool unbounded = true;
   int64_t preceding = 0;
@@ -58,6 +61,9 @@ struct RankSpec {
   bool descending = false;
   int64_t limit = 1;
   bool with_row_number = false;
+  // Window Top-N: rows are ranked per window (this column: window_end) by `order_column` once
+  // the watermark reaches the window end; the output is append-only (+I of each window's top N).
+  std::optional<size_t> window_end_column;
 
   /// Returns e.g. "Deduplicate[keep first, PARTITION BY k ORDER BY ts]" or "TopN[3, ...]".
   std::string Describe(const std::vector<std::string>& names) const;

@@ -195,6 +195,7 @@ PlanOptimizer::Pruned PlanOptimizer::PruneAppending(const PlanNode& node,
   const std::vector<size_t>& keys = over ? node.over.partition_keys : node.rank.partition_keys;
   child_required.insert(keys.begin(), keys.end());
   child_required.insert(over ? node.over.order_column : node.rank.order_column);
+  if (node.over.window_end_column) child_required.insert(*node.over.window_end_column);
   for (const OverCall& c : node.over.calls) {
     for (const auto& col : {c.arg, c.filter, c.default_column}) {
       if (col) child_required.insert(*col);
@@ -214,6 +215,9 @@ PlanOptimizer::Pruned PlanOptimizer::PruneAppending(const PlanNode& node,
   }
   for (size_t& k : copy->rank.partition_keys) k = remap(k);
   copy->rank.order_column = remap(copy->rank.order_column);
+  for (auto* col : {&spec.window_end_column, &copy->rank.window_end_column}) {
+    if (*col) *col = remap(**col);
+  }
   auto schema = std::make_shared<Schema>(*child.node->schema);
   std::vector<std::optional<size_t>> mapping(node.schema->size());
   for (size_t i = 0; i < n; ++i) mapping[i] = child.mapping[i];
