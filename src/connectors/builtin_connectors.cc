@@ -70,11 +70,14 @@ Result<std::unique_ptr<SourceReader>> CreateFilesystemSource(const SourceContext
   std::vector<FilesystemSource::MetadataColumn> metadata;
   auto physical_schema = std::make_shared<Schema>();
   std::vector<size_t> physical_columns;
+  std::vector<std::string> format_metadata_keys;  // per decoded field: filled by the format
   for (size_t i = 0; i < context.decoded_schema->size(); ++i) {
     size_t s = context.decoded_columns.empty() ? i : context.decoded_columns[i];
     if (s >= stored.size()) return Status::Internal("decoded column out of range");
-    if (stored[s]->kind == sql::ColumnKind::kMetadata) {
-      std::string key = stored[s]->metadata_key.empty() ? stored[s]->name : stored[s]->metadata_key;
+    std::string key = stored[s]->metadata_key.empty() ? stored[s]->name : stored[s]->metadata_key;
+    const bool format_metadata = stored[s]->kind == sql::ColumnKind::kMetadata &&
+                                 FormatFactory::IsFormatMetadataKey(context.table->options, key);
+    if (stored[s]->kind == sql::ColumnKind::kMetadata && !format_metadata) {
       if (!FilesystemSource::IsMetadataKey(key)) {
         return Status::InvalidArgument(fmt::format(
             "connector 'filesystem' has no metadata '{}'; it has 'file.path', 'file.name', "
@@ -86,10 +89,12 @@ Result<std::unique_ptr<SourceReader>> CreateFilesystemSource(const SourceContext
     }
     physical_schema->Add(context.decoded_schema->field(i));
     physical_columns.push_back(physical_position[s]);
+    format_metadata_keys.push_back(format_metadata ? key : std::string());
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<runtime::RecordDecoder> decoder,
-                   FormatFactory::CreateDecoder(context.table->options, physical_schema,
-                                                physical_columns, num_physical));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<runtime::RecordDecoder> decoder,
+      FormatFactory::CreateDecoder(context.table->options, physical_schema, physical_columns,
+                                   num_physical, format_metadata_keys));
   return std::unique_ptr<SourceReader>(std::make_unique<FilesystemSource>(
       context.table->name, path, context.decoded_schema, std::move(decoder), context.bad_records,
       size_t{1} << 20, std::move(metadata)));

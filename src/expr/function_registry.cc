@@ -61,6 +61,11 @@ Result<LogicalType> FunctionRegistry::ResolveAggregate(const std::string& name,
 
 Result<std::unique_ptr<AggregateFunction>> FunctionRegistry::CreateAggregate(
     const sql::BoundAggregate& aggregate) const {
+  return CreateAggregate(aggregate, false);
+}
+
+Result<std::unique_ptr<AggregateFunction>> FunctionRegistry::CreateAggregate(
+    const sql::BoundAggregate& aggregate, bool retractable) const {
   const std::string& name = aggregate.function;
   if (name == "COUNT") {
     if (aggregate.count_star || aggregate.arg == nullptr) {
@@ -79,7 +84,7 @@ Result<std::unique_ptr<AggregateFunction>> FunctionRegistry::CreateAggregate(
   ASSIGN_OR_RETURN(LogicalType result, ResolveAggregate(name, arg));
   if (name == "MIN" || name == "MAX") {
     return std::unique_ptr<AggregateFunction>(
-        std::make_unique<MinMaxAggregate>(name == "MAX", arg));
+        std::make_unique<MinMaxAggregate>(name == "MAX", arg, retractable));
   }
   if (aggregate.distinct) {
     return Status::Unsupported(fmt::format("{}(DISTINCT ...) is not supported yet", name));

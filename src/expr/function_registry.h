@@ -27,6 +27,9 @@ class FunctionRegistry : public sql::FunctionResolver {
   /// Creates the implementation of `aggregate` (COUNT DISTINCT included).
   Result<std::unique_ptr<AggregateFunction>> CreateAggregate(
       const sql::BoundAggregate& aggregate) const;
+  /// Same; `retractable` asks for an implementation whose Retract works (changelog input).
+  Result<std::unique_ptr<AggregateFunction>> CreateAggregate(const sql::BoundAggregate& aggregate,
+                                                             bool retractable) const;
 };
 
 }  // namespace sluice::expr

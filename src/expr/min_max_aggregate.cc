@@ -1,5 +1,6 @@
 #include "expr/min_max_aggregate.h"
 
+#include <map>
 #include <memory>
 #include <new>
 
@@ -9,13 +10,37 @@ namespace sluice::expr {
 namespace {
 
 constexpr uint8_t kVersion = 1;
+constexpr uint8_t kRetractableVersion = 2;
+
+// The values of a retractable MIN/MAX with their multiplicities; one map is used, by the
+// argument's physical type (BOOLEAN as 0/1 in `ints`).
+struct Multiset {
+  std::map<int64_t, int64_t> ints;
+  std::map<double, int64_t> doubles;
+  std::map<std::string, int64_t, std::less<>> strings;
+};
 
 struct MinMaxState {
   int64_t has = 0;
   int64_t int_value = 0;  // integers, DECIMAL, DATE, TIMESTAMP, INTERVAL, BOOLEAN (0/1)
   double double_value = 0;
   std::string* string_value = nullptr;  // owned
+  Multiset* multiset = nullptr;         // owned; retractable mode only
 };
+
+// Adds `delta` occurrences of `key` to `map`; false when a removal finds none.
+template <typename Map, typename Key>
+bool AddCount(Map& map, const Key& key, int64_t delta) {
+  auto it = map.find(key);
+  if (it == map.end()) {
+    if (delta < 0) return false;
+    map.emplace(Key(key), delta);
+    return true;
+  }
+  it->second += delta;
+  if (it->second <= 0) map.erase(it);
+  return true;
+}
 
 MinMaxState& State(uint8_t* state) { return *std::launder(reinterpret_cast<MinMaxState*>(state)); }
 const MinMaxState& State(const uint8_t* state) {
@@ -36,8 +61,11 @@ void OfferString(bool is_max, MinMaxState& s, std::string_view v) {
 
 }  // namespace
 
-MinMaxAggregate::MinMaxAggregate(bool is_max, LogicalType type)
-    : is_max_(is_max), type_(type.WithNullable(true)), physical_(type.physical()) {}
+MinMaxAggregate::MinMaxAggregate(bool is_max, LogicalType type, bool retractable)
+    : is_max_(is_max),
+      type_(type.WithNullable(true)),
+      physical_(type.physical()),
+      retractable_(retractable) {}
 
 size_t MinMaxAggregate::state_size() const { return sizeof(MinMaxState); }
 
@@ -46,12 +74,18 @@ void MinMaxAggregate::Init(uint8_t* state) const { new (state) MinMaxState(); }
 void MinMaxAggregate::Destroy(uint8_t* state) const {
   MinMaxState& s = State(state);
   std::unique_ptr<std::string> owned(s.string_value);
+  std::unique_ptr<Multiset> owned_multiset(s.multiset);
   s.string_value = nullptr;
+  s.multiset = nullptr;
 }
 
 void MinMaxAggregate::Update(uint8_t* state, const Column* arg, size_t row) const {
   if (arg->IsNull(row)) return;
   MinMaxState& s = State(state);
+  if (retractable_) {
+    (void)Count(state, arg, row, 1);
+    return;
+  }
   switch (physical_) {
     case PhysicalType::kInt64: {
       int64_t v = arg->ints()[row];
@@ -77,7 +111,7 @@ void MinMaxAggregate::Update(uint8_t* state, const Column* arg, size_t row) cons
 
 void MinMaxAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, const uint32_t* rows,
                                   size_t n) const {
-  if (physical_ != PhysicalType::kInt64 || arg->has_nulls()) {
+  if (physical_ != PhysicalType::kInt64 || arg->has_nulls() || retractable_) {
     for (size_t i = 0; i < n; ++i) Update(states[i], arg, rows[i]);
     return;
   }
@@ -91,17 +125,76 @@ void MinMaxAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, con
 }
 
 Status MinMaxAggregate::Retract(uint8_t* state, const Column* arg, size_t row) const {
-  (void)state;
-  (void)arg;
-  (void)row;
-  return Status::Unsupported(std::string(is_max_ ? "MAX" : "MIN") +
-                             " over a changelog (retraction) is not supported yet");
+  if (!retractable_) {
+    return Status::Unsupported(std::string(is_max_ ? "MAX" : "MIN") +
+                               " was built for insert-only input but is asked to retract");
+  }
+  if (arg->IsNull(row)) return Status::Ok();
+  if (!Count(state, arg, row, -1)) {
+    return Status::DataError(std::string(is_max_ ? "MAX" : "MIN") +
+                             ": a retracted value was never added (changelog out of order)");
+  }
+  return Status::Ok();
+}
+
+bool MinMaxAggregate::Count(uint8_t* state, const Column* arg, size_t row, int64_t delta) const {
+  MinMaxState& s = State(state);
+  if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
+  Multiset& m = *s.multiset;
+  bool ok = false;
+  switch (physical_) {
+    case PhysicalType::kInt64:
+      ok = AddCount(m.ints, arg->ints()[row], delta);
+      break;
+    case PhysicalType::kBool:
+      ok = AddCount(m.ints, int64_t{arg->bools()[row]}, delta);
+      break;
+    case PhysicalType::kDouble:
+      ok = AddCount(m.doubles, arg->doubles()[row], delta);
+      break;
+    case PhysicalType::kString:
+      ok = AddCount(m.strings, arg->strings()[row], delta);
+      break;
+  }
+  TakeExtreme(state);
+  return ok;
+}
+
+void MinMaxAggregate::TakeExtreme(uint8_t* state) const {
+  MinMaxState& s = State(state);
+  const Multiset& m = *s.multiset;
+  s.has = 0;
+  switch (physical_) {
+    case PhysicalType::kInt64:
+    case PhysicalType::kBool:
+      if (m.ints.empty()) return;
+      s.int_value = is_max_ ? m.ints.rbegin()->first : m.ints.begin()->first;
+      break;
+    case PhysicalType::kDouble:
+      if (m.doubles.empty()) return;
+      s.double_value = is_max_ ? m.doubles.rbegin()->first : m.doubles.begin()->first;
+      break;
+    case PhysicalType::kString:
+      if (m.strings.empty()) return;
+      if (s.string_value == nullptr) s.string_value = std::make_unique<std::string>().release();
+      *s.string_value = is_max_ ? m.strings.rbegin()->first : m.strings.begin()->first;
+      break;
+  }
+  s.has = 1;
 }
 
 void MinMaxAggregate::Merge(uint8_t* state, const uint8_t* other) const {
   const MinMaxState& o = State(other);
   if (!o.has) return;
   MinMaxState& s = State(state);
+  if (retractable_ && o.multiset != nullptr) {
+    if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
+    for (const auto& [v, n] : o.multiset->ints) AddCount(s.multiset->ints, v, n);
+    for (const auto& [v, n] : o.multiset->doubles) AddCount(s.multiset->doubles, v, n);
+    for (const auto& [v, n] : o.multiset->strings) AddCount(s.multiset->strings, v, n);
+    TakeExtreme(state);
+    return;
+  }
   switch (physical_) {
     case PhysicalType::kInt64:
     case PhysicalType::kBool:
@@ -143,6 +236,10 @@ void MinMaxAggregate::Finalize(const uint8_t* state, Column* out) const {
 
 void MinMaxAggregate::Serialize(const uint8_t* state, std::string* out) const {
   const MinMaxState& s = State(state);
+  if (retractable_) {
+    SerializeMultiset(state, out);
+    return;
+  }
   AggregateStateCodec::PutU8(kVersion, out);
   AggregateStateCodec::PutU8(s.has ? 1 : 0, out);
   if (!s.has) return;
@@ -160,8 +257,69 @@ void MinMaxAggregate::Serialize(const uint8_t* state, std::string* out) const {
   }
 }
 
+void MinMaxAggregate::SerializeMultiset(const uint8_t* state, std::string* out) const {
+  const Multiset empty;
+  const MinMaxState& s = State(state);
+  const Multiset& m = s.multiset != nullptr ? *s.multiset : empty;
+  AggregateStateCodec::PutU8(kRetractableVersion, out);
+  AggregateStateCodec::PutI64(
+      static_cast<int64_t>(m.ints.size() + m.doubles.size() + m.strings.size()), out);
+  for (const auto& [v, n] : m.ints) {
+    AggregateStateCodec::PutI64(v, out);
+    AggregateStateCodec::PutI64(n, out);
+  }
+  for (const auto& [v, n] : m.doubles) {
+    AggregateStateCodec::PutDouble(v, out);
+    AggregateStateCodec::PutI64(n, out);
+  }
+  for (const auto& [v, n] : m.strings) {
+    AggregateStateCodec::PutString(v, out);
+    AggregateStateCodec::PutI64(n, out);
+  }
+}
+
+bool MinMaxAggregate::DeserializeMultiset(std::string_view* in, uint8_t* state) const {
+  MinMaxState& s = State(state);
+  if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
+  int64_t entries = 0;
+  if (!AggregateStateCodec::GetI64(in, &entries) || entries < 0) return false;
+  for (int64_t e = 0; e < entries; ++e) {
+    int64_t i = 0, n = 0;
+    double d = 0;
+    std::string text;
+    bool ok = false;
+    switch (physical_) {
+      case PhysicalType::kInt64:
+      case PhysicalType::kBool:
+        ok = AggregateStateCodec::GetI64(in, &i) && AggregateStateCodec::GetI64(in, &n) && n > 0 &&
+             AddCount(s.multiset->ints, i, n);
+        break;
+      case PhysicalType::kDouble:
+        ok = AggregateStateCodec::GetDouble(in, &d) && AggregateStateCodec::GetI64(in, &n) &&
+             n > 0 && AddCount(s.multiset->doubles, d, n);
+        break;
+      case PhysicalType::kString:
+        ok = AggregateStateCodec::GetString(in, &text) && AggregateStateCodec::GetI64(in, &n) &&
+             n > 0 && AddCount(s.multiset->strings, text, n);
+        break;
+    }
+    if (!ok) return false;
+  }
+  TakeExtreme(state);
+  return true;
+}
+
 Status MinMaxAggregate::Deserialize(std::string_view* in, uint8_t* state) const {
   MinMaxState& s = State(state);
+  if (retractable_) {
+    uint8_t version = 0;
+    if (AggregateStateCodec::GetU8(in, &version) && version == kRetractableVersion &&
+        DeserializeMultiset(in, state)) {
+      return Status::Ok();
+    }
+    return Status::DataError(std::string(is_max_ ? "MAX" : "MIN") +
+                             " state is truncated or of an unknown version");
+  }
   uint8_t version, has;
   bool ok = AggregateStateCodec::GetU8(in, &version) && version == kVersion &&
             AggregateStateCodec::GetU8(in, &has);

@@ -17,6 +17,12 @@ Result<AggregateInputs::Input> AggregateInputs::Compile(const sql::BoundExprPtr&
 Result<std::unique_ptr<AggregateInputs>> AggregateInputs::Create(
     const std::vector<sql::BoundExprPtr>& keys, const std::vector<sql::BoundAggregate>& aggregates,
     const expr::FunctionRegistry& registry) {
+  return Create(keys, aggregates, registry, false);
+}
+
+Result<std::unique_ptr<AggregateInputs>> AggregateInputs::Create(
+    const std::vector<sql::BoundExprPtr>& keys, const std::vector<sql::BoundAggregate>& aggregates,
+    const expr::FunctionRegistry& registry, bool retractable) {
   auto inputs = std::unique_ptr<AggregateInputs>(new AggregateInputs());
   for (const auto& key : keys) {
     ASSIGN_OR_RETURN(Input input, Compile(key, registry));
@@ -34,7 +40,7 @@ Result<std::unique_ptr<AggregateInputs>> AggregateInputs::Create(
       filter = std::make_unique<Input>(std::move(input));
     }
     ASSIGN_OR_RETURN(std::unique_ptr<expr::AggregateFunction> function,
-                     registry.CreateAggregate(agg));
+                     registry.CreateAggregate(agg, retractable));
     inputs->args_.push_back(std::move(arg));
     inputs->filters_.push_back(std::move(filter));
     inputs->functions_.push_back(std::move(function));

@@ -23,6 +23,11 @@ class AggregateInputs {
   static Result<std::unique_ptr<AggregateInputs>> Create(
       const std::vector<sql::BoundExprPtr>& keys,
       const std::vector<sql::BoundAggregate>& aggregates, const expr::FunctionRegistry& registry);
+  /// Same; `retractable` (a changelog input) creates aggregate functions that can retract.
+  static Result<std::unique_ptr<AggregateInputs>> Create(
+      const std::vector<sql::BoundExprPtr>& keys,
+      const std::vector<sql::BoundAggregate>& aggregates, const expr::FunctionRegistry& registry,
+      bool retractable);
 
   /// Evaluates keys, arguments and filters over every row of `batch`. The accessors below then
   /// describe this batch until the next call; `batch` must stay alive meanwhile.

@@ -34,7 +34,8 @@ Result<std::unique_ptr<GroupAggregateOperator>> GroupAggregateOperator::Create(
     return Status::Internal(fmt::format("group aggregate output needs {} columns", expected));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateInputs> inputs,
-                   AggregateInputs::Create(node.group_keys, node.aggregates, registry));
+                   AggregateInputs::Create(node.group_keys, node.aggregates, registry,
+                                           !node.inputs.empty() && node.inputs[0]->changelog));
   return std::unique_ptr<GroupAggregateOperator>(
       new GroupAggregateOperator(node, std::move(inputs)));
 }

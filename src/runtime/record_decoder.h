@@ -19,6 +19,9 @@ class BatchBuilder {
   size_t num_rows() const { return rows_; }
   /// Declares the current row complete: every column has one more value.
   void CommitRow() { ++rows_; }
+  /// Declares the current row complete with change `kind` (changelog formats). Batches whose
+  /// rows are all inserts carry no row kinds.
+  void CommitRow(RowKind kind);
   /// Drops values appended since the last CommitRow (a record that turned out bad).
   void RollbackRow();
   /// Returns the batch built so far and starts a new one.
@@ -28,6 +31,7 @@ class BatchBuilder {
   SchemaPtr schema_;
   std::vector<std::shared_ptr<Column>> columns_;
   size_t rows_ = 0;
+  std::vector<RowKind> row_kinds_;  // empty while every row is an insert
 };
 
 /// Turns one record's bytes (a JSON object, a CSV line) into one row of the decoded schema.

@@ -58,6 +58,7 @@ Result<BatchPtr> SourceStage::ComputeOutput(const Batch& decoded,
                                             const expr::EvalContext& context) {
   auto out = std::make_shared<Batch>();
   out->num_rows = decoded.num_rows;
+  out->row_kinds = decoded.row_kinds;  // changelog formats (debezium-json, mysql-cdc)
   out->processing_time_ms = context.processing_time_ms;
   for (size_t i = 0; i < passthrough_.size(); ++i) {
     if (passthrough_[i]) {

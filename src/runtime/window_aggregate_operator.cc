@@ -31,7 +31,8 @@ Result<std::unique_ptr<WindowAggregateOperator>> WindowAggregateOperator::Create
   }
   ASSIGN_OR_RETURN(WindowAssigner assigner, WindowAssigner::Create(node.window));
   ASSIGN_OR_RETURN(std::unique_ptr<AggregateInputs> inputs,
-                   AggregateInputs::Create(node.group_keys, node.aggregates, registry));
+                   AggregateInputs::Create(node.group_keys, node.aggregates, registry,
+                                           !node.inputs.empty() && node.inputs[0]->changelog));
   return std::unique_ptr<WindowAggregateOperator>(new WindowAggregateOperator(
       node, std::move(assigner), std::move(inputs), allowed_lateness_ms));
 }
@@ -68,11 +69,6 @@ int64_t WindowAggregateOperator::DropTime(int64_t end) const {
 Status WindowAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) {
   const Batch& b = *batch;
   context_.processing_time_ms = b.processing_time_ms;
-  for (RowKind kind : b.row_kinds) {
-    if (kind != RowKind::kInsert) {
-      return Status::Unsupported("window aggregation over a changelog (updates or deletes)");
-    }
-  }
   RETURN_IF_ERROR(inputs_->Evaluate(b, context_));
   GroupKeyTable::HashRows(inputs_->keys(), b.num_rows, &hashes_);
   const Column& time = b.column(assigner_.spec().time_column);
@@ -85,13 +81,15 @@ Status WindowAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/)
       current_watermark_ = b.row_watermarks[i];
     }
     if (time.IsNull(i)) continue;  // no event time: belongs to no window
-    AssignRow(i, time.ints()[i], current_watermark_);
+    const RowKind kind = b.row_kind(i);
+    AssignRow(i, time.ints()[i], current_watermark_,
+              kind == RowKind::kUpdateBefore || kind == RowKind::kDelete);
   }
   FlushUpdates();
   return EmitOutput();
 }
 
-void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t watermark) {
+void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t watermark, bool retract) {
   assigned_.clear();
   assigner_.Assign(time, &assigned_);
   bool used = false;
@@ -105,7 +103,14 @@ void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t waterm
       window->states->Add();
       window->is_dirty.push_back(0);
       window->emitted.push_back(0);
+      window->row_counts.push_back(0);
     }
+    if (retract && window->row_counts[group] <= 0) {
+      // A retraction of a row the window never counted (it was late when added): nothing to do.
+      used = true;
+      continue;
+    }
+    window->row_counts[group] += retract ? -1 : 1;
     if (window->fired && !window->is_dirty[group]) {
       // The first update since the group was last emitted: its state still holds the emitted
       // result (updates are applied only after marking), which the -U row will carry.
@@ -114,7 +119,7 @@ void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t waterm
       window->before_rows.push_back(window->emitted[group] ? SnapshotResult(*window, group)
                                                            : kNoRow);
     }
-    pending_.push_back({window->states->group(group), static_cast<uint32_t>(row)});
+    pending_.push_back({window->states->group(group), static_cast<uint32_t>(row), retract});
     used = true;
   }
   if (!used) ++late_records_dropped_;
@@ -145,15 +150,32 @@ void WindowAggregateOperator::FlushUpdates() {
     update_states_.clear();
     update_rows_.clear();
     const bool filtered = inputs_->has_filter(a);
+    bool retractions = false;
     for (const PendingUpdate& p : pending_) {
       if (filtered && !inputs_->Passes(a, p.row)) continue;
+      retractions |= p.retract;
+      if (p.retract) continue;
       update_states_.push_back(p.region + state_offsets_[a]);
       update_rows_.push_back(p.row);
     }
     functions_[a]->UpdateBatch(update_states_.data(), inputs_->arg(a), update_rows_.data(),
                                update_states_.size());
+    if (retractions) RetractPending(a);
   }
   pending_.clear();
+}
+
+void WindowAggregateOperator::RetractPending(size_t a) {
+  // Retractions follow the additions of the same batch: every aggregate's result depends only
+  // on the multiset of rows, so the order within a batch does not matter.
+  const bool filtered = inputs_->has_filter(a);
+  for (const PendingUpdate& p : pending_) {
+    if (!p.retract || (filtered && !inputs_->Passes(a, p.row))) continue;
+    // Retractable functions fail only for a value never added, which a window holding the
+    // row's group count cannot see; such a retraction changes nothing.
+    Status st = functions_[a]->Retract(p.region + state_offsets_[a], inputs_->arg(a), p.row);
+    if (!st.ok()) ++retractions_ignored_;
+  }
 }
 
 void WindowAggregateOperator::FireUpTo(int64_t watermark, bool emit_updates) {
@@ -185,6 +207,7 @@ void WindowAggregateOperator::EmitGroups(Window& window, bool only_dirty) {
     EmitUpdates(window);
   } else {
     for (uint32_t group = 0; group < window.keys->size(); ++group) {
+      if (window.row_counts[group] <= 0) continue;  // every row of it was retracted
       AppendRow(window, group, RowKind::kInsert);
       window.emitted[group] = 1;
     }
@@ -200,6 +223,12 @@ void WindowAggregateOperator::EmitUpdates(Window& window) {
   for (size_t d = 0; d < window.dirty.size(); ++d) {
     const uint32_t group = window.dirty[d];
     const uint32_t old_row = window.before_rows[d];
+    if (window.row_counts[group] <= 0) {
+      // Every row of the group was retracted: delete what was emitted.
+      if (old_row != kNoRow) AppendRow(window, group, RowKind::kDelete, old_row);
+      window.emitted[group] = 0;
+      continue;
+    }
     if (old_row == kNoRow) {
       AppendRow(window, group, RowKind::kInsert);
       window.emitted[group] = 1;

@@ -37,8 +37,14 @@ namespace sluice::runtime {
 /// downstream event-time operator over window_time sees them on time. Results are emitted in
 /// order of window end, then first appearance of the key in the window.
 ///
-/// Lifecycle as Operator; single-threaded (the pipeline thread). Insert-only input; the output
-/// is insert-only when the allowed lateness is 0.
+/// Changelog input (a plan whose input produces updates) is accepted: -U and -D rows retract
+/// their values from the window's state (MIN/MAX keep a multiset of values for this), +I and +U
+/// add them, before the window fires; a (window, key) whose rows were all retracted emits
+/// nothing, or -D once emitted (late updates). A retraction for a window past its allowed
+/// lateness is a late row like any other.
+///
+/// Lifecycle as Operator; single-threaded (the pipeline thread). The output is insert-only when
+/// the allowed lateness is 0.
 class WindowAggregateOperator : public Operator {
  public:
   /// Builds the operator for `node` (kWindowAggregate; its input's schema is inputs[0]->schema).
@@ -65,9 +71,10 @@ class WindowAggregateOperator : public Operator {
     bool fired = false;
     std::unique_ptr<GroupKeyTable> keys;
     std::unique_ptr<AggregateStateArena> states;
-    std::vector<uint8_t> emitted;   // by group: its result has been emitted
-    std::vector<uint32_t> dirty;    // groups updated since firing, in first-update order
-    std::vector<uint8_t> is_dirty;  // by group
+    std::vector<uint8_t> emitted;     // by group: its result has been emitted
+    std::vector<int64_t> row_counts;  // by group: rows added minus rows retracted
+    std::vector<uint32_t> dirty;      // groups updated since firing, in first-update order
+    std::vector<uint8_t> is_dirty;    // by group
     // Aggregate results kept for emitting updates: one column per aggregate; a dirty group that
     // was emitted before has its last emitted result at row before_rows[i] (i its index in
     // `dirty`), the others kNoRow.
@@ -83,8 +90,9 @@ class WindowAggregateOperator : public Operator {
 
   WindowAggregateOperator(const sql::PlanNode& node, WindowAssigner assigner,
                           std::unique_ptr<AggregateInputs> inputs, int64_t allowed_lateness_ms);
+    bool retract;  // a -U or -D row
 
-  void AssignRow(size_t row, int64_t time, int64_t watermark);
+  void AssignRow(size_t row, int64_t time, int64_t watermark, bool retract);
   Window* FindOrCreateWindow(const TimeWindow& bounds, int64_t watermark);
   /// Applies the buffered row updates to their states.
   void FlushUpdates();
@@ -94,6 +102,8 @@ class WindowAggregateOperator : public Operator {
   void FireUpTo(int64_t watermark, bool emit_updates);
   void EmitGroups(Window& window, bool only_dirty);
   /// Emits the dirty groups of a fired window: +I for groups not emitted yet, else -U/+U.
+  /// Applies the buffered retractions to aggregate `a`'s states.
+  void RetractPending(size_t a);
   void EmitUpdates(Window& window);
   /// Appends the current aggregate results of `group` to `window.before`; returns their row.
   uint32_t SnapshotResult(Window& window, uint32_t group);
@@ -125,6 +135,7 @@ class WindowAggregateOperator : public Operator {
   std::vector<TimeWindow> assigned_;
   std::vector<PendingUpdate> pending_;
   std::vector<uint8_t*> update_states_;
+  int64_t retractions_ignored_ = 0;  // retracted values an aggregate never held
   std::vector<uint32_t> update_rows_;
   Window* last_window_ = nullptr;
 

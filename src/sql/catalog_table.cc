@@ -31,4 +31,9 @@ std::string CatalogTable::option(const std::string& key, const std::string& fall
   return it == options.end() ? fallback : it->second;
 }
 
+bool CatalogTable::is_changelog_source() const {
+  const std::string format = option("value.format", option("format"));
+  return option("connector") == "mysql-cdc" || format == "debezium-json";
+}
+
 }  // namespace sluice::sql

@@ -45,6 +45,9 @@ struct CatalogTable {
   Schema sink_schema() const;
   /// Returns the option value or `fallback`.
   std::string option(const std::string& key, const std::string& fallback = "") const;
+  /// Returns true when reading the table gives a changelog (updates and deletes): connector
+  /// 'mysql-cdc', or format 'debezium-json' ('format' or 'value.format').
+  bool is_changelog_source() const;
 };
 
 using CatalogTablePtr = std::shared_ptr<const CatalogTable>;

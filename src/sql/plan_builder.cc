@@ -22,6 +22,7 @@ PlanNodePtr PlanBuilder::Scan(const CatalogTablePtr& table) {
   scan.rowtime_column = table->watermark_column;
   scan.watermark_expr = table->watermark_expr;
   node->rowtime_column = table->watermark_column;
+  node->changelog = table->is_changelog_source();
   return node;
 }
 

@@ -44,6 +44,7 @@ BatchPtr FilesystemSource::AddMetadata(BatchPtr decoded, size_t split) const {
   auto out = std::make_shared<Batch>();
   out->schema = schema_;
   out->num_rows = decoded->num_rows;
+  out->row_kinds = decoded->row_kinds;
   out->columns.resize(schema_->size());
   const std::string& file = splits_[split].reader->path();
   for (const MetadataColumn& m : metadata_) {

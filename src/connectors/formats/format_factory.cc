@@ -5,6 +5,7 @@
 #include "connectors/connector_options.h"
 #include "connectors/formats/csv_decoder.h"
 #include "connectors/formats/csv_encoder.h"
+#include "connectors/formats/debezium_json_decoder.h"
 #include "connectors/formats/json_decoder.h"
 #include "connectors/formats/json_encoder.h"
 
@@ -16,11 +17,13 @@ using Options = std::map<std::string, std::string>;
 Result<std::string> FormatName(const Options& options) {
   auto it = options.find("format");
   if (it == options.end()) {
-    return Status::InvalidArgument("missing option 'format' (one of 'json', 'csv')");
-  }
-  if (it->second != "json" && it->second != "csv") {
     return Status::InvalidArgument(
-        fmt::format("option 'format' = '{}' is not known; formats: 'json', 'csv'", it->second));
+        "missing option 'format' (one of 'json', 'csv', 'debezium-json')");
+  }
+  if (it->second != "json" && it->second != "csv" && it->second != "debezium-json") {
+    return Status::InvalidArgument(
+        fmt::format("option 'format' = '{}' is not known; formats: 'json', 'csv', 'debezium-json'",
+                    it->second));
   }
   return it->second;
 }
@@ -64,12 +67,64 @@ Result<CsvOptions> ParseCsvOptions(const Options& map) {
   return o;
 }
 
+Result<DebeziumJsonOptions> ParseDebeziumJsonOptions(const Options& map) {
+  ConnectorOptions options(map);
+  RETURN_IF_ERROR(options.CheckKnown(
+      "debezium-json.",
+      {"schema-include", "ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
+       "map-null-key.literal", "encode.decimal-as-plain-number", "encode.ignore-null-fields"},
+      "format 'debezium-json'"));
+  DebeziumJsonOptions o;
+  ASSIGN_OR_RETURN(o.schema_include, options.GetBool("debezium-json.schema-include", false));
+  ASSIGN_OR_RETURN(o.ignore_parse_errors,
+                   options.GetBool("debezium-json.ignore-parse-errors", false));
+  return o;
+}
+
+Result<std::unique_ptr<runtime::RecordDecoder>> CreateDebeziumDecoder(
+    const Options& options, SchemaPtr decoded_schema,
+    const std::vector<std::string>& metadata_keys) {
+  ASSIGN_OR_RETURN(DebeziumJsonOptions o, ParseDebeziumJsonOptions(options));
+  std::vector<DebeziumMetadata> metadata(decoded_schema->size(), DebeziumMetadata::kNone);
+  for (size_t i = 0; i < metadata_keys.size() && i < metadata.size(); ++i) {
+    if (metadata_keys[i].empty()) continue;
+    auto m = DebeziumJsonDecoder::ParseMetadataKey(metadata_keys[i]);
+    if (!m) {
+      return Status::InvalidArgument(
+          fmt::format("format 'debezium-json' has no metadata '{}'", metadata_keys[i]));
+    }
+    metadata[i] = *m;
+  }
+  return std::unique_ptr<runtime::RecordDecoder>(
+      std::make_unique<DebeziumJsonDecoder>(std::move(decoded_schema), std::move(metadata), o));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
     const Options& options, SchemaPtr decoded_schema, const std::vector<size_t>& decoded_columns,
     size_t num_stored_columns) {
+  return CreateDecoder(options, std::move(decoded_schema), decoded_columns, num_stored_columns, {});
+}
+
+bool FormatFactory::IsFormatMetadataKey(const Options& options, const std::string& key) {
+  auto it = options.find("format");
+  return it != options.end() && it->second == "debezium-json" &&
+         DebeziumJsonDecoder::ParseMetadataKey(key).has_value();
+}
+
+bool FormatFactory::IsChangelogFormat(const Options& options) {
+  auto it = options.find("format");
+  return it != options.end() && it->second == "debezium-json";
+}
+
+Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
+    const Options& options, SchemaPtr decoded_schema, const std::vector<size_t>& decoded_columns,
+    size_t num_stored_columns, const std::vector<std::string>& metadata_keys) {
   ASSIGN_OR_RETURN(std::string format, FormatName(options));
+  if (format == "debezium-json") {
+    return CreateDebeziumDecoder(options, std::move(decoded_schema), metadata_keys);
+  }
   if (format == "json") {
     ASSIGN_OR_RETURN(JsonDecodeOptions o, ParseJsonOptions(options));
     return std::unique_ptr<runtime::RecordDecoder>(
@@ -93,6 +148,10 @@ Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
 Result<std::unique_ptr<runtime::RecordEncoder>> FormatFactory::CreateEncoder(
     const Options& options, std::vector<std::string> field_names) {
   ASSIGN_OR_RETURN(std::string format, FormatName(options));
+  if (format == "debezium-json") {
+    return Status::InvalidArgument(
+        "format 'debezium-json' is read-only here: sinks write 'json' or 'csv'");
+  }
   if (format == "json") {
     ASSIGN_OR_RETURN(JsonDecodeOptions o, ParseJsonOptions(options));
     (void)o;
@@ -106,6 +165,9 @@ Result<std::unique_ptr<runtime::RecordEncoder>> FormatFactory::CreateEncoder(
 int64_t FormatFactory::IgnoredErrors(const runtime::RecordDecoder& decoder) {
   if (auto* json = dynamic_cast<const JsonDecoder*>(&decoder)) return json->ignored_errors();
   if (auto* csv = dynamic_cast<const CsvDecoder*>(&decoder)) return csv->ignored_errors();
+  if (auto* dbz = dynamic_cast<const DebeziumJsonDecoder*>(&decoder)) {
+    return dbz->ignored_errors();
+  }
   return 0;
 }
 

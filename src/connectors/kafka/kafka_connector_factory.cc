@@ -41,17 +41,21 @@ Result<std::unique_ptr<runtime::SourceReader>> KafkaConnectorFactory::CreateSour
   std::vector<KafkaSource::MetadataColumn> metadata;
   auto physical_schema = std::make_shared<Schema>();
   std::vector<size_t> physical_columns;
+  std::vector<std::string> format_metadata_keys;  // per decoded field: filled by the format
   for (size_t i = 0; i < context.decoded_schema->size(); ++i) {
     size_t s = context.decoded_columns.empty() ? i : context.decoded_columns[i];
     if (s >= stored.size()) return Status::Internal("decoded column out of range");
-    if (stored[s]->kind == sql::ColumnKind::kMetadata) {
-      std::string key = stored[s]->metadata_key.empty() ? stored[s]->name : stored[s]->metadata_key;
+    std::string key = stored[s]->metadata_key.empty() ? stored[s]->name : stored[s]->metadata_key;
+    const bool format_metadata = stored[s]->kind == sql::ColumnKind::kMetadata &&
+                                 FormatFactory::IsFormatMetadataKey(options, key);
+    if (stored[s]->kind == sql::ColumnKind::kMetadata && !format_metadata) {
       ASSIGN_OR_RETURN(KafkaSource::MetadataKey k, KafkaSource::ParseMetadataKey(key));
       metadata.push_back({i, k});
       continue;
     }
     physical_schema->Add(context.decoded_schema->field(i));
     physical_columns.push_back(physical_position[s]);
+    format_metadata_keys.push_back(format_metadata ? key : std::string());
   }
   std::unique_ptr<runtime::RecordDecoder> decoder;
   if (kafka.raw_format) {
@@ -61,8 +65,9 @@ Result<std::unique_ptr<runtime::SourceReader>> KafkaConnectorFactory::CreateSour
           "format 'raw' needs exactly one physical column, of type STRING");
     }
   } else {
-    ASSIGN_OR_RETURN(decoder, FormatFactory::CreateDecoder(options, physical_schema,
-                                                           physical_columns, num_physical));
+    ASSIGN_OR_RETURN(decoder,
+                     FormatFactory::CreateDecoder(options, physical_schema, physical_columns,
+                                                  num_physical, format_metadata_keys));
   }
   return std::unique_ptr<runtime::SourceReader>(
       std::make_unique<KafkaSource>(context.table->name, std::move(kafka), context.decoded_schema,

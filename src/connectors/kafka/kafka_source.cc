@@ -114,6 +114,7 @@ Result<KafkaSource::Options> KafkaSource::ParseOptions(
   }
   std::string format = get("value.format").empty() ? get("format") : get("value.format");
   o.raw_format = format == "raw";
+  o.skip_tombstones = format == "debezium-json";
   return o;
 }
 
@@ -382,7 +383,9 @@ SourceBatch KafkaSource::Decode(size_t split,
     std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
     const size_t before = builder.num_rows();
     Status st;
-    if (m->payload == nullptr) {
+    if (m->payload == nullptr && options_.skip_tombstones) {
+      continue;
+    } else if (m->payload == nullptr) {
       st = Status::DataError("empty value (tombstone)");
     } else if (options_.raw_format) {
       builder.column(0).AppendString(value);
@@ -397,36 +400,38 @@ SourceBatch KafkaSource::Decode(size_t split,
                           value, st.message());
       }
     }
-    if (builder.num_rows() == before) continue;
-    for (size_t i = 0; i < metadata_.size(); ++i) {
-      Column& c = *meta[i];
-      switch (metadata_[i].key) {
-        case MetadataKey::kTopic:
-          c.AppendString(s.topic);
-          break;
-        case MetadataKey::kPartition:
-          c.AppendInt(s.partition);
-          break;
-        case MetadataKey::kOffset:
-          c.AppendInt(m->offset);
-          break;
-        case MetadataKey::kTimestamp: {
-          rd_kafka_timestamp_type_t type;
-          int64_t ts = rd_kafka_message_timestamp(m, &type);
-          if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
-            c.AppendNull();
-          } else {
-            c.AppendInt(ts);
+    // A changelog format may give several rows (-U, +U) per message: each gets the metadata.
+    for (size_t row = before; row < builder.num_rows(); ++row) {
+      for (size_t i = 0; i < metadata_.size(); ++i) {
+        Column& c = *meta[i];
+        switch (metadata_[i].key) {
+          case MetadataKey::kTopic:
+            c.AppendString(s.topic);
+            break;
+          case MetadataKey::kPartition:
+            c.AppendInt(s.partition);
+            break;
+          case MetadataKey::kOffset:
+            c.AppendInt(m->offset);
+            break;
+          case MetadataKey::kTimestamp: {
+            rd_kafka_timestamp_type_t type;
+            int64_t ts = rd_kafka_message_timestamp(m, &type);
+            if (type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+              c.AppendNull();
+            } else {
+              c.AppendInt(ts);
+            }
+            break;
           }
-          break;
+          case MetadataKey::kKey:
+            if (m->key == nullptr) {
+              c.AppendNull();
+            } else {
+              c.AppendString(std::string_view(static_cast<const char*>(m->key), m->key_len));
+            }
+            break;
         }
-        case MetadataKey::kKey:
-          if (m->key == nullptr) {
-            c.AppendNull();
-          } else {
-            c.AppendString(std::string_view(static_cast<const char*>(m->key), m->key_len));
-          }
-          break;
       }
     }
   }
@@ -434,6 +439,7 @@ SourceBatch KafkaSource::Decode(size_t split,
   auto out = std::make_shared<Batch>();
   out->schema = schema_;
   out->num_rows = physical->num_rows;
+  out->row_kinds = physical->row_kinds;
   size_t next_physical = 0;
   for (size_t i = 0; i < schema_->size(); ++i) {
     ColumnPtr column;

@@ -45,6 +45,7 @@ class KafkaSource : public runtime::SourceReader {
     int64_t startup_timestamp_ms = 0;
     std::map<int32_t, int64_t> specific_offsets;  // partition -> offset
     bool raw_format = false;                      // the value is the single physical column
+    bool skip_tombstones = false;                 // a changelog format: null values mean nothing
   };
 
   /// Parses the table options (topic, properties.*, scan.startup.*); errors name the option.

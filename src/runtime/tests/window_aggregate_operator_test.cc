@@ -404,11 +404,25 @@ TEST_F(WindowAggregateOperatorTest, WindowWithoutGroupKeys) {
   EXPECT_EQ(out_.rows, (Rows{"0,10,9,2,3,0", "WM 10"}));
 }
 
-TEST_F(WindowAggregateOperatorTest, RejectsChangelogInput) {
-  Build(WindowNode(sql::WindowKind::kTumble, 10, 10));
-  auto batch = std::make_shared<Batch>(*MakeBatch({{1, 1, 1}}));
-  batch->row_kinds = {RowKind::kDelete};
-  EXPECT_EQ(op_->Process(batch, 0).code(), StatusCode::kUnsupported);
+TEST_F(WindowAggregateOperatorTest, ChangelogInputRetractsBeforeTheWindowFires) {
+  sql::PlanNodePtr node = WindowNode(sql::WindowKind::kTumble, 10, 10);
+  std::const_pointer_cast<sql::PlanNode>(node->inputs[0])->changelog = true;
+  Build(node, /*allowed_lateness=*/5);
+  // Key 1: +I 5 (buy), +I 7, -U 7 -> 1 row, sum 5, 1 buy. Key 2: +I 4, -D 4 -> no rows left, so
+  // [0, 10) emits nothing for it.
+  auto batch = std::make_shared<Batch>(
+      *MakeBatch({{1, 1, 5, true}, {1, 2, 7}, {2, 3, 4}, {1, 2, 7}, {2, 3, 4}}));
+  batch->row_kinds = {RowKind::kInsert, RowKind::kInsert, RowKind::kInsert,
+                      RowKind::kUpdateBefore, RowKind::kDelete};
+  Push(batch);
+  Advance(10);
+  // Within the allowed lateness, key 1's only row is deleted: its emitted result is deleted.
+  auto late = std::make_shared<Batch>(*MakeBatch({{1, 1, 5, true}}));
+  late->row_kinds = {RowKind::kDelete};
+  Push(late);
+  Advance(12);
+  Finish();
+  EXPECT_EQ(out_.rows, (Rows{"1,0,10,9,1,5,1", "WM 10", "-D 1,0,10,9,1,5,1", "WM 12"}));
 }
 
 TEST_F(WindowAggregateOperatorTest, DescribesTheWindow) {
