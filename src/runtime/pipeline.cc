@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "common/duration.h"
@@ -135,7 +136,11 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
         metrics_->RecordBatch(entry.source, entry.split, stage.records_in() - before,
                               stage.watermark());
       }
-      positions_[entry.source][entry.split] = entry.end_position;
+      // Batches without rows (a split's announcement, only bad records) move no position that
+      // matters: re-reading them after a restore is harmless.
+      if (batch->batch && batch->batch->num_rows > 0) {
+        positions_[entry.source][entry.split] = entry.end_position;
+      }
       break;
     }
     case EpochLogEntry::Kind::kIdle:
@@ -496,8 +501,14 @@ Status Pipeline::Recover() {
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto checkpoint, store_->LoadLatest());
   if (checkpoint) RETURN_IF_ERROR(RestoreCheckpoint(*checkpoint));
+  // The marker says a run with this state directory began and did not finish: only then does
+  // the log (perhaps a user's 'execution.epoch-log.path' kept from finished runs) hold epochs to
+  // recover.
+  const std::string marker = store_->dir() + "/RUNNING";
+  const bool unfinished = checkpoint.has_value() || std::filesystem::exists(marker);
+  if (!unfinished) RETURN_IF_ERROR(DurableFile::ReplaceAtomically(marker, log_path_ + "\n"));
   std::vector<LoggedEpoch> logged;
-  auto read = EpochLog::Read(log_path_);
+  auto read = unfinished ? EpochLog::Read(log_path_) : Status::NotFound("fresh start");
   if (read.ok()) {
     logged = std::move(*read);
   } else if (read.status().code() != StatusCode::kNotFound) {

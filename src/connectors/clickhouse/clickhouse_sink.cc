@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "common/logging.h"
 #include "connectors/clickhouse/clickhouse_table_creator.h"
 #include "connectors/clickhouse/clickhouse_table_schema.h"
+#include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
 namespace {
@@ -50,13 +52,15 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_sc
 Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
     const runtime::SinkContext& context) {
   if (!context.table) return Status::Internal("connector 'clickhouse' needs a table");
-  if (context.changelog) {
-    return Status::PlanError(
-        "connector 'clickhouse' accepts only inserts for now, but the query produces updates or "
-        "deletes; use a window aggregation");
+  if (context.changelog && context.table->primary_key.empty()) {
+    return Status::PlanError(fmt::format(
+        "sink '{}' (connector 'clickhouse') receives updates and deletes: declare its PRIMARY KEY "
+        "(...) NOT ENFORCED to write them as upserts into a ReplacingMergeTree table",
+        context.table->name));
   }
   ASSIGN_OR_RETURN(ClickHouseSinkOptions options,
                    ClickHouseSinkOptions::Parse(context.table->options));
+  options.upsert = context.changelog;
   options.primary_key = context.table->primary_key;
   // The table's column names when they match the input, as the other sinks do.
   std::vector<std::string> names;
@@ -123,6 +127,12 @@ Status ClickHouseSink::CreateTableIfMissing() {
   definition.primary_key = options_.primary_key;
   definition.order_by = options_.order_by;
   definition.partition_by = options_.partition_by;
+  definition.upsert = options_.upsert;
+  // Servers with insert_deduplication_token deduplicate plain MergeTree tables only with a window.
+  auto window = client_->Query(
+      "SELECT count() FROM system.merge_tree_settings WHERE name = "
+      "'non_replicated_deduplication_window' FORMAT TabSeparated");
+  if (window.ok() && Trim(*window) == "1") definition.deduplication_window = 10000;
   ClickHouseTableCreator creator(client_.get());
   Result<std::vector<std::string>> ran = creator.Ensure(definition);
   if (!ran.ok()) {
@@ -153,26 +163,57 @@ Status ClickHouseSink::DetectFeatures() {
     return Status::NotFound(
         fmt::format("ClickHouse table {} does not exist at {}", QualifiedTable(), options_.url));
   }
-  bool replicated = engine.rfind("Replicated", 0) == 0;
-  if (has_dedup_token_) {
-    guarantee_ = fmt::format(
-        "exactly-once when the table deduplicates inserts (insert_deduplication_token per "
-        "pipeline, sink, epoch and block; engine {}), otherwise at-least-once",
-        engine);
-    deterministic_blocks_ = true;
-  } else if (replicated) {
-    guarantee_ = fmt::format(
-        "exactly-once by identical replayed blocks ({} deduplicates them; server {} has no "
-        "insert_deduplication_token)",
-        engine, server_version_);
-    deterministic_blocks_ = true;
-  } else {
-    guarantee_ = fmt::format(
-        "at-least-once (server {} has no insert_deduplication_token and {} does not "
-        "deduplicate: a replayed epoch may insert its rows again)",
-        server_version_, engine);
+  ASSIGN_OR_RETURN(std::string create,
+                   client_->Query("SHOW CREATE TABLE " + QualifiedTable() + " FORMAT TSVRaw"));
+  ClassifyGuarantee(engine, create);
+  static const char* kLevels[] = {"at-least-once", "effectively-once", "exactly-once"};
+  auto rank = [](const std::string& level) {
+    return static_cast<int>(std::find(std::begin(kLevels), std::end(kLevels), level) -
+                            std::begin(kLevels));
+  };
+  if (rank(guarantee_level_) < rank(options_.delivery_guarantee)) {
+    return Status::PlanError(fmt::format(
+        "clickhouse sink {}: 'sink.delivery-guarantee' = '{}' cannot hold for table {}: {}",
+        sink_name_, options_.delivery_guarantee, QualifiedTable(), guarantee_));
   }
   return Status::Ok();
+}
+
+void ClickHouseSink::ClassifyGuarantee(const std::string& engine, const std::string& create) {
+  const bool replicated = engine.rfind("Replicated", 0) == 0;
+  const bool replacing = engine.find("ReplacingMergeTree") != std::string::npos;
+  // "... SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000"
+  const size_t window = create.find("non_replicated_deduplication_window");
+  const size_t equals = window == std::string::npos ? window : create.find('=', window);
+  const bool window_set =
+      equals != std::string::npos && std::strtoll(create.c_str() + equals + 1, nullptr, 10) > 0;
+  deterministic_blocks_ = true;  // replayed epochs then repeat their blocks exactly
+  if (has_dedup_token_ && (replicated || window_set)) {
+    guarantee_level_ = "exactly-once";
+    guarantee_ = fmt::format(
+        "exactly-once (insert_deduplication_token per pipeline, sink, epoch and block; {})",
+        engine);
+  } else if (replicated) {
+    guarantee_level_ = "exactly-once";
+    guarantee_ = fmt::format(
+        "exactly-once by identical replayed blocks ({} deduplicates a block it holds among its "
+        "last replicated_deduplication_window blocks; server {} has no "
+        "insert_deduplication_token)",
+        engine, server_version_);
+  } else if (replacing) {
+    guarantee_level_ = "effectively-once";
+    guarantee_ = fmt::format(
+        "effectively-once (a replayed epoch may insert rows again; {} keeps one row per sorting "
+        "key after merges or with FINAL)",
+        engine);
+  } else {
+    guarantee_level_ = "at-least-once";
+    guarantee_ = fmt::format(
+        "at-least-once (a replayed epoch may insert its rows again: {} on server {} does not "
+        "deduplicate{})",
+        engine, server_version_,
+        has_dedup_token_ ? " without SETTINGS non_replicated_deduplication_window" : "");
+  }
 }
 
 Status ClickHouseSink::BuildEncoder() {
@@ -206,6 +247,7 @@ Status ClickHouseSink::BuildEncoder() {
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(name);
   }
+  if (options_.upsert) RETURN_IF_ERROR(AddUpsertColumns(table, &specs, &columns));
   ASSIGN_OR_RETURN(RowBinaryEncoder encoder,
                    RowBinaryEncoder::Create(std::move(specs), QualifiedTable()));
   encoder_ = std::move(encoder);
@@ -223,14 +265,16 @@ Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
     flushes_in_epoch_ = 0;
   }
   if (batch.num_rows == 0) return Status::Ok();
+  BatchPtr upserts = upsert_ ? upsert_->Convert(batch, epoch.value()) : nullptr;
+  const Batch& rows = upserts ? *upserts : batch;
   size_t before = buffer_.size();
-  Status encoded = encoder_->Encode(batch, &buffer_);
+  Status encoded = encoder_->Encode(rows, &buffer_);
   if (!encoded.ok()) {
     buffer_.resize(before);
     return encoded;
   }
   if (buffered_rows_ == 0) first_buffered_ = std::chrono::steady_clock::now();
-  buffered_rows_ += static_cast<int64_t>(batch.num_rows);
+  buffered_rows_ += static_cast<int64_t>(rows.num_rows);
   bool full = buffered_rows_ >= options_.batch_size ||
               static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
   bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
@@ -319,6 +363,36 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
         sink_name_, rows, attempt + 1, options_.max_retries + 1, error.message(), wait);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
+}
+
+Status ClickHouseSink::AddUpsertColumns(const ClickHouseTableSchema& table,
+                                        std::vector<RowBinaryEncoder::ColumnSpec>* specs,
+                                        std::string* columns) {
+  const size_t n = input_schema_->size();
+  const std::pair<const char*, LogicalType> extra[] = {
+      {ClickHouseUpsertRows::kVersionColumn, LogicalType::BigInt().WithNullable(false)},
+      {ClickHouseUpsertRows::kDeletedColumn, LogicalType::Boolean().WithNullable(false)}};
+  for (size_t e = 0; e < 2; ++e) {
+    std::optional<size_t> target = table.Find(extra[e].first);
+    if (!target || !table.columns()[*target].type_error.empty()) {
+      return Status::PlanError(fmt::format(
+          "the query produces updates, so ClickHouse table {} must be an upsert table: ENGINE = "
+          "ReplacingMergeTree({}) ORDER BY the primary key, with columns {} UInt64 and {} UInt8 "
+          "(set 'sink.create-table' = 'true' to create it)",
+          QualifiedTable(), ClickHouseUpsertRows::kVersionColumn,
+          ClickHouseUpsertRows::kVersionColumn, ClickHouseUpsertRows::kDeletedColumn));
+    }
+    specs->push_back({n + e, extra[e].first, extra[e].second, table.columns()[*target].type});
+    *columns += ", " + ClickHouseHttpClient::QuoteIdentifier(extra[e].first);
+  }
+  // Versions continue above the table's largest, so this run's changes win over earlier runs'.
+  ASSIGN_OR_RETURN(
+      std::string max_version,
+      client_->Query(fmt::format("SELECT max({}) FROM {} FORMAT TabSeparated",
+                                 ClickHouseUpsertRows::kVersionColumn, QualifiedTable())));
+  auto base = ParseIntegerText(Trim(max_version));
+  upsert_.emplace(base ? *base + 1 : 0);
+  return Status::Ok();
 }
 
 std::string ClickHouseSink::Describe() const {

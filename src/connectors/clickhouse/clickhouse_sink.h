@@ -12,6 +12,8 @@
 
 #include "connectors/clickhouse/clickhouse_http_client.h"
 #include "connectors/clickhouse/clickhouse_sink_options.h"
+#include "connectors/clickhouse/clickhouse_table_schema.h"
+#include "connectors/clickhouse/clickhouse_upsert_rows.h"
 #include "connectors/clickhouse/row_binary_encoder.h"
 #include "runtime/connector_registry.h"
 #include "runtime/sink_writer.h"
@@ -70,7 +72,13 @@ class ClickHouseSink : public runtime::SinkWriter {
   Status WaitForServer();
   Status CreateTableIfMissing();
   Status DetectFeatures();
+  /// Decides the delivery guarantee from the table's engine and CREATE statement.
+  void ClassifyGuarantee(const std::string& engine, const std::string& create);
   Status BuildEncoder();
+  // Adds the upsert table's version and deleted columns to the encoder (changelog input) and
+  // starts versions above the table's largest.
+  Status AddUpsertColumns(const ClickHouseTableSchema& table,
+                          std::vector<RowBinaryEncoder::ColumnSpec>* specs, std::string* columns);
   Status Flush(EpochId epoch);
   Status WaitForInFlight();
   /// Sends `sending_` (runs on the in-flight task's thread).
@@ -85,9 +93,11 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   std::unique_ptr<ClickHouseHttpClient> client_;
   std::optional<RowBinaryEncoder> encoder_;
+  std::optional<ClickHouseUpsertRows> upsert_;  // changelog input only
   std::string insert_query_;
   std::string server_version_;
   std::string guarantee_ = "at-least-once";
+  std::string guarantee_level_ = "at-least-once";  // exactly-, effectively- or at-least-once
   bool has_dedup_token_ = false;
   bool deterministic_blocks_ = false;  // flush boundaries must not depend on wall-clock time
 

@@ -9,12 +9,12 @@ namespace sluice::connectors {
 Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
     const std::map<std::string, std::string>& map) {
   ConnectorOptions options(map);
-  RETURN_IF_ERROR(
-      options.CheckKnown("sink.",
-                         {"batch-size", "batch-bytes", "flush-interval", "max-retries",
-                          "retry-backoff", "retry-backoff-max", "wait-for-server",
-                          "request-timeout", "create-table", "order-by", "partition-by"},
-                         "connector 'clickhouse'"));
+  RETURN_IF_ERROR(options.CheckKnown(
+      "sink.",
+      {"batch-size", "batch-bytes", "flush-interval", "max-retries", "retry-backoff",
+       "retry-backoff-max", "wait-for-server", "request-timeout", "create-table", "order-by",
+       "partition-by", "delivery-guarantee"},
+      "connector 'clickhouse'"));
   ClickHouseSinkOptions o;
   o.url = options.GetString("url", o.url);
   o.database = options.GetString("database-name", o.database);
@@ -49,6 +49,14 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
         create_table));
   }
   o.create_table = create_table == "true";
+  o.delivery_guarantee = options.GetString("sink.delivery-guarantee", "at-least-once");
+  if (o.delivery_guarantee != "exactly-once" && o.delivery_guarantee != "effectively-once" &&
+      o.delivery_guarantee != "at-least-once") {
+    return Status::InvalidArgument(fmt::format(
+        "option 'sink.delivery-guarantee' of connector 'clickhouse' must be exactly-once, "
+        "effectively-once or at-least-once, got '{}'",
+        o.delivery_guarantee));
+  }
   o.order_by = options.GetString("sink.order-by");
   o.partition_by = options.GetString("sink.partition-by");
   if (o.batch_size < 1 || o.batch_bytes < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||

@@ -29,8 +29,14 @@ struct ClickHouseSinkOptions {
   bool create_table = false;  // 'sink.create-table': create database and table when missing
   std::string order_by;       // 'sink.order-by': ORDER BY of a created table
   std::string partition_by;   // 'sink.partition-by': PARTITION BY of a created table
+  // 'sink.delivery-guarantee': the least guarantee the sink must be able to give at Open
+  // (exactly-once > effectively-once > at-least-once); Open fails when the table cannot.
+  std::string delivery_guarantee = "at-least-once";
   std::vector<std::string> primary_key;  // the sink table's PRIMARY KEY (not a WITH option)
   Schema declared_schema;  // the sink table's declared columns, when they match the input
+  // The input is a changelog: rows go to a ReplacingMergeTree upsert table keyed by the PRIMARY
+  // KEY (see ClickHouseUpsertRows). Set from the plan, not a WITH option.
+  bool upsert = false;
 
   /// Parses and checks `options`; unknown 'sink.*' options are rejected.
   static Result<ClickHouseSinkOptions> Parse(const std::map<std::string, std::string>& options);

@@ -470,23 +470,37 @@ SourceBatch KafkaSource::EmptyBatch(size_t split) {
   return batch;
 }
 
-Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end_position) {
-  ASSIGN_OR_RETURN(Position pos, ParsePosition(end_position));
+Status KafkaSource::SeekTo(SplitId split, const std::string& position) {
+  ASSIGN_OR_RETURN(Position pos, ParsePosition(position));
+  ASSIGN_OR_RETURN(size_t index, LearnSplit(split, pos.topic, pos.partition, position));
+  // An announcement ("t:p:0:0") delivered nothing: the partition starts as configured.
+  if (pos.first != pos.next) splits_[index].delivered = pos.next;
+  return Status::Ok();
+}
+
+Result<size_t> KafkaSource::LearnSplit(SplitId split, const std::string& topic, int32_t partition,
+                                       const std::string& position) {
   const auto wanted = static_cast<size_t>(split.value());
-  if (!split_index_.count({pos.topic, pos.partition})) {
+  if (!split_index_.count({topic, partition})) {
     // A fresh reader (replaying a log) learns the split under its logged id.
     if (wanted >= splits_.size()) splits_.resize(wanted + 1);
     if (splits_[wanted].topic.empty()) {
-      splits_[wanted].topic = pos.topic;
-      splits_[wanted].partition = pos.partition;
-      split_index_[{pos.topic, pos.partition}] = wanted;
+      splits_[wanted].topic = topic;
+      splits_[wanted].partition = partition;
+      split_index_[{topic, partition}] = wanted;
     }
   }
-  size_t index = SplitFor(pos.topic, pos.partition);
+  size_t index = SplitFor(topic, partition);
   if (index != wanted) {
-    return Status::DataError(fmt::format("position '{}' belongs to split {}, not {}", end_position,
+    return Status::DataError(fmt::format("position '{}' belongs to split {}, not {}", position,
                                          index, split.value()));
   }
+  return index;
+}
+
+Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end_position) {
+  ASSIGN_OR_RETURN(Position pos, ParsePosition(end_position));
+  ASSIGN_OR_RETURN(size_t index, LearnSplit(split, pos.topic, pos.partition, end_position));
   if (pos.first == pos.next) return EmptyBatch(index);  // a split's announcement
   if (!replay_consumer_) {
     ASSIGN_OR_RETURN(replay_consumer_, CreateConsumer(/*group_member=*/false));
@@ -522,6 +536,8 @@ Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end
   }
   std::vector<const rd_kafka_message_t*> messages;
   for (const auto& m : taken) messages.push_back(m.get());
+  // Live reading continues after what was re-read (recovery replays, then goes live).
+  splits_[index].delivered = pos.next;
   return Decode(index, messages);
 }
 

@@ -63,6 +63,10 @@ class KafkaSource : public runtime::SourceReader {
   Status Open() override;
   Result<std::optional<runtime::SourceBatch>> Poll(size_t max_rows) override;
   Result<runtime::SourceBatch> ReadUntil(SplitId split, const std::string& end_position) override;
+  /// Makes the partition of `position` start after it when the group assigns it, whatever the
+  /// group's committed offset (the state directory's positions win); registers the split under
+  /// its logged id.
+  Status SeekTo(SplitId split, const std::string& position) override;
   bool Finished() const override { return false; }
   size_t num_splits() const override { return splits_.size(); }
   std::string split_name(SplitId split) const override;
@@ -97,6 +101,10 @@ class KafkaSource : public runtime::SourceReader {
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void SetStartOffsets(rd_kafka_topic_partition_list_t* partitions);
   size_t SplitFor(const std::string& topic, int32_t partition);
+  // Returns the split of (topic, partition), registering it under id `split` when this reader
+  // has not seen it; kDataError when it is known under another id.
+  Result<size_t> LearnSplit(SplitId split, const std::string& topic, int32_t partition,
+                            const std::string& position);
   // Returns whether `m` precedes the start-up timestamp of `split` (and ends skipping otherwise).
   static bool SkipBeforeStartup(Split& split, const rd_kafka_message_t* m);
   // Moves messages from the consumer into the splits' pending queues.
