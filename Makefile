@@ -20,7 +20,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	$(BUILD_DIR)/src/cli/sluice run examples/demo/pipeline.sql
+	$(BUILD_DIR)/src/cli/sluice demo
 
 bench: build
 	$(BUILD_DIR)/bench/sluice_bench

@@ -24,7 +24,9 @@ constexpr std::array<Listing, 8> kListings = {{{"005930", 76000},
                                                {"207940", 800000}}};
 
 constexpr double kSpikeProbability = 0.004;
-constexpr double kLargeOrderProbability = 0.02;
+constexpr double kLargeOrderProbability = 0.005;
+// Ordinary orders stay under this amount, so HIGH_AMOUNT (>= 100M KRW) comes from large orders.
+constexpr double kOrdinaryAmountCap = 60e6;
 constexpr double kBurstProbability = 0.003;
 constexpr double kUpdateProbability = 0.05;
 constexpr double kSlowCaptureProbability = 0.02;
@@ -104,11 +106,12 @@ int64_t OrdersScenario::NextUser() {
   return user;
 }
 
-int32_t OrdersScenario::NextQuantity() {
+int32_t OrdersScenario::NextQuantity(double price) {
   if (Uniform() < kLargeOrderProbability) return static_cast<int32_t>(UniformInt(5, 20) * 100);
-  // Mostly small lots, skewed towards 1-100 shares, never 500 or more.
-  double q = std::exp(Uniform() * std::log(300.0));
-  return static_cast<int32_t>(std::clamp(q, 1.0, 300.0));
+  // Mostly small lots, skewed towards a few shares, at most 300 and under the amount cap.
+  double most = std::clamp(kOrdinaryAmountCap / price, 1.0, 300.0);
+  double q = std::exp(Uniform() * std::log(most));
+  return static_cast<int32_t>(std::clamp(q, 1.0, most));
 }
 
 OrderEvent OrdersScenario::Next(int64_t time_ms) {
@@ -117,7 +120,7 @@ OrderEvent OrdersScenario::Next(int64_t time_ms) {
   e.symbol = kListings[symbol].symbol;
   e.price = NextPrice(symbol);
   e.user_id = NextUser();
-  e.quantity = NextQuantity();
+  e.quantity = NextQuantity(e.price);
   e.order_type = Uniform() < 0.52 ? "BUY" : "SELL";
   double s = Uniform();
   e.status = s < 0.70   ? "FILLED"

@@ -30,7 +30,8 @@ struct OrderEvent {
 
 /// The 'orders' scenario of `'connector' = 'datagen'` and `sluice kafka produce --scenario orders`:
 /// KRX-style stock orders with a random-walk price per symbol, occasional price spikes (6-12%
-/// jumps) and large orders (500-2,000 shares), BUY/SELL, order statuses, user ids 1001-1500 with
+/// jumps, 0.4% of orders) and large orders (500-2,000 shares, 0.5%; other orders stay under 300
+/// shares and 60M KRW), BUY/SELL, order statuses, user ids 1001-1500 with
 /// occasional bursts of 8-15 orders from one user, and a CDC capture delay of a few milliseconds
 /// (sometimes a few hundred). Event k depends only on the seed and the events before it, so a
 /// generator replayed from the start with the same seed and times emits the same events.
@@ -78,7 +79,7 @@ class OrdersScenario {
   }
   double NextPrice(size_t symbol);
   int64_t NextUser();
-  int32_t NextQuantity();
+  int32_t NextQuantity(double price);
 
   std::mt19937_64 rng_;
   std::vector<double> prices_;  // current price per symbol

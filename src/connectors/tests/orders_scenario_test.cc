@@ -52,6 +52,9 @@ TEST(OrdersScenarioTest, EventsLookLikeKrxOrders) {
     EXPECT_LE(e.cdc_ts_ms - e.source_ts_ms, 400);
     buys += e.order_type == "BUY";
     large += e.quantity >= 500;
+    if (e.quantity < 500) {
+      EXPECT_LE(e.quantity * e.price, 60e6) << e.quantity << " x " << e.price;
+    }
     if (e.op == "c") {
       EXPECT_EQ(e.order_id, last_new_id + 1);  // new orders are numbered 1, 2, 3, ...
       last_new_id = e.order_id;
@@ -61,9 +64,9 @@ TEST(OrdersScenarioTest, EventsLookLikeKrxOrders) {
       ++updates;
     }
   }
-  // 2% large orders, 52% buys, 5% updates: loose bounds a seeded run cannot miss by chance.
-  EXPECT_GT(large, kEvents / 100);
-  EXPECT_LT(large, kEvents * 3 / 100);
+  // 0.5% large orders, 52% buys, 5% updates: loose bounds a seeded run cannot miss by chance.
+  EXPECT_GT(large, kEvents / 400);
+  EXPECT_LT(large, kEvents / 100);
   EXPECT_GT(buys, kEvents * 45 / 100);
   EXPECT_LT(buys, kEvents * 60 / 100);
   EXPECT_GT(updates, kEvents * 3 / 100);

@@ -105,7 +105,7 @@ function legend(names) {
 
 function chartFrame(body, yMax, unit) {
   const w = Math.max(body.clientWidth, 200), h = Math.max(body.clientHeight - 24, 160);
-  const m = { l: 56, r: 8, t: 6, b: 20 };
+  const m = { l: 68, r: 8, t: 6, b: 20 };
   const svg = svgEl('svg', { width: w, height: h, viewBox: `0 0 ${w} ${h}` });
   const plot = { x0: m.l, x1: w - m.r, y0: h - m.b, y1: m.t };
   for (let i = 0; i <= 4; i++) {
