@@ -6,6 +6,7 @@
 #include "runtime/group_aggregate_operator.h"
 #include "runtime/over_aggregate_operator.h"
 #include "runtime/rank_operator.h"
+#include "runtime/session_window_operator.h"
 #include "runtime/union_operator.h"
 #include "runtime/window_aggregate_operator.h"
 
@@ -52,6 +53,10 @@ class JobBuilder {
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kWindowAggregate: {
+        if (node.window.session_gap_ms > 0) {
+          ASSIGN_OR_RETURN(auto op, SessionWindowOperator::Create(node, functions_));
+          return std::unique_ptr<Operator>(std::move(op));
+        }
         ASSIGN_OR_RETURN(auto op, WindowAggregateOperator::Create(node, functions_,
                                                                   options_.allowed_lateness_ms));
         return std::unique_ptr<Operator>(std::move(op));

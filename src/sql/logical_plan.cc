@@ -26,6 +26,9 @@ std::string JoinExprs(const std::vector<BoundExprPtr>& exprs,
 
 std::string WindowText(const WindowSpec& w, const std::vector<std::string>& names) {
   std::string col = w.time_column < names.size() ? names[w.time_column] : "?";
+  if (w.session_gap_ms > 0) {
+    return fmt::format("SESSION({}, gap={})", col, FormatDurationMillis(w.session_gap_ms));
+  }
   switch (w.kind) {
     case WindowKind::kTumble:
       return fmt::format("TUMBLE({}, size={}{})", col, FormatDurationMillis(w.size_ms),

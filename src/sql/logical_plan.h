@@ -39,6 +39,7 @@ struct WindowSpec {
   int64_t size_ms = 0;
   int64_t step_ms = 0;  // HOP slide, CUMULATE step; equals size_ms for TUMBLE
   int64_t offset_ms = 0;
+  int64_t session_gap_ms = 0;  // > 0: a SESSION window with this gap (kind unused)
 };
 
 enum class PlanKind {

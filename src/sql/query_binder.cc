@@ -55,7 +55,8 @@ Result<Relation> QueryBinder::BindSelect(const SelectStmt& stmt) {
   bool over = false;
   for (const auto& item : stmt.items) over |= OverBinder::ContainsOver(*item.expr);
   if (over && !from.window) {
-    ASSIGN_OR_RETURN(OverBinder::Bound bound, OverBinder(file_, binder_).Bind(stmt, from.scope, input));
+    ASSIGN_OR_RETURN(OverBinder::Bound bound,
+                     OverBinder(file_, binder_).Bind(stmt, from.scope, input));
     From over_from;
     over_from.input.node = bound.node;
     over_from.input.scope = bound.scope;
@@ -89,8 +90,9 @@ Result<PlanNodePtr> QueryBinder::BindWhere(const SelectStmt& stmt, const From& f
                        "WHERE over a window TVF may use only the input's columns, not "
                        "window_start, window_end or window_time");
   }
-  ASSIGN_OR_RETURN(auto rank,
-                   OverBinder(file_, binder_).RankFilter(from.input.node, predicate, stmt.where->pos));
+  ASSIGN_OR_RETURN(
+      auto rank,
+      OverBinder(file_, binder_).RankFilter(from.input.node, predicate, stmt.where->pos));
   if (rank) return *rank;
   return PlanBuilder::Filter(from.input.node, predicate);
 }
@@ -184,6 +186,9 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
     schema.Add({column ? from.scope.columns[*column].name : fmt::format("$key{}", keys.size()),
                 key->type});
     keys.push_back(key);
+  }
+  if (from.window && from.window->session_gap_ms > 0) {
+    RETURN_IF_ERROR(CheckSessionKeys(stmt, schema));
   }
   if (from.window) {
     if (!has_start || !has_end) {
@@ -412,10 +417,12 @@ Result<WindowSpec> QueryBinder::BindWindowArgs(const TableRef& ref, size_t time_
   } else if (fn == "CUMULATE") {
     w.kind = WindowKind::kCumulate;
     params = {"step", "size", "offset"};
+  } else if (fn == "SESSION") {
+    return BindSessionArgs(ref, time_column);
   } else {
     return PlanErrorAt(file_, ref.pos,
                        fmt::format("window TVF {} is not supported; use TUMBLE, "
-                                   "HOP or CUMULATE",
+                                   "HOP, CUMULATE or SESSION",
                                    fn));
   }
   size_t required = params.size() - 1;
@@ -444,6 +451,34 @@ Result<WindowSpec> QueryBinder::BindWindowArgs(const TableRef& ref, size_t time_
         fmt::format("the {} size must be a whole multiple of its {}", fn, params[0]));
   }
   return w;
+}
+
+Result<WindowSpec> QueryBinder::BindSessionArgs(const TableRef& ref, size_t time_column) {
+  if (ref.tvf_args.size() != 1) {
+    return PlanErrorAt(file_, ref.pos,
+                       fmt::format("SESSION takes (TABLE t [PARTITION BY k], DESCRIPTOR(time_col), "
+                                   "gap) but got {} interval argument(s)",
+                                   ref.tvf_args.size()));
+  }
+  WindowSpec w;
+  w.time_column = time_column;
+  ASSIGN_OR_RETURN(w.session_gap_ms,
+                   binder_->BindIntervalConstant(*ref.tvf_args[0], "the SESSION gap"));
+  if (w.session_gap_ms <= 0) {
+    return PlanErrorAt(file_, ref.tvf_args[0]->pos, "the SESSION gap must be positive");
+  }
+  w.size_ms = w.step_ms = w.session_gap_ms;
+  return w;
+}
+
+Status QueryBinder::CheckSessionKeys(const SelectStmt& stmt, const Schema& keys) {
+  std::set<std::string> grouped;
+  for (size_t i = 0; i < keys.size(); ++i) grouped.insert(keys.field(i).name);
+  const auto& partition = stmt.from->tvf_partition_by;
+  if (grouped == std::set<std::string>(partition.begin(), partition.end())) return Status::Ok();
+  return PlanErrorAt(file_, stmt.group_by.empty() ? stmt.pos : stmt.group_by[0]->pos,
+                     "GROUP BY over SESSION must be window_start, window_end and exactly the "
+                     "columns of the TVF's PARTITION BY (sessions are per partition)");
 }
 
 }  // namespace sluice::sql

@@ -49,6 +49,10 @@ class QueryBinder {
   Result<From> BindFrom(const TableRef& ref);
   Result<From> BindWindowTvf(const TableRef& ref);
   Result<WindowSpec> BindWindowArgs(const TableRef& ref, size_t time_column);
+  Result<WindowSpec> BindSessionArgs(const TableRef& ref, size_t time_column);
+  /// Returns an error unless the non-window GROUP BY columns (`keys`) are exactly the SESSION
+  /// TVF's PARTITION BY columns.
+  Status CheckSessionKeys(const SelectStmt& stmt, const Schema& keys);
   Result<PlanNodePtr> BindWhere(const SelectStmt& stmt, const From& from);
   Result<Relation> BindProjection(const SelectStmt& stmt, const From& from, PlanNodePtr input);
   Result<Relation> BindAggregation(const SelectStmt& stmt, const From& from, PlanNodePtr input);

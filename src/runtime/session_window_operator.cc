@@ -1,0 +1,195 @@
+#include "runtime/session_window_operator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/duration.h"
+#include "runtime/event_time_row_buffer.h"
+#include "runtime/over_accumulator.h"
+
+namespace sluice::runtime {
+
+Result<std::unique_ptr<SessionWindowOperator>> SessionWindowOperator::Create(
+    const sql::PlanNode& node, const expr::FunctionRegistry& registry) {
+  if (node.kind != sql::PlanKind::kWindowAggregate || node.window.session_gap_ms <= 0) {
+    return Status::Internal("SessionWindowOperator needs a SESSION window aggregate");
+  }
+  for (const auto& a : node.aggregates) {
+    if (a.distinct) return Status::Unsupported("DISTINCT aggregates over SESSION windows");
+  }
+  ASSIGN_OR_RETURN(auto inputs,
+                   AggregateInputs::Create(node.group_keys, node.aggregates, registry));
+  return std::unique_ptr<SessionWindowOperator>(new SessionWindowOperator(node, std::move(inputs)));
+}
+
+SessionWindowOperator::SessionWindowOperator(const sql::PlanNode& node,
+                                             std::unique_ptr<AggregateInputs> inputs)
+    : schema_(node.schema), window_(node.window), inputs_(std::move(inputs)) {
+  for (const auto& a : node.aggregates) {
+    sql::OverCall c;
+    c.function = a.function;
+    c.count_star = a.count_star;
+    c.type = a.type;
+    calls_.push_back(c);
+    arg_types_.push_back(a.arg ? a.arg->type : LogicalType::BigInt());
+  }
+  const auto& names = node.inputs[0]->schema->fields();
+  description_ =
+      fmt::format("SessionWindowAggregate[SESSION({}, gap={}), keys={}, aggs={}]",
+                  names[window_.time_column].name, FormatDurationMillis(window_.session_gap_ms),
+                  node.group_keys.size(), node.aggregates.size());
+}
+
+size_t SessionWindowOperator::num_sessions() const {
+  size_t n = 0;
+  for (const auto& [key, state] : keys_) n += state.sessions.size();
+  return n;
+}
+
+std::string SessionWindowOperator::Describe() const { return description_; }
+
+Status SessionWindowOperator::Process(const BatchPtr& batch, size_t /*input*/) {
+  const Batch& b = *batch;
+  context_.processing_time_ms = b.processing_time_ms;
+  RETURN_IF_ERROR(inputs_->Evaluate(b, context_));
+  const Column& time = b.column(window_.time_column);
+  const size_t num_keys = inputs_->keys().size();
+  std::vector<size_t> key_positions(num_keys);
+  for (size_t k = 0; k < num_keys; ++k) key_positions[k] = k;
+  for (size_t i = 0; i < b.num_rows; ++i) {
+    if (b.row_kind(i) != RowKind::kInsert) {
+      return Status::Unsupported("SESSION windows over updates or deletes are not supported");
+    }
+    if (time.IsNull(i)) continue;
+    const int64_t t = time.ints()[i];
+    int64_t wm = current_watermark_;
+    if (!b.row_watermarks.empty()) wm = std::max(wm, b.row_watermarks[i]);
+    if (wm > fired_up_to_) RETURN_IF_ERROR(FireAndEmit(wm));
+    if (t + window_.session_gap_ms <= wm) {
+      ++late_records_dropped_;
+      continue;
+    }
+    std::vector<Value> key;
+    for (const Column* c : inputs_->keys()) key.push_back(Value::FromColumn(*c, i));
+    Args args;
+    for (size_t a = 0; a < calls_.size(); ++a) {
+      if (!inputs_->Passes(a, i)) {
+        args.emplace_back();
+      } else {
+        const Column* arg = inputs_->arg(a);
+        args.emplace_back(arg ? Value::FromColumn(*arg, i) : Value::Bool(true));
+      }
+    }
+    std::string encoded = EventTimeRowBuffer::KeyOf(key, key_positions);
+    AddRow(encoded, std::move(key), t, std::move(args));
+  }
+  return Status::Ok();
+}
+
+void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> key_values,
+                                   int64_t time, Args args) {
+  auto [it, inserted] = keys_.try_emplace(key);
+  KeyState& state = it->second;
+  if (inserted) state.key = std::move(key_values);
+  Session merged{time, time + window_.session_gap_ms, next_seq_++, {}};
+  const int64_t start = merged.start;
+  const int64_t end = merged.end;
+  // Sessions of a key never intersect each other; those meeting [t, t + gap] merge with it,
+  // their rows in session order before the new row.
+  std::vector<Session> kept;
+  for (Session& s : state.sessions) {
+    if (s.start <= end && s.end >= start) {
+      merged.start = std::min(merged.start, s.start);
+      merged.end = std::max(merged.end, s.end);
+      merged.seq = std::min(merged.seq, s.seq);
+      for (auto& r : s.rows) merged.rows.push_back(std::move(r));
+    } else {
+      kept.push_back(std::move(s));
+    }
+  }
+  merged.rows.push_back(std::move(args));
+  next_fire_ = std::min(next_fire_, merged.end);
+  kept.push_back(std::move(merged));
+  std::sort(kept.begin(), kept.end(),
+            [](const Session& a, const Session& b) { return a.start < b.start; });
+  state.sessions = std::move(kept);
+}
+
+void SessionWindowOperator::FireUpTo(int64_t watermark) {
+  if (watermark < next_fire_) return;
+  struct Due {
+    int64_t end;
+    uint64_t seq;
+    const KeyState* state;
+    Session session;
+  };
+  std::vector<Due> due;
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    auto& sessions = it->second.sessions;
+    std::vector<Session> open;
+    for (Session& s : sessions) {
+      if (s.end <= watermark) {
+        due.push_back({s.end, s.seq, &it->second, std::move(s)});
+      } else {
+        next = std::min(next, s.end);
+        open.push_back(std::move(s));
+      }
+    }
+    sessions = std::move(open);
+    ++it;
+  }
+  next_fire_ = next;
+  std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
+    return a.end != b.end ? a.end < b.end : a.seq < b.seq;
+  });
+  for (const Due& d : due) AppendResult(*d.state, d.session);
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    it = it->second.sessions.empty() ? keys_.erase(it) : std::next(it);
+  }
+}
+
+void SessionWindowOperator::AppendResult(const KeyState& state, const Session& session) {
+  std::vector<Value> row = state.key;
+  const LogicalType bound = LogicalType::Timestamp(3).WithNullable(false);
+  const size_t k = state.key.size();
+  row.push_back(Value::Int64(bound, session.start));
+  row.push_back(Value::Int64(bound, session.end));
+  row.push_back(Value::Int64(schema_->field(k + 2).type, session.end - 1));
+  for (size_t a = 0; a < calls_.size(); ++a) {
+    OverAccumulator acc(calls_[a], arg_types_[a]);
+    for (const Args& r : session.rows) {
+      if (r[a]) acc.Add(*r[a]);
+    }
+    row.push_back(acc.Result());
+  }
+  out_rows_.push_back(std::move(row));
+}
+
+Status SessionWindowOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
+  current_watermark_ = std::max(current_watermark_, watermark.value());
+  if (current_watermark_ > fired_up_to_) RETURN_IF_ERROR(FireAndEmit(current_watermark_));
+  return EmitWatermark(watermark);
+}
+
+Status SessionWindowOperator::Finish() {
+  RETURN_IF_ERROR(FireAndEmit(std::numeric_limits<int64_t>::max()));
+  return EmitFinish();
+}
+
+Status SessionWindowOperator::FireAndEmit(int64_t watermark) {
+  const int64_t before = fired_up_to_;
+  FireUpTo(watermark);
+  fired_up_to_ = watermark;
+  return EmitOutput(before);
+}
+
+Status SessionWindowOperator::EmitOutput(int64_t row_watermark) {
+  if (out_rows_.empty()) return Status::Ok();
+  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, {});
+  out_rows_.clear();
+  return Emit(batch);
+}
+
+}  // namespace sluice::runtime

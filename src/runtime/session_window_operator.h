@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "expr/function_registry.h"
+#include "runtime/aggregate_inputs.h"
+#include "runtime/operator.h"
+#include "sql/logical_plan.h"
+#include "types/value.h"
+
+namespace sluice::runtime {
+
+/// Aggregates rows per SESSION window (a kWindowAggregate node with a session gap; the
+/// group keys are the TVF's PARTITION BY columns, NULLs one key) and emits one row per session
+/// when the watermark reaches its end: the keys, window_start, window_end, window_time
+/// (= window_end - 1 ms), then the aggregates (COUNT, SUM, AVG, MIN, MAX with FILTER).
+///
+/// As Flink's session windows: a row at t opens the session [t, t + gap); sessions of a key that
+/// intersect it (start <= other end and end >= other start) merge into one, so a row can bridge
+/// two open sessions. A row is late when t + gap <= the watermark in force before it
+/// (Batch::row_watermarks, or the operator's watermark); it is dropped and counted. Sessions
+/// completed by a row's watermark fire before the row, so one batch equals record-at-a-time.
+/// Sessions fire in order of end, then of creation. State: per session the argument values of
+/// its rows (merging concatenates them; results are computed when it fires), plain Values.
+/// Allowed lateness is not applied to sessions. Lifecycle as Operator; single-threaded;
+/// insert-only input and output.
+class SessionWindowOperator : public Operator {
+ public:
+  /// Builds the operator for `node` (kWindowAggregate with a positive session_gap_ms).
+  static Result<std::unique_ptr<SessionWindowOperator>> Create(
+      const sql::PlanNode& node, const expr::FunctionRegistry& registry);
+
+  Status Process(const BatchPtr& batch, size_t input) override;
+  Status AdvanceWatermark(Watermark watermark, size_t input) override;
+  Status Finish() override;
+  std::string Describe() const override;
+
+  /// Returns the number of rows dropped as late.
+  int64_t late_records_dropped() const { return late_records_dropped_; }
+  /// Returns the number of open sessions.
+  size_t num_sessions() const;
+
+ private:
+  using Args = std::vector<std::optional<Value>>;  // per aggregate; nullopt: FILTER rejected
+  struct Session {
+    int64_t start = 0;
+    int64_t end = 0;  // last row + gap
+    uint64_t seq = 0;
+    std::vector<Args> rows;
+  };
+  struct KeyState {
+    std::vector<Value> key;
+    std::vector<Session> sessions;
+  };
+
+  SessionWindowOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs);
+  void AddRow(const std::string& key, std::vector<Value> key_values, int64_t time, Args args);
+  /// Emits (into the output buffer) every session ending at or before `watermark`.
+  void FireUpTo(int64_t watermark);
+  /// Fires up to `watermark` and emits the results with the previous watermark as row watermark.
+  Status FireAndEmit(int64_t watermark);
+  void AppendResult(const KeyState& state, const Session& session);
+  Status EmitOutput(int64_t row_watermark);
+
+  SchemaPtr schema_;
+  sql::WindowSpec window_;
+  std::vector<sql::OverCall> calls_;  // the aggregates as accumulator specs
+  std::vector<LogicalType> arg_types_;
+  std::unique_ptr<AggregateInputs> inputs_;
+  expr::EvalContext context_;
+  std::string description_;
+
+  std::unordered_map<std::string, KeyState> keys_;
+  uint64_t next_seq_ = 0;
+  int64_t next_fire_ = std::numeric_limits<int64_t>::max();  // least session end
+  int64_t current_watermark_ = kMinWatermark.value();
+  int64_t fired_up_to_ = kMinWatermark.value();
+  int64_t late_records_dropped_ = 0;
+
+  std::vector<std::vector<Value>> out_rows_;
+};
+
+}  // namespace sluice::runtime
