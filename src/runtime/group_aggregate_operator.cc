@@ -210,4 +210,34 @@ std::string GroupAggregateOperator::Describe() const {
   return fmt::format("GroupAggregate[keys={}, aggregates={}]", num_keys_, functions_.size());
 }
 
+Status GroupAggregateOperator::SaveState(StateEncoder* out) const {
+  out->PutI64(static_cast<int64_t>(batch_seq_));
+  keys_.SaveState(out);
+  states_.SaveState(out);
+  for (size_t g = 0; g < row_counts_.size(); ++g) {
+    out->PutI64(row_counts_[g]);
+    out->PutU8(emitted_[g]);
+  }
+  return Status::Ok();
+}
+
+Status GroupAggregateOperator::RestoreState(StateDecoder* in) {
+  if (keys_.size() != 0) return Status::Internal("RestoreState after input");
+  int64_t seq = 0;
+  RETURN_IF_ERROR(in->GetI64(&seq));
+  batch_seq_ = static_cast<uint64_t>(seq);
+  RETURN_IF_ERROR(keys_.RestoreState(in));
+  RETURN_IF_ERROR(states_.RestoreState(in));
+  const size_t groups = keys_.size();
+  if (states_.size() != groups) return in->Corrupt("keys and states differ");
+  row_counts_.resize(groups);
+  emitted_.resize(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    RETURN_IF_ERROR(in->GetI64(&row_counts_[g]));
+    RETURN_IF_ERROR(in->GetU8(&emitted_[g]));
+  }
+  touched_in_.assign(groups, 0);
+  old_index_.assign(groups, 0);
+  return Status::Ok();
+}
 }  // namespace sluice::runtime

@@ -32,6 +32,9 @@ class GroupAggregateOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override;
+  /// Saves / restores every key with its aggregate states, row count and emitted flag.
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   size_t num_groups() const { return keys_.size(); }
 

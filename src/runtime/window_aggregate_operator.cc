@@ -371,4 +371,91 @@ std::string WindowAggregateOperator::Describe() const {
                      FormatDurationMillis(allowed_lateness_ms_));
 }
 
+Status WindowAggregateOperator::SaveState(StateEncoder* out) const {
+  out->PutI64(current_watermark_);
+  out->PutI64(late_records_dropped_);
+  out->PutI64(retractions_ignored_);
+  out->PutI64(static_cast<int64_t>(windows_.size()));
+  for (const auto& [end, window] : windows_) SaveWindow(*window, out);
+  return Status::Ok();
+}
+
+void WindowAggregateOperator::SaveWindow(const Window& window, StateEncoder* out) {
+  out->PutI64(window.bounds.start);
+  out->PutI64(window.bounds.end);
+  out->PutU8(window.fired ? 1 : 0);
+  window.keys->SaveState(out);
+  window.states->SaveState(out);
+  out->PutString(std::string_view(reinterpret_cast<const char*>(window.emitted.data()),
+                                  window.emitted.size()));
+  for (int64_t count : window.row_counts) out->PutI64(count);
+  out->PutI64(static_cast<int64_t>(window.dirty.size()));
+  for (size_t d = 0; d < window.dirty.size(); ++d) {
+    out->PutI64(window.dirty[d]);
+    out->PutI64(window.before_rows[d] == kNoRow ? -1 : window.before_rows[d]);
+  }
+  out->PutI64(static_cast<int64_t>(window.before.size()));
+  for (const auto& column : window.before) out->PutColumn(*column);
+}
+
+Status WindowAggregateOperator::RestoreState(StateDecoder* in) {
+  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
+  RETURN_IF_ERROR(in->GetI64(&late_records_dropped_));
+  RETURN_IF_ERROR(in->GetI64(&retractions_ignored_));
+  int64_t windows = 0;
+  RETURN_IF_ERROR(in->GetI64(&windows));
+  windows_.clear();
+  last_window_ = nullptr;
+  for (int64_t w = 0; w < windows; ++w) RETURN_IF_ERROR(RestoreWindow(in));
+  RecomputeNextEvent();
+  return Status::Ok();
+}
+
+Status WindowAggregateOperator::RestoreWindow(StateDecoder* in) {
+  auto window = std::make_unique<Window>();
+  uint8_t fired = 0;
+  RETURN_IF_ERROR(in->GetI64(&window->bounds.start));
+  RETURN_IF_ERROR(in->GetI64(&window->bounds.end));
+  RETURN_IF_ERROR(in->GetU8(&fired));
+  window->fired = fired != 0;
+  window->keys = std::make_unique<GroupKeyTable>(key_types_);
+  window->states = std::make_unique<AggregateStateArena>(functions_);
+  RETURN_IF_ERROR(window->keys->RestoreState(in));
+  RETURN_IF_ERROR(window->states->RestoreState(in));
+  const size_t groups = window->keys->size();
+  std::string emitted;
+  RETURN_IF_ERROR(in->GetString(&emitted));
+  if (window->states->size() != groups || emitted.size() != groups) {
+    return in->Corrupt("window groups and states differ");
+  }
+  window->emitted.assign(emitted.begin(), emitted.end());
+  window->row_counts.resize(groups);
+  for (int64_t& count : window->row_counts) RETURN_IF_ERROR(in->GetI64(&count));
+  window->is_dirty.assign(groups, 0);
+  int64_t dirty = 0, columns = 0;
+  RETURN_IF_ERROR(in->GetI64(&dirty));
+  for (int64_t d = 0; d < dirty; ++d) {
+    int64_t group = 0, before = 0;
+    RETURN_IF_ERROR(in->GetI64(&group));
+    RETURN_IF_ERROR(in->GetI64(&before));
+    if (group < 0 || static_cast<size_t>(group) >= groups) return in->Corrupt("dirty group");
+    window->dirty.push_back(static_cast<uint32_t>(group));
+    window->is_dirty[static_cast<size_t>(group)] = 1;
+    window->before_rows.push_back(before < 0 ? kNoRow : static_cast<uint32_t>(before));
+  }
+  RETURN_IF_ERROR(in->GetI64(&columns));
+  if (columns != 0 && columns != static_cast<int64_t>(functions_.size())) {
+    return in->Corrupt("snapshot columns");
+  }
+  for (int64_t a = 0; a < columns; ++a) {
+    const size_t field = key_types_.size() + 3 + static_cast<size_t>(a);
+    window->before.push_back(std::make_unique<Column>(schema_->field(field).type));
+    RETURN_IF_ERROR(in->GetColumn(window->before.back().get()));
+  }
+  window->before_count =
+      window->before.empty() ? 0 : static_cast<uint32_t>(window->before[0]->size());
+  const int64_t end = window->bounds.end;
+  windows_[end] = std::move(window);
+  return Status::Ok();
+}
 }  // namespace sluice::runtime

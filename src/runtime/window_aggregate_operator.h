@@ -58,6 +58,10 @@ class WindowAggregateOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override;
+  /// Saves / restores every window (bounds, fired), its keys, aggregate states, emitted and dirty
+  /// groups with the results to retract, the watermark and the late-row counters.
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of rows dropped because every window they belong to had passed its
   /// allowed lateness.
@@ -86,24 +90,26 @@ class WindowAggregateOperator : public Operator {
   struct PendingUpdate {
     uint8_t* region;
     uint32_t row;
+    bool retract;  // a -U or -D row
   };
 
   WindowAggregateOperator(const sql::PlanNode& node, WindowAssigner assigner,
                           std::unique_ptr<AggregateInputs> inputs, int64_t allowed_lateness_ms);
-    bool retract;  // a -U or -D row
 
+  static void SaveWindow(const Window& window, StateEncoder* out);
+  Status RestoreWindow(StateDecoder* in);
   void AssignRow(size_t row, int64_t time, int64_t watermark, bool retract);
   Window* FindOrCreateWindow(const TimeWindow& bounds, int64_t watermark);
   /// Applies the buffered row updates to their states.
   void FlushUpdates();
+  /// Applies the buffered retractions to aggregate `a`'s states.
+  void RetractPending(size_t a);
   /// Fires every window ending at or before `watermark`, emits updated groups of fired windows
   /// (all when `emit_updates`, otherwise only of those being dropped) and drops windows whose
   /// lateness has passed.
   void FireUpTo(int64_t watermark, bool emit_updates);
   void EmitGroups(Window& window, bool only_dirty);
   /// Emits the dirty groups of a fired window: +I for groups not emitted yet, else -U/+U.
-  /// Applies the buffered retractions to aggregate `a`'s states.
-  void RetractPending(size_t a);
   void EmitUpdates(Window& window);
   /// Appends the current aggregate results of `group` to `window.before`; returns their row.
   uint32_t SnapshotResult(Window& window, uint32_t group);
@@ -129,13 +135,13 @@ class WindowAggregateOperator : public Operator {
   int64_t current_watermark_ = kMinWatermark.value();
   int64_t next_event_ = kMaxWatermark.value();  // least end (unfired) or drop time (fired)
   int64_t late_records_dropped_ = 0;
+  int64_t retractions_ignored_ = 0;  // retracted values an aggregate never held
 
   // Per-batch scratch, reused to keep the hot path free of allocations.
   std::vector<uint64_t> hashes_;
   std::vector<TimeWindow> assigned_;
   std::vector<PendingUpdate> pending_;
   std::vector<uint8_t*> update_states_;
-  int64_t retractions_ignored_ = 0;  // retracted values an aggregate never held
   std::vector<uint32_t> update_rows_;
   Window* last_window_ = nullptr;
 

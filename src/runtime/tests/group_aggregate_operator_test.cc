@@ -157,5 +157,21 @@ TEST_F(GroupAggregateOperatorTest, ForwardsWatermarksAndFinish) {
   EXPECT_EQ(out_.finishes, 1);
 }
 
+TEST_F(GroupAggregateOperatorTest, StateRestoredIntoAFreshOperatorContinuesTheChangelog) {
+  Build(CountSumBuysNode());
+  EXPECT_EQ(Push({{kI, 1, 10, true}, {kI, 2, 5}}), (Rows{"+I 1,1,10,1", "+I 2,1,5,0"}));
+  StateEncoder saved;
+  ASSERT_TRUE(op_->SaveState(&saved).ok());
+  out_ = CollectingOperator();
+  Build(CountSumBuysNode());
+  StateDecoder in(saved.data(), "test state");
+  Status restored = op_->RestoreState(&in);
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  EXPECT_TRUE(in.done());
+  // Key 1 continues from (1, 10, 1); key 2's only row is retracted; key 3 is new.
+  EXPECT_EQ(Push({{kI, 1, 3}, {kD, 2, 5}, {kI, 3, 4, true}}),
+            (Rows{"-U 1,1,10,1", "+U 1,2,13,1", "-D 2,1,5,0", "+I 3,1,4,1"}));
+  EXPECT_EQ(op_->num_groups(), 3u);
+}
 }  // namespace
 }  // namespace sluice::runtime

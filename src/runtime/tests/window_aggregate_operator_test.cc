@@ -412,8 +412,8 @@ TEST_F(WindowAggregateOperatorTest, ChangelogInputRetractsBeforeTheWindowFires) 
   // [0, 10) emits nothing for it.
   auto batch = std::make_shared<Batch>(
       *MakeBatch({{1, 1, 5, true}, {1, 2, 7}, {2, 3, 4}, {1, 2, 7}, {2, 3, 4}}));
-  batch->row_kinds = {RowKind::kInsert, RowKind::kInsert, RowKind::kInsert,
-                      RowKind::kUpdateBefore, RowKind::kDelete};
+  batch->row_kinds = {RowKind::kInsert, RowKind::kInsert, RowKind::kInsert, RowKind::kUpdateBefore,
+                      RowKind::kDelete};
   Push(batch);
   Advance(10);
   // Within the allowed lateness, key 1's only row is deleted: its emitted result is deleted.
@@ -430,5 +430,41 @@ TEST_F(WindowAggregateOperatorTest, DescribesTheWindow) {
   EXPECT_NE(op_->Describe().find("HOP"), std::string::npos) << op_->Describe();
 }
 
+TEST_F(WindowAggregateOperatorTest, StateRestoredIntoAFreshOperatorContinuesTheSameOutput) {
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10), /*allowed_lateness=*/5);
+  Push(MakeBatch({{1, 1, 5, true}, {2, 2, 7, false, std::nullopt}, {1, 12, 1}}));
+  Advance(10);
+  Push(MakeBatch({{1, 3, 10, true}}));  // late for [0, 10), within lateness: key 1 is dirty
+  StateEncoder saved;
+  ASSERT_TRUE(op_->SaveState(&saved).ok());
+  EXPECT_EQ(out_.rows, (Rows{"1,0,10,9,1,5,1", "2,0,10,9,1,7,0", "WM 10"}));
+
+  // A fresh operator (a restarted process) gets the state and the rest of the input.
+  out_ = CollectingOperator();
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10), /*allowed_lateness=*/5);
+  StateDecoder in(saved.data(), "test state");
+  Status restored = op_->RestoreState(&in);
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  EXPECT_TRUE(in.done());
+  EXPECT_EQ(op_->num_groups(), 3u);  // (0-10, 1), (0-10, 2), (10-20, 1)
+  Push(MakeBatch({{1, 14, 2, true}}));
+  Advance(20);
+  // Key 1 of [0, 10) had (1 row, 5, 1 buy) emitted and now holds 2 rows, 15, 2 buys; [0, 10) is
+  // dropped at 15. [10, 20) fires with key 1's rows at 12 (v 1) and 14 (v 2, a buy).
+  EXPECT_EQ(out_.rows,
+            (Rows{"-U 1,0,10,9,1,5,1", "+U 1,0,10,9,2,15,2", "+I 1,10,20,19,2,3,1", "WM 20"}));
+  EXPECT_EQ(op_->late_records_dropped(), 0);
+  EXPECT_EQ(op_->num_groups(), 1u);  // [10, 20) is kept until 25 for late rows
+}
+
+TEST_F(WindowAggregateOperatorTest, TruncatedStateIsADataError) {
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10));
+  Push(MakeBatch({{1, 1, 5}}));
+  StateEncoder saved;
+  ASSERT_TRUE(op_->SaveState(&saved).ok());
+  Build(WindowNode(sql::WindowKind::kTumble, 10, 10));
+  StateDecoder in(std::string_view(saved.data()).substr(0, saved.data().size() - 3), "cp");
+  EXPECT_EQ(op_->RestoreState(&in).code(), StatusCode::kDataError);
+}
 }  // namespace
 }  // namespace sluice::runtime
