@@ -1,6 +1,8 @@
--- The demo pipeline: a live stream of stock orders (generated), aggregated per symbol in
+-- The demo pipeline without servers: a live stream of stock orders (datagen's orders scenario),
+-- aggregated per symbol in
 -- 5-second event-time windows, plus an alert rule for large orders. Both jobs print to stdout.
--- Run it with `make demo` (or `sluice run examples/demo/pipeline.sql`); stop it with Ctrl-C.
+-- Run it with `sluice run examples/demo/pipeline.sql`; stop it with Ctrl-C. (`make demo` runs
+-- `sluice demo`: Kafka, ClickHouse and the dashboard with examples/orders-cdc.)
 SET 'pipeline.name' = 'demo';
 
 CREATE TABLE orders (
@@ -10,24 +12,13 @@ CREATE TABLE orders (
   order_type   STRING,
   quantity     INT,
   price        DOUBLE,
-  order_time   TIMESTAMP(3),
+  source_ts    TIMESTAMP(3),
   total_amount AS quantity * price,
-  WATERMARK FOR order_time AS order_time - INTERVAL '1' SECOND
+  WATERMARK FOR source_ts AS source_ts - INTERVAL '1' SECOND
 ) WITH (
   'connector' = 'datagen',
-  'rows-per-second' = '${DEMO_RATE:-2000}',
-  'fields.order_id.kind' = 'sequence',
-  'fields.order_id.start' = '1',
-  'fields.order_id.end' = '1000000000000',
-  'fields.user_id.min' = '1',
-  'fields.user_id.max' = '500',
-  'fields.symbol.values' = '005930,035420,000660,035720',
-  'fields.order_type.values' = 'BUY,SELL',
-  'fields.quantity.min' = '1',
-  'fields.quantity.max' = '1000',
-  'fields.price.min' = '10000',
-  'fields.price.max' = '90000',
-  'fields.order_time.max-past' = '500 ms'
+  'scenario' = 'orders',
+  'rows-per-second' = '${DEMO_RATE:-2000}'
 );
 
 CREATE TABLE order_aggregations (
@@ -57,10 +48,10 @@ SELECT symbol, window_start, window_end,
        COUNT(*) FILTER (WHERE order_type = 'BUY'),
        COUNT(*) FILTER (WHERE order_type = 'SELL'),
        SUM(total_amount), AVG(price), MIN(price), MAX(price)
-FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(order_time), INTERVAL '5' SECOND))
+FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(source_ts), INTERVAL '5' SECOND))
 GROUP BY symbol, window_start, window_end;
 
 INSERT INTO large_orders
 SELECT 'LARGE_ORDER', symbol, order_id, quantity, total_amount
 FROM orders
-WHERE quantity > 998;
+WHERE quantity > 500;

@@ -161,21 +161,21 @@ SELECT symbol, window_start, window_end,
 FROM TABLE(TUMBLE(TABLE orders_w, DESCRIPTOR(source_ts), INTERVAL '5' MINUTES))
 GROUP BY symbol, window_start, window_end;
 
--- Anomaly rules that look at one order at a time. (Inserts only: an update of an order's status
+-- Anomaly rules that look at one order at a time, with the thresholds of alerts.sql. (Inserts only: an update of an order's status
 -- would raise the same alert twice.)
 INSERT INTO anomaly_alerts
 SELECT 'LARGE_ORDER', symbol, order_id,
-       CONCAT('quantity ', CAST(quantity AS STRING), ' >= 500'),
+       CONCAT('quantity ', CAST(quantity AS STRING), ' above 500'),
        CAST(quantity AS DOUBLE), 500.0, source_ts
 FROM orders_lo
-WHERE op = 'c' AND quantity >= 500;
+WHERE op = 'c' AND quantity > 500;
 
 INSERT INTO anomaly_alerts
 SELECT 'HIGH_AMOUNT', symbol, order_id,
-       CONCAT('amount ', CAST(CAST(total_amount AS BIGINT) AS STRING), ' KRW >= 100000000'),
+       CONCAT('amount ', CAST(CAST(total_amount AS BIGINT) AS STRING), ' KRW above 100000000'),
        total_amount, 100000000.0, source_ts
 FROM orders_ha
-WHERE op = 'c' AND total_amount >= 100000000;
+WHERE op = 'c' AND total_amount > 100000000;
 
 -- PRICE_SPIKE and RAPID_ORDERS need the previous price of a symbol and a count over a user's
 -- recent orders (LAG / OVER windows): they live in alerts.sql, which inserts into the same

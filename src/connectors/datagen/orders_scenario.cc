@@ -24,6 +24,9 @@ constexpr std::array<Listing, 8> kListings = {{{"005930", 76000},
                                                {"207940", 800000}}};
 
 constexpr double kSpikeProbability = 0.004;
+// Enough users that, at demo rates, only bursts put more than 5 orders of one user in a minute.
+constexpr int64_t kFirstUser = 10001;
+constexpr int64_t kLastUser = 99999;
 constexpr double kLargeOrderProbability = 0.005;
 // Ordinary orders stay under this amount, so HIGH_AMOUNT (>= 100M KRW) comes from large orders.
 constexpr double kOrdinaryAmountCap = 60e6;
@@ -86,7 +89,7 @@ std::vector<std::string_view> OrdersScenario::Symbols() {
 double OrdersScenario::NextPrice(size_t symbol) {
   double& p = prices_[symbol];
   double step = std::normal_distribution<double>(0, 0.002)(rng_);
-  if (Uniform() < kSpikeProbability) step = (Uniform() < 0.5 ? -1 : 1) * (0.06 + 0.06 * Uniform());
+  if (Uniform() < kSpikeProbability) step = (Uniform() < 0.5 ? -1 : 1) * (0.11 + 0.05 * Uniform());
   // Mean reversion keeps a long demo within a plausible band around the base price.
   step += 0.001 * std::log(kListings[symbol].base_price / p);
   p = RoundToTick(p * (1 + step));
@@ -98,7 +101,7 @@ int64_t OrdersScenario::NextUser() {
     --burst_left_;
     return burst_user_;
   }
-  int64_t user = UniformInt(1001, 1500);
+  int64_t user = UniformInt(kFirstUser, kLastUser);
   if (Uniform() < kBurstProbability) {
     burst_user_ = user;
     burst_left_ = static_cast<int>(UniformInt(7, 14));

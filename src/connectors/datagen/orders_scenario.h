@@ -29,9 +29,9 @@ struct OrderEvent {
 };
 
 /// The 'orders' scenario of `'connector' = 'datagen'` and `sluice kafka produce --scenario orders`:
-/// KRX-style stock orders with a random-walk price per symbol, occasional price spikes (6-12%
+/// KRX-style stock orders with a random-walk price per symbol, occasional price spikes (11-16%
 /// jumps, 0.4% of orders) and large orders (500-2,000 shares, 0.5%; other orders stay under 300
-/// shares and 60M KRW), BUY/SELL, order statuses, user ids 1001-1500 with
+/// shares and 60M KRW), BUY/SELL, order statuses, user ids 10001-99999 with
 /// occasional bursts of 8-15 orders from one user, and a CDC capture delay of a few milliseconds
 /// (sometimes a few hundred). Event k depends only on the seed and the events before it, so a
 /// generator replayed from the start with the same seed and times emits the same events.

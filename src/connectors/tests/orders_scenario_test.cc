@@ -46,8 +46,8 @@ TEST(OrdersScenarioTest, EventsLookLikeKrxOrders) {
     EXPECT_LE(e.quantity, 2000);
     EXPECT_GT(e.price, 0);
     EXPECT_EQ(std::fmod(e.price, 50), 0) << e.price;  // every KRX tick is a multiple of 50 won
-    EXPECT_GE(e.user_id, 1001);
-    EXPECT_LE(e.user_id, 1500);
+    EXPECT_GE(e.user_id, 10001);
+    EXPECT_LE(e.user_id, 99999);
     EXPECT_GT(e.cdc_ts_ms, e.source_ts_ms);
     EXPECT_LE(e.cdc_ts_ms - e.source_ts_ms, 400);
     buys += e.order_type == "BUY";
@@ -80,12 +80,12 @@ TEST(OrdersScenarioTest, PricesWalkWithOccasionalSpikes) {
     auto it = last.find(e.symbol);
     if (it != last.end()) {
       double change = std::abs(e.price / it->second - 1);
-      spikes += change > 0.05;
+      spikes += change > 0.10;  // PRICE_SPIKE's threshold
       moves += e.price != it->second;
     }
     last[e.symbol] = e.price;
   }
-  // Spikes are 0.4% of events; ordinary steps (sigma 0.2%) stay far below 5%.
+  // Spikes are 0.4% of events and over 11%; ordinary steps (sigma 0.2%) stay far below 10%.
   EXPECT_GT(spikes, 20);
   EXPECT_LT(spikes, 200);
   EXPECT_GT(moves, kEvents / 4);
@@ -99,8 +99,26 @@ TEST(OrdersScenarioTest, SomeUsersBurst) {
     previous = e.user_id;
     longest = std::max(longest, run);
   }
-  // Uniform users out of 500 almost never repeat 8 times in a row; a burst does.
+  // Uniform users out of 90,000 never repeat 8 times in a row; a burst does.
   EXPECT_GE(longest, 8);
+}
+
+TEST(OrdersScenarioTest, OnlyBurstsPutMoreThanFiveOrdersOfAUserInAMinute) {
+  // At 50 orders/s (events 20 ms apart), RAPID_ORDERS (more than 5 orders of one user within a
+  // minute) must come from bursts (0.3% of events start one), not from chance.
+  std::map<int64_t, std::vector<int64_t>> times;
+  for (const OrderEvent& e : Generate(42, kEvents)) times[e.user_id].push_back(e.source_ts_ms);
+  int rapid_users = 0;
+  for (const auto& [user, t] : times) {
+    for (size_t i = 5; i < t.size(); ++i) {
+      if (t[i] - t[i - 5] <= 60'000) {
+        ++rapid_users;
+        break;
+      }
+    }
+  }
+  EXPECT_GT(rapid_users, 20);
+  EXPECT_LT(rapid_users, 120);
 }
 
 TEST(OrdersScenarioTest, JsonLine) {
