@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "connectors/clickhouse/clickhouse_table_creator.h"
 #include "connectors/clickhouse/clickhouse_table_schema.h"
+#include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
 namespace {
@@ -51,13 +52,15 @@ ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_sc
 Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
     const runtime::SinkContext& context) {
   if (!context.table) return Status::Internal("connector 'clickhouse' needs a table");
-  if (context.changelog) {
-    return Status::PlanError(
-        "connector 'clickhouse' accepts only inserts for now, but the query produces updates or "
-        "deletes; use a window aggregation");
+  if (context.changelog && context.table->primary_key.empty()) {
+    return Status::PlanError(fmt::format(
+        "sink '{}' (connector 'clickhouse') receives updates and deletes: declare its PRIMARY KEY "
+        "(...) NOT ENFORCED to write them as upserts into a ReplacingMergeTree table",
+        context.table->name));
   }
   ASSIGN_OR_RETURN(ClickHouseSinkOptions options,
                    ClickHouseSinkOptions::Parse(context.table->options));
+  options.upsert = context.changelog;
   options.primary_key = context.table->primary_key;
   // The table's column names when they match the input, as the other sinks do.
   std::vector<std::string> names;
@@ -124,6 +127,7 @@ Status ClickHouseSink::CreateTableIfMissing() {
   definition.primary_key = options_.primary_key;
   definition.order_by = options_.order_by;
   definition.partition_by = options_.partition_by;
+  definition.upsert = options_.upsert;
   // Servers with insert_deduplication_token deduplicate plain MergeTree tables only with a window.
   auto window = client_->Query(
       "SELECT count() FROM system.merge_tree_settings WHERE name = "
@@ -243,6 +247,7 @@ Status ClickHouseSink::BuildEncoder() {
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(name);
   }
+  if (options_.upsert) RETURN_IF_ERROR(AddUpsertColumns(table, &specs, &columns));
   ASSIGN_OR_RETURN(RowBinaryEncoder encoder,
                    RowBinaryEncoder::Create(std::move(specs), QualifiedTable()));
   encoder_ = std::move(encoder);
@@ -260,14 +265,16 @@ Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
     flushes_in_epoch_ = 0;
   }
   if (batch.num_rows == 0) return Status::Ok();
+  BatchPtr upserts = upsert_ ? upsert_->Convert(batch, epoch.value()) : nullptr;
+  const Batch& rows = upserts ? *upserts : batch;
   size_t before = buffer_.size();
-  Status encoded = encoder_->Encode(batch, &buffer_);
+  Status encoded = encoder_->Encode(rows, &buffer_);
   if (!encoded.ok()) {
     buffer_.resize(before);
     return encoded;
   }
   if (buffered_rows_ == 0) first_buffered_ = std::chrono::steady_clock::now();
-  buffered_rows_ += static_cast<int64_t>(batch.num_rows);
+  buffered_rows_ += static_cast<int64_t>(rows.num_rows);
   bool full = buffered_rows_ >= options_.batch_size ||
               static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
   bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
@@ -356,6 +363,36 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
         sink_name_, rows, attempt + 1, options_.max_retries + 1, error.message(), wait);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
+}
+
+Status ClickHouseSink::AddUpsertColumns(const ClickHouseTableSchema& table,
+                                        std::vector<RowBinaryEncoder::ColumnSpec>* specs,
+                                        std::string* columns) {
+  const size_t n = input_schema_->size();
+  const std::pair<const char*, LogicalType> extra[] = {
+      {ClickHouseUpsertRows::kVersionColumn, LogicalType::BigInt().WithNullable(false)},
+      {ClickHouseUpsertRows::kDeletedColumn, LogicalType::Boolean().WithNullable(false)}};
+  for (size_t e = 0; e < 2; ++e) {
+    std::optional<size_t> target = table.Find(extra[e].first);
+    if (!target || !table.columns()[*target].type_error.empty()) {
+      return Status::PlanError(fmt::format(
+          "the query produces updates, so ClickHouse table {} must be an upsert table: ENGINE = "
+          "ReplacingMergeTree({}) ORDER BY the primary key, with columns {} UInt64 and {} UInt8 "
+          "(set 'sink.create-table' = 'true' to create it)",
+          QualifiedTable(), ClickHouseUpsertRows::kVersionColumn,
+          ClickHouseUpsertRows::kVersionColumn, ClickHouseUpsertRows::kDeletedColumn));
+    }
+    specs->push_back({n + e, extra[e].first, extra[e].second, table.columns()[*target].type});
+    *columns += ", " + ClickHouseHttpClient::QuoteIdentifier(extra[e].first);
+  }
+  // Versions continue above the table's largest, so this run's changes win over earlier runs'.
+  ASSIGN_OR_RETURN(
+      std::string max_version,
+      client_->Query(fmt::format("SELECT max({}) FROM {} FORMAT TabSeparated",
+                                 ClickHouseUpsertRows::kVersionColumn, QualifiedTable())));
+  auto base = ParseIntegerText(Trim(max_version));
+  upsert_.emplace(base ? *base + 1 : 0);
+  return Status::Ok();
 }
 
 std::string ClickHouseSink::Describe() const {

@@ -12,6 +12,8 @@
 
 #include "connectors/clickhouse/clickhouse_http_client.h"
 #include "connectors/clickhouse/clickhouse_sink_options.h"
+#include "connectors/clickhouse/clickhouse_table_schema.h"
+#include "connectors/clickhouse/clickhouse_upsert_rows.h"
 #include "connectors/clickhouse/row_binary_encoder.h"
 #include "runtime/connector_registry.h"
 #include "runtime/sink_writer.h"
@@ -73,6 +75,10 @@ class ClickHouseSink : public runtime::SinkWriter {
   /// Decides the delivery guarantee from the table's engine and CREATE statement.
   void ClassifyGuarantee(const std::string& engine, const std::string& create);
   Status BuildEncoder();
+  // Adds the upsert table's version and deleted columns to the encoder (changelog input) and
+  // starts versions above the table's largest.
+  Status AddUpsertColumns(const ClickHouseTableSchema& table,
+                          std::vector<RowBinaryEncoder::ColumnSpec>* specs, std::string* columns);
   Status Flush(EpochId epoch);
   Status WaitForInFlight();
   /// Sends `sending_` (runs on the in-flight task's thread).
@@ -87,6 +93,7 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   std::unique_ptr<ClickHouseHttpClient> client_;
   std::optional<RowBinaryEncoder> encoder_;
+  std::optional<ClickHouseUpsertRows> upsert_;  // changelog input only
   std::string insert_query_;
   std::string server_version_;
   std::string guarantee_ = "at-least-once";

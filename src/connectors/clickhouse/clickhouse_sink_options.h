@@ -34,6 +34,9 @@ struct ClickHouseSinkOptions {
   std::string delivery_guarantee = "at-least-once";
   std::vector<std::string> primary_key;  // the sink table's PRIMARY KEY (not a WITH option)
   Schema declared_schema;  // the sink table's declared columns, when they match the input
+  // The input is a changelog: rows go to a ReplacingMergeTree upsert table keyed by the PRIMARY
+  // KEY (see ClickHouseUpsertRows). Set from the plan, not a WITH option.
+  bool upsert = false;
 
   /// Parses and checks `options`; unknown 'sink.*' options are rejected.
   static Result<ClickHouseSinkOptions> Parse(const std::map<std::string, std::string>& options);

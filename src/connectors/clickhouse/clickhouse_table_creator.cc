@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "connectors/clickhouse/clickhouse_upsert_rows.h"
+
 namespace sluice::connectors {
 namespace {
 
@@ -95,10 +97,17 @@ Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definitio
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(field.name) + " " + type;
   }
+  if (definition.upsert) {
+    columns += fmt::format(", {} UInt64, {} UInt8", ClickHouseUpsertRows::kVersionColumn,
+                           ClickHouseUpsertRows::kDeletedColumn);
+  }
   std::string statement =
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}) ENGINE = MergeTree()",
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}) ENGINE = {}",
                   ClickHouseHttpClient::QuoteIdentifier(definition.database),
-                  ClickHouseHttpClient::QuoteIdentifier(definition.table), columns);
+                  ClickHouseHttpClient::QuoteIdentifier(definition.table), columns,
+                  definition.upsert
+                      ? fmt::format("ReplacingMergeTree({})", ClickHouseUpsertRows::kVersionColumn)
+                      : std::string("MergeTree()"));
   if (!definition.partition_by.empty()) statement += " PARTITION BY " + definition.partition_by;
   statement += " ORDER BY " + (order_by.empty() ? std::string("tuple()") : "(" + order_by + ")");
   if (definition.deduplication_window > 0) {

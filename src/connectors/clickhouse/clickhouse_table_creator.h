@@ -25,6 +25,9 @@ class ClickHouseTableCreator {
     std::vector<std::string> primary_key;  // PRIMARY KEY columns (may be empty)
     std::string order_by;                  // 'sink.order-by' (may be empty)
     std::string partition_by;              // 'sink.partition-by' (may be empty)
+    // An upsert table: ENGINE = ReplacingMergeTree(_sluice_version) with the columns
+    // _sluice_version UInt64 and _sluice_deleted UInt8 after the schema's (ClickHouseUpsertRows).
+    bool upsert = false;
     // SETTINGS non_replicated_deduplication_window = N when > 0 (servers that have it), so
     // replayed inserts with the same insert_deduplication_token are dropped.
     int64_t deduplication_window = 0;
