@@ -81,7 +81,11 @@ OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row
   return fr;
 }
 
-OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::string& key) {
+OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::string& key,
+                                                                int64_t time) {
+  if (!spec_.unbounded && spec_.frame == sql::OverSpec::Frame::kRange && !has_lag_) {
+    expiry_queue_.emplace_back(time + spec_.preceding, key);
+  }
   auto [it, inserted] = keys_.try_emplace(key);
   if (inserted && spec_.unbounded) {
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
@@ -92,10 +96,10 @@ OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::strin
 }
 
 void OverAggregateOperator::FireUpTo(int64_t watermark) {
-  buffer_.TakeUpTo(watermark, [this](int64_t, const std::vector<Row>& rows) {
+  buffer_.TakeUpTo(watermark, [this](int64_t time, const std::vector<Row>& rows) {
     if (spec_.frame == sql::OverSpec::Frame::kRows) {
       for (const Row& row : rows) {
-        KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys));
+        KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time);
         AddToFrame(state, FrameRowOf(row));
         AppendOutput(row, Results(state), state);
       }
@@ -105,7 +109,7 @@ void OverAggregateOperator::FireUpTo(int64_t watermark) {
     // with the shared results, in arrival order.
     std::vector<KeyState*> states;
     for (const Row& row : rows) {
-      states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys)));
+      states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time));
       AddToFrame(*states.back(), FrameRowOf(row));
     }
     std::unordered_map<KeyState*, std::vector<Value>> results;
@@ -119,7 +123,6 @@ void OverAggregateOperator::FireUpTo(int64_t watermark) {
 
 void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   state.last_time = row.time;
-  next_expiry_ = std::min(next_expiry_, row.time + spec_.preceding);
   if (spec_.unbounded) {
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
       if (row.args[c]) state.running[c].Add(*row.args[c]);
@@ -129,9 +132,12 @@ void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   const int64_t time = row.time;
   state.frame.push_back(std::move(row));
   if (spec_.frame == sql::OverSpec::Frame::kRows) {
-    while (state.frame.size() > static_cast<size_t>(spec_.preceding) + 1) state.frame.pop_front();
+    const size_t keep = static_cast<size_t>(spec_.preceding) + 1;
+    if (state.frame.size() > keep) state.frame.erase(state.frame.begin());
   } else {
-    while (state.frame.front().time < time - spec_.preceding) state.frame.pop_front();
+    auto first = std::find_if(state.frame.begin(), state.frame.end(),
+                              [&](const FrameRow& r) { return r.time >= time - spec_.preceding; });
+    state.frame.erase(state.frame.begin(), first);
   }
 }
 
@@ -175,27 +181,19 @@ void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value
   }
   if (has_lag_ && lag_depth_ > 0) {
     state.lag_history.push_back(std::move(lag_values));
-    while (state.lag_history.size() > lag_depth_) state.lag_history.pop_front();
+    if (state.lag_history.size() > lag_depth_) state.lag_history.erase(state.lag_history.begin());
   }
   out_rows_.push_back(std::move(out));
 }
 
 void OverAggregateOperator::ExpireKeys(int64_t watermark) {
-  if (spec_.unbounded || spec_.frame != sql::OverSpec::Frame::kRange || has_lag_) return;
-  if (watermark < next_expiry_) return;
   // Later rows have rowtime > watermark, so a key whose newest row is at or before
-  // watermark - preceding has nothing left in any future frame. The next scan is due when the
-  // earliest remaining key can expire (keys created later expire at most that much later).
-  int64_t next = std::numeric_limits<int64_t>::max();
-  for (auto it = keys_.begin(); it != keys_.end();) {
-    if (it->second.last_time <= watermark - spec_.preceding) {
-      it = keys_.erase(it);
-      continue;
-    }
-    next = std::min(next, it->second.last_time + spec_.preceding);
-    ++it;
+  // watermark - preceding has nothing left in any future frame.
+  while (!expiry_queue_.empty() && expiry_queue_.front().first <= watermark) {
+    auto it = keys_.find(expiry_queue_.front().second);
+    if (it != keys_.end() && it->second.last_time + spec_.preceding <= watermark) keys_.erase(it);
+    expiry_queue_.pop_front();
   }
-  next_expiry_ = next;
 }
 
 Status OverAggregateOperator::EmitOutput(int64_t row_watermark) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "runtime/event_time_row_buffer.h"
@@ -60,16 +61,17 @@ class OverAggregateOperator : public Operator {
     std::vector<std::optional<Value>> args;
   };
   struct KeyState {
-    std::deque<FrameRow> frame;                  // bounded frames
-    std::vector<OverAccumulator> running;        // unbounded frames
-    std::deque<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
+    std::vector<FrameRow> frame;                  // bounded frames, oldest first
+    std::vector<OverAccumulator> running;         // unbounded frames
+    std::vector<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
     int64_t last_time = 0;
   };
 
   OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types);
 
   FrameRow FrameRowOf(const Row& row) const;
-  KeyState& StateOf(const std::string& key);
+  /// Returns the state of `key`, creating it, and notes a row at `time` for its expiry.
+  KeyState& StateOf(const std::string& key, int64_t time);
   /// Processes every buffered row with rowtime <= `watermark`, appending output rows.
   void FireUpTo(int64_t watermark);
   /// Adds `row` to the key's frame, evicting rows that left it.
@@ -92,7 +94,9 @@ class OverAggregateOperator : public Operator {
   EventTimeRowBuffer buffer_;
   std::unordered_map<std::string, KeyState> keys_;
   int64_t current_watermark_ = kMinWatermark.value();
-  int64_t next_expiry_ = std::numeric_limits<int64_t>::max();  // earliest key expiry
+  // Bounded RANGE without LAG: (rowtime + preceding, key) per processed row, in rowtime order;
+  // a key expires when the watermark passes the entry of its newest row.
+  std::deque<std::pair<int64_t, std::string>> expiry_queue_;
 
   std::vector<Row> out_rows_;
 };
