@@ -50,6 +50,13 @@ Result<PlanNodePtr> SinkBinder::BindInsert(const InsertStmt& insert, SourcePos p
                                    "accepts only inserts",
                                    table->name, connector));
   }
+  if (r.node->changelog && connector == "clickhouse" && table->primary_key.empty()) {
+    return PlanErrorAt(file_, pos,
+                       fmt::format("the query produces updates, so sink '{}' (connector "
+                                   "'clickhouse') needs a PRIMARY KEY (...) NOT ENFORCED: updates "
+                                   "and deletes are written as upserts of that key",
+                                   table->name));
+  }
   ASSIGN_OR_RETURN(PlanNodePtr input, MatchColumns(insert, pos, *table, r.node));
   return MakeSink(input, table, table->name);
 }
