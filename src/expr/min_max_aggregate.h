@@ -29,7 +29,7 @@ class MinMaxAggregate final : public AggregateFunction {
 
  private:
   // Adds `delta` (+1/-1) occurrences of row `row`'s value to the state's multiset and updates
-  // the extreme; false when a removal finds no such value.
+  // the extreme; false (and no change) when a removal finds no such value.
   bool Count(uint8_t* state, const Column* arg, size_t row, int64_t delta) const;
   // Sets the state's extreme from its multiset (retractable mode).
   void TakeExtreme(uint8_t* state) const;

@@ -171,8 +171,8 @@ void WindowAggregateOperator::RetractPending(size_t a) {
   const bool filtered = inputs_->has_filter(a);
   for (const PendingUpdate& p : pending_) {
     if (!p.retract || (filtered && !inputs_->Passes(a, p.row))) continue;
-    // Retractable functions fail only for a value never added, which a window holding the
-    // row's group count cannot see; such a retraction changes nothing.
+    // Retractable functions ignore a value they never held; others cannot be here (COUNT, SUM,
+    // AVG and retractable MIN/MAX are what changelog input gets).
     Status st = functions_[a]->Retract(p.region + state_offsets_[a], inputs_->arg(a), p.row);
     if (!st.ok()) ++retractions_ignored_;
   }
