@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/value_codec.h"
+
 namespace sluice::runtime {
 
 Status EventTimeRowBuffer::Add(const Batch& batch, int64_t watermark) {
@@ -32,6 +34,33 @@ void EventTimeRowBuffer::TakeUpTo(int64_t watermark,
     auto node = pending_.extract(pending_.begin());
     fn(node.key(), node.mapped());
   }
+}
+
+void EventTimeRowBuffer::SaveState(StateEncoder* out) const {
+  out->PutI64(late_records_dropped_);
+  out->PutI64(static_cast<int64_t>(pending_.size()));
+  for (const auto& [time, rows] : pending_) {
+    out->PutI64(time);
+    out->PutI64(static_cast<int64_t>(rows.size()));
+    for (const Row& row : rows) ValueCodec::PutRow(row, out);
+  }
+}
+
+Status EventTimeRowBuffer::RestoreState(StateDecoder* in) {
+  pending_.clear();
+  RETURN_IF_ERROR(in->GetI64(&late_records_dropped_));
+  size_t times = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &times));
+  for (size_t t = 0; t < times; ++t) {
+    int64_t time = 0;
+    size_t n = 0;
+    RETURN_IF_ERROR(in->GetI64(&time));
+    RETURN_IF_ERROR(ValueCodec::GetCount(in, &n));
+    std::vector<Row>& rows = pending_[time];
+    rows.resize(n);
+    for (Row& row : rows) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
+  }
+  return Status::Ok();
 }
 
 size_t EventTimeRowBuffer::size() const {

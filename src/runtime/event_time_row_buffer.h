@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "types/batch.h"
 #include "types/value.h"
 
@@ -37,6 +39,10 @@ class EventTimeRowBuffer {
   int64_t late_records_dropped() const { return late_records_dropped_; }
   /// Returns the number of rows held.
   size_t size() const;
+
+  /// Writes the buffered rows and the late count; RestoreState replaces them.
+  void SaveState(StateEncoder* out) const;
+  Status RestoreState(StateDecoder* in);
 
   /// Returns a byte string identifying the values of `row` at `keys` (NULLs are one key).
   static std::string KeyOf(const Row& row, const std::vector<size_t>& keys);

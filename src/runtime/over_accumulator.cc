@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "runtime/value_codec.h"
+
 namespace sluice::runtime {
 
 OverAccumulator::OverAccumulator(const sql::OverCall& call, const LogicalType& arg_type)
@@ -27,6 +29,20 @@ void OverAccumulator::Add(const Value& value) {
   } else if (std::holds_alternative<double>(value.data)) {
     double_sum_ += value.as_double();
   }
+}
+
+void OverAccumulator::SaveState(StateEncoder* out) const {
+  out->PutI64(count_);
+  out->PutI64(int_sum_);
+  out->PutDouble(double_sum_);
+  ValueCodec::PutOptional(extreme_, out);
+}
+
+Status OverAccumulator::RestoreState(StateDecoder* in) {
+  RETURN_IF_ERROR(in->GetI64(&count_));
+  RETURN_IF_ERROR(in->GetI64(&int_sum_));
+  RETURN_IF_ERROR(in->GetDouble(&double_sum_));
+  return ValueCodec::GetOptional(in, &extreme_);
 }
 
 double OverAccumulator::AsDouble(int64_t scaled) const {

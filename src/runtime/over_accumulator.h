@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "sql/over_spec.h"
 #include "types/value.h"
 
@@ -21,6 +23,9 @@ class OverAccumulator {
   /// Returns the result as Flink computes it: COUNT 0 and the others NULL over no values,
   /// integer AVG truncated, DECIMAL AVG rescaled to the result's scale.
   Value Result() const;
+  /// Writes the running values; RestoreState reads them back into an accumulator of the same call.
+  void SaveState(StateEncoder* out) const;
+  Status RestoreState(StateDecoder* in);
 
  private:
   double AsDouble(int64_t scaled) const;

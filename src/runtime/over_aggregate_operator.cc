@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "runtime/value_codec.h"
+
 namespace sluice::runtime {
 
 Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
@@ -65,6 +67,68 @@ Status OverAggregateOperator::Finish() {
 }
 
 std::string OverAggregateOperator::Describe() const { return description_; }
+
+Status OverAggregateOperator::SaveState(StateEncoder* out) const {
+  out->PutI64(current_watermark_);
+  buffer_.SaveState(out);
+  out->PutI64(static_cast<int64_t>(keys_.size()));
+  for (const auto& [key, state] : keys_) {
+    out->PutString(key);
+    out->PutI64(state.last_time);
+    out->PutI64(static_cast<int64_t>(state.frame.size()));
+    for (const FrameRow& fr : state.frame) {
+      out->PutI64(fr.time);
+      for (const auto& arg : fr.args) ValueCodec::PutOptional(arg, out);
+    }
+    for (const auto& acc : state.running) acc.SaveState(out);
+    out->PutI64(static_cast<int64_t>(state.lag_history.size()));
+    for (const auto& values : state.lag_history) ValueCodec::PutRow(values, out);
+  }
+  out->PutI64(static_cast<int64_t>(expiry_queue_.size()));
+  for (const auto& [time, key] : expiry_queue_) {
+    out->PutI64(time);
+    out->PutString(key);
+  }
+  return Status::Ok();
+}
+
+Status OverAggregateOperator::RestoreState(StateDecoder* in) {
+  keys_.clear();
+  expiry_queue_.clear();
+  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
+  RETURN_IF_ERROR(buffer_.RestoreState(in));
+  size_t num_keys = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
+  for (size_t k = 0; k < num_keys; ++k) {
+    std::string key;
+    RETURN_IF_ERROR(in->GetString(&key));
+    KeyState& state = StateOf(key, 0);
+    RETURN_IF_ERROR(in->GetI64(&state.last_time));
+    size_t frame = 0;
+    RETURN_IF_ERROR(ValueCodec::GetCount(in, &frame));
+    state.frame.resize(frame);
+    for (FrameRow& fr : state.frame) {
+      RETURN_IF_ERROR(in->GetI64(&fr.time));
+      fr.args.resize(spec_.calls.size());
+      for (auto& arg : fr.args) RETURN_IF_ERROR(ValueCodec::GetOptional(in, &arg));
+    }
+    for (auto& acc : state.running) RETURN_IF_ERROR(acc.RestoreState(in));
+    size_t lag = 0;
+    RETURN_IF_ERROR(ValueCodec::GetCount(in, &lag));
+    state.lag_history.resize(lag);
+    for (auto& values : state.lag_history) RETURN_IF_ERROR(ValueCodec::GetRow(in, &values));
+  }
+  expiry_queue_.clear();  // StateOf above queued placeholder entries
+  size_t queued = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &queued));
+  for (size_t q = 0; q < queued; ++q) {
+    std::pair<int64_t, std::string> entry;
+    RETURN_IF_ERROR(in->GetI64(&entry.first));
+    RETURN_IF_ERROR(in->GetString(&entry.second));
+    expiry_queue_.push_back(std::move(entry));
+  }
+  return Status::Ok();
+}
 
 OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row) const {
   FrameRow fr;

@@ -44,6 +44,10 @@ class OverAggregateOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override;
+  /// Writes the watermark, the buffered rows and every key's frame, accumulators, LAG history
+  /// and the expiry queue.
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of rows dropped as late.
   int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }

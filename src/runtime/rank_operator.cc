@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "runtime/value_codec.h"
+
 namespace sluice::runtime {
 
 Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& node) {
@@ -18,6 +20,36 @@ RankOperator::RankOperator(const sql::PlanNode& node)
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = spec_.Describe(names);
+}
+
+Status RankOperator::SaveState(StateEncoder* out) const {
+  out->PutI64(current_watermark_);
+  buffer_.SaveState(out);
+  out->PutI64(static_cast<int64_t>(keys_.size()));
+  for (const auto& [key, top] : keys_) {
+    out->PutString(key);
+    out->PutI64(static_cast<int64_t>(top.size()));
+    for (const Row& row : top) ValueCodec::PutRow(row, out);
+  }
+  return Status::Ok();
+}
+
+Status RankOperator::RestoreState(StateDecoder* in) {
+  keys_.clear();
+  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
+  RETURN_IF_ERROR(buffer_.RestoreState(in));
+  size_t num_keys = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
+  for (size_t k = 0; k < num_keys; ++k) {
+    std::string key;
+    size_t n = 0;
+    RETURN_IF_ERROR(in->GetString(&key));
+    RETURN_IF_ERROR(ValueCodec::GetCount(in, &n));
+    std::deque<Row>& top = keys_[key];
+    top.resize(n);
+    for (Row& row : top) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
+  }
+  return Status::Ok();
 }
 
 Status RankOperator::Process(const BatchPtr& batch, size_t /*input*/) {

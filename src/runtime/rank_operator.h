@@ -38,6 +38,9 @@ class RankOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override { return description_; }
+  /// Writes the watermark, the buffered rows and every key's top rows.
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of rows dropped as late.
   int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }

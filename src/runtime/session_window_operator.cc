@@ -7,6 +7,7 @@
 #include "common/duration.h"
 #include "runtime/event_time_row_buffer.h"
 #include "runtime/over_accumulator.h"
+#include "runtime/value_codec.h"
 
 namespace sluice::runtime {
 
@@ -48,6 +49,65 @@ size_t SessionWindowOperator::num_sessions() const {
 }
 
 std::string SessionWindowOperator::Describe() const { return description_; }
+
+Status SessionWindowOperator::SaveState(StateEncoder* out) const {
+  for (int64_t v : {current_watermark_, fired_up_to_, next_fire_, late_records_dropped_,
+                    static_cast<int64_t>(next_seq_), static_cast<int64_t>(keys_.size())}) {
+    out->PutI64(v);
+  }
+  for (const auto& [key, state] : keys_) {
+    out->PutString(key);
+    ValueCodec::PutRow(state.key, out);
+    out->PutI64(static_cast<int64_t>(state.sessions.size()));
+    for (const Session& s : state.sessions) {
+      out->PutI64(s.start);
+      out->PutI64(s.end);
+      out->PutI64(static_cast<int64_t>(s.seq));
+      out->PutI64(static_cast<int64_t>(s.rows.size()));
+      for (const Args& args : s.rows) {
+        for (const auto& arg : args) ValueCodec::PutOptional(arg, out);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status SessionWindowOperator::RestoreState(StateDecoder* in) {
+  keys_.clear();
+  int64_t seq = 0;
+  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
+  RETURN_IF_ERROR(in->GetI64(&fired_up_to_));
+  RETURN_IF_ERROR(in->GetI64(&next_fire_));
+  RETURN_IF_ERROR(in->GetI64(&late_records_dropped_));
+  RETURN_IF_ERROR(in->GetI64(&seq));
+  next_seq_ = static_cast<uint64_t>(seq);
+  size_t num_keys = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
+  for (size_t k = 0; k < num_keys; ++k) {
+    std::string key;
+    RETURN_IF_ERROR(in->GetString(&key));
+    KeyState& state = keys_[key];
+    RETURN_IF_ERROR(ValueCodec::GetRow(in, &state.key));
+    size_t sessions = 0;
+    RETURN_IF_ERROR(ValueCodec::GetCount(in, &sessions));
+    state.sessions.resize(sessions);
+    for (Session& s : state.sessions) {
+      int64_t s_seq = 0;
+      size_t rows = 0;
+      RETURN_IF_ERROR(in->GetI64(&s.start));
+      RETURN_IF_ERROR(in->GetI64(&s.end));
+      RETURN_IF_ERROR(in->GetI64(&s_seq));
+      s.seq = static_cast<uint64_t>(s_seq);
+      RETURN_IF_ERROR(ValueCodec::GetCount(in, &rows));
+      s.rows.resize(rows);
+      for (Args& args : s.rows) {
+        args.resize(calls_.size());
+        for (auto& arg : args) RETURN_IF_ERROR(ValueCodec::GetOptional(in, &arg));
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 Status SessionWindowOperator::Process(const BatchPtr& batch, size_t /*input*/) {
   const Batch& b = *batch;

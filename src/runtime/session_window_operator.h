@@ -40,6 +40,9 @@ class SessionWindowOperator : public Operator {
   Status AdvanceWatermark(Watermark watermark, size_t input) override;
   Status Finish() override;
   std::string Describe() const override;
+  /// Writes the watermarks, counters and every key's open sessions with their rows.
+  Status SaveState(StateEncoder* out) const override;
+  Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of rows dropped as late.
   int64_t late_records_dropped() const { return late_records_dropped_; }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
 
 namespace sluice::runtime {
@@ -131,6 +133,36 @@ TEST(OverAggregateOperatorTest, RangeFrameStateExpiresWithTheWatermark) {
   ASSERT_TRUE(h.op->Process(MakeBatch({{1, 20, 7}}), 0).ok());
   ASSERT_TRUE(h.op->Finish().ok());
   EXPECT_EQ(h.out.rows.back(), "1,20,7,1,7");
+}
+
+TEST(OverAggregateOperatorTest, RestoredStateContinuesLikeAnUninterruptedRun) {
+  auto node = OverNode(sql::OverSpec::Frame::kRows, false, 2);
+  auto first = MakeBatch({{1, 1, 1}, {1, 3, 2}, {2, 2, 5}, {1, 6, 4}});
+  auto second = MakeBatch({{1, 7, 8}, {2, 9, 1}});
+  Harness whole(node);
+  ASSERT_TRUE(whole.op->Process(first, 0).ok());
+  ASSERT_TRUE(whole.op->AdvanceWatermark(Watermark{4}, 0).ok());
+  ASSERT_TRUE(whole.op->Process(second, 0).ok());
+  ASSERT_TRUE(whole.op->Finish().ok());
+
+  Harness before(node);
+  ASSERT_TRUE(before.op->Process(first, 0).ok());
+  ASSERT_TRUE(before.op->AdvanceWatermark(Watermark{4}, 0).ok());
+  StateEncoder encoder;
+  ASSERT_TRUE(before.op->SaveState(&encoder).ok());
+  Harness after(node);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(after.op->RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+  ASSERT_TRUE(after.op->Process(second, 0).ok());
+  ASSERT_TRUE(after.op->Finish().ok());
+
+  Rows resumed = before.out.rows;
+  resumed.insert(resumed.end(), after.out.rows.begin(), after.out.rows.end());
+  EXPECT_EQ(resumed, whole.out.rows);
+  // The pending row at ts 6 and the frames survived: ts 6 sees 1, 3 (k=1, ROWS 2 PRECEDING).
+  EXPECT_EQ(whole.out.rows, (Rows{"1,1,1,1,1,null", "2,2,5,1,5,null", "1,3,2,2,3,1", "WM 4",
+                                  "1,6,4,3,7,2", "1,7,8,3,14,4", "2,9,1,2,6,5"}));
 }
 
 }  // namespace
