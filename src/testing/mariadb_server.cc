@@ -17,29 +17,13 @@
 #include <sstream>
 #include <thread>
 
+#include "testing/free_port.h"
+
 namespace sluice::testing {
 namespace {
 
 constexpr const char* kServer = "/usr/sbin/mariadbd";
 constexpr const char* kInstallDb = "/usr/bin/mariadb-install-db";
-
-// Returns a port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
-Result<int> FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IoError("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  if (port <= 0) return Status::IoError("no free port on 127.0.0.1");
-  return port;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -92,7 +76,7 @@ Status MariaDbServer::InstallDb() {
         fmt::format("{} or {} is missing: run scripts/install-deps.sh (package mariadb-server)",
                     kServer, kInstallDb));
   }
-  ASSIGN_OR_RETURN(port_, FreePort());
+  ASSIGN_OR_RETURN(port_, PickFreePort());
   ASSIGN_OR_RETURN(pid_t pid,
                    Spawn({kInstallDb, "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data",
                           "--auth-root-authentication-method=normal", "--skip-test-db"},

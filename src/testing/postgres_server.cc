@@ -21,28 +21,12 @@
 #include <sstream>
 #include <thread>
 
+#include "testing/free_port.h"
+
 namespace sluice::testing {
 namespace {
 
 constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
-
-// Returns a port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0).
-Result<int> PickFreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IoError("socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  if (port <= 0) return Status::IoError("no free port on 127.0.0.1");
-  return port;
-}
 
 std::unique_ptr<PostgresServer>& SharedSlot() {
   static std::unique_ptr<PostgresServer> server;

@@ -12,13 +12,14 @@ namespace {
 // Owns one aggregate and one state region per group.
 class Agg {
  public:
-  Agg(std::string name, LogicalType arg_type, bool distinct = false, bool star = false) {
+  Agg(std::string name, LogicalType arg_type, bool distinct = false, bool star = false,
+      bool retractable = false) {
     sql::BoundAggregate a;
     a.function = std::move(name);
     a.distinct = distinct;
     a.count_star = star;
     if (!star) a.arg = sql::MakeColumnRef(0, arg_type);
-    auto f = registry_.CreateAggregate(a);
+    auto f = registry_.CreateAggregate(a, retractable);
     EXPECT_TRUE(f.ok()) << f.status().ToString();
     fn_ = std::move(*f);
   }
@@ -334,6 +335,82 @@ TEST(AggregateFunctionTest, SumOfIntWrapsLikeJavaInt) {
   uint8_t* s = sum.NewState();
   sum.UpdateAll(s, &c, 2);
   EXPECT_EQ(sum.Final(s)->ints()[0], -2147483648LL);
+}
+
+// Retractable MIN/MAX (changelog input) keep a multiset of values.
+TEST(AggregateFunctionTest, RetractableMinMaxFallsBackWhenTheExtremeIsRetracted) {
+  Column c(LogicalType::Int());
+  for (int64_t v : {5, 9, 9, 2}) c.AppendInt(v);  // rows 0..3
+  Agg mx("MAX", LogicalType::Int(), false, false, /*retractable=*/true);
+  Agg mn("MIN", LogicalType::Int(), false, false, /*retractable=*/true);
+  uint8_t* x = mx.NewState();
+  uint8_t* n = mn.NewState();
+  for (size_t r = 0; r < 4; ++r) {
+    mx.fn().Update(x, &c, r);
+    mn.fn().Update(n, &c, r);
+  }
+  EXPECT_EQ(mx.Final(x)->ints()[0], 9);
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 1).ok());  // one 9 of two: still 9
+  EXPECT_EQ(mx.Final(x)->ints()[0], 9);
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 2).ok());  // the last 9: {5, 2} -> 5
+  EXPECT_EQ(mx.Final(x)->ints()[0], 5);
+  ASSERT_TRUE(mn.fn().Retract(n, &c, 3).ok());  // {5, 9, 9} -> 5
+  EXPECT_EQ(mn.Final(n)->ints()[0], 5);
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 0).ok());
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 3).ok());
+  EXPECT_TRUE(mx.Final(x)->IsNull(0));  // empty multiset: NULL
+  // A value not held (an inconsistent changelog) changes nothing.
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 0).ok());
+  EXPECT_TRUE(mx.Final(x)->IsNull(0));
+  mx.fn().Update(x, &c, 3);
+  ASSERT_TRUE(mx.fn().Retract(x, &c, 1).ok());
+  EXPECT_EQ(mx.Final(x)->ints()[0], 2);
+}
+
+TEST(AggregateFunctionTest, RetractableMinMaxOfStringsDoublesAndNulls) {
+  Column s(LogicalType::String());
+  s.AppendString("pear");
+  s.AppendString("apple");
+  s.AppendNull();
+  Agg mn("MIN", LogicalType::String(), false, false, /*retractable=*/true);
+  uint8_t* st = mn.NewState();
+  for (size_t r = 0; r < 3; ++r) mn.fn().Update(st, &s, r);
+  EXPECT_EQ(mn.Final(st)->strings()[0], "apple");
+  ASSERT_TRUE(mn.fn().Retract(st, &s, 2).ok());  // NULL: ignored
+  ASSERT_TRUE(mn.fn().Retract(st, &s, 1).ok());
+  EXPECT_EQ(mn.Final(st)->strings()[0], "pear");
+
+  Column d(LogicalType::Double());
+  for (double v : {1.5, -2.25}) d.AppendDouble(v);
+  Agg mx("MAX", LogicalType::Double(), false, false, /*retractable=*/true);
+  uint8_t* dt = mx.NewState();
+  mx.fn().Update(dt, &d, 0);
+  mx.fn().Update(dt, &d, 1);
+  ASSERT_TRUE(mx.fn().Retract(dt, &d, 0).ok());
+  EXPECT_DOUBLE_EQ(mx.Final(dt)->doubles()[0], -2.25);
+}
+
+TEST(AggregateFunctionTest, RetractableMinMaxSerializeAndMergeKeepTheMultiset) {
+  Column c(LogicalType::BigInt());
+  for (int64_t v : {3, 7, 7}) c.AppendInt(v);
+  Agg mx("MAX", LogicalType::BigInt(), false, false, /*retractable=*/true);
+  uint8_t* a = mx.NewState();
+  for (size_t r = 0; r < 3; ++r) mx.fn().Update(a, &c, r);
+  std::string bytes;
+  mx.fn().Serialize(a, &bytes);
+  uint8_t* b = mx.NewState();
+  std::string_view in = bytes;
+  ASSERT_TRUE(mx.fn().Deserialize(&in, b).ok());
+  EXPECT_TRUE(in.empty());
+  ASSERT_TRUE(mx.fn().Retract(b, &c, 1).ok());  // {3, 7}
+  EXPECT_EQ(mx.Final(b)->ints()[0], 7);
+  uint8_t* m = mx.NewState();
+  mx.fn().Merge(m, a);  // {3, 7, 7}
+  mx.fn().Merge(m, b);  // {3, 3, 7, 7, 7}
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(mx.fn().Retract(m, &c, 1).ok());
+  EXPECT_EQ(mx.Final(m)->ints()[0], 3);
+  std::string_view cut = std::string_view(bytes).substr(0, bytes.size() - 1);
+  EXPECT_FALSE(mx.fn().Deserialize(&cut, mx.NewState()).ok());
 }
 
 }  // namespace
