@@ -377,6 +377,12 @@ std::string Pipeline::Fingerprint() const {
   for (const auto& stage : sources_) plan += "source " + stage->table_name() + "\n";
   for (const auto& job : jobs_) {
     plan += "job " + job.name + "\n";
+    for (const auto& scan : job.scans) {
+      const sql::ScanSpec& spec = scan.scan->scan;
+      for (const auto& e : spec.outputs) plan += "output " + e->ToString() + "\n";
+      if (spec.watermark_expr) plan += "watermark " + spec.watermark_expr->ToString() + "\n";
+      if (spec.filter) plan += "filter " + spec.filter->ToString() + "\n";
+    }
     for (const auto& op : job.operators) {
       plan += op.get() == job.sink ? "sink " + job.sink->name() : op->Describe();
       plan += "\n";
