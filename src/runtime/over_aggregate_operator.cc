@@ -35,6 +35,8 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
       arg_types_(std::move(arg_types)),
       buffer_(node.over.order_column, node.inputs[0]->schema->size()) {
   for (const auto& call : spec_.calls) {
+    const bool needs_values = call.function != "LAG" && (!call.count_star || call.filter);
+    slots_.push_back(needs_values ? std::optional<size_t>(num_slots_++) : std::nullopt);
     if (call.function != "LAG") continue;
     has_lag_ = true;
     lag_depth_ = std::max<size_t>(lag_depth_, static_cast<size_t>(call.offset));
@@ -109,7 +111,7 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
     state.frame.resize(frame);
     for (FrameRow& fr : state.frame) {
       RETURN_IF_ERROR(in->GetI64(&fr.time));
-      fr.args.resize(spec_.calls.size());
+      fr.args.resize(num_slots_);
       for (auto& arg : fr.args) RETURN_IF_ERROR(ValueCodec::GetOptional(in, &arg));
     }
     for (auto& acc : state.running) RETURN_IF_ERROR(acc.RestoreState(in));
@@ -133,10 +135,13 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
 OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row) const {
   FrameRow fr;
   fr.time = row[spec_.order_column].as_int();
-  for (const auto& call : spec_.calls) {
+  fr.args.reserve(num_slots_);
+  for (size_t c = 0; c < spec_.calls.size(); ++c) {
+    const sql::OverCall& call = spec_.calls[c];
+    if (!slots_[c]) continue;
     const bool passes =
         !call.filter || (!row[*call.filter].is_null() && row[*call.filter].as_bool());
-    if (call.function == "LAG" || !passes) {
+    if (!passes) {
       fr.args.emplace_back();
     } else {
       fr.args.emplace_back(call.arg ? row[*call.arg] : Value::Bool(true));
@@ -188,8 +193,14 @@ void OverAggregateOperator::FireUpTo(int64_t watermark) {
 void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   state.last_time = row.time;
   if (spec_.unbounded) {
+    static const Value kCounted = Value::Bool(true);
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
-      if (row.args[c]) state.running[c].Add(*row.args[c]);
+      if (spec_.calls[c].function == "LAG") continue;
+      if (!slots_[c]) {
+        state.running[c].Add(kCounted);  // unfiltered COUNT(*)
+      } else if (row.args[*slots_[c]]) {
+        state.running[c].Add(*row.args[*slots_[c]]);
+      }
     }
     return;
   }
@@ -212,9 +223,16 @@ std::vector<Value> OverAggregateOperator::Results(KeyState& state) {
     return out;
   }
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
-    OverAccumulator acc(spec_.calls[c], arg_types_[c]);
+    const sql::OverCall& call = spec_.calls[c];
+    if (!slots_[c]) {  // LAG (computed per row) or an unfiltered COUNT(*)
+      out.push_back(call.function == "LAG"
+                        ? Value::Null(call.type)
+                        : Value::Int64(call.type, static_cast<int64_t>(state.frame.size())));
+      continue;
+    }
+    OverAccumulator acc(call, arg_types_[c]);
     for (const FrameRow& fr : state.frame) {
-      if (fr.args[c]) acc.Add(*fr.args[c]);
+      if (fr.args[*slots_[c]]) acc.Add(*fr.args[*slots_[c]]);
     }
     out.push_back(acc.Result());
   }

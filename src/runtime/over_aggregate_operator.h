@@ -58,8 +58,9 @@ class OverAggregateOperator : public Operator {
 
  private:
   using Row = EventTimeRowBuffer::Row;
-  /// A processed row as its key's frame keeps it: rowtime and, per call, its argument (nullopt
-  /// when the call's FILTER rejected the row).
+  /// A processed row as its key's frame keeps it: rowtime and, per call that needs row values
+  /// (its slot), the argument (nullopt when the call's FILTER rejected the row). LAG and an
+  /// unfiltered COUNT(*) need none.
   struct FrameRow {
     int64_t time = 0;
     std::vector<std::optional<Value>> args;
@@ -90,8 +91,10 @@ class OverAggregateOperator : public Operator {
 
   sql::OverSpec spec_;
   SchemaPtr schema_;
-  std::vector<LogicalType> arg_types_;  // per call
-  size_t lag_depth_ = 0;                // largest LAG offset
+  std::vector<LogicalType> arg_types_;        // per call
+  std::vector<std::optional<size_t>> slots_;  // per call: its index in FrameRow::args
+  size_t num_slots_ = 0;
+  size_t lag_depth_ = 0;  // largest LAG offset
   bool has_lag_ = false;
   std::string description_;
 
