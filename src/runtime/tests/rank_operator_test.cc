@@ -1,0 +1,94 @@
+#include "runtime/rank_operator.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "runtime/state_decoder.h"
+#include "runtime/state_encoder.h"
+#include "runtime/tests/collecting_operator.h"
+
+namespace sluice::runtime {
+namespace {
+
+using Rows = std::vector<std::string>;
+
+// Input columns: k BIGINT, ts TIMESTAMP(3), v BIGINT; output adds the row number.
+SchemaPtr InputSchema() {
+  return std::make_shared<Schema>(std::vector<Field>{{"k", LogicalType::BigInt()},
+                                                     {"ts", LogicalType::Timestamp(3)},
+                                                     {"v", LogicalType::BigInt()}});
+}
+
+BatchPtr MakeBatch(const std::vector<std::array<int64_t, 3>>& rows) {
+  auto batch = std::make_shared<Batch>();
+  batch->schema = InputSchema();
+  std::vector<std::shared_ptr<Column>> cols;
+  for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < 3; ++c) cols[c]->AppendInt(r[c]);
+  }
+  batch->columns.assign(cols.begin(), cols.end());
+  batch->num_rows = rows.size();
+  return batch;
+}
+
+sql::PlanNodePtr RankNode(bool descending, int64_t limit) {
+  auto input = std::make_shared<sql::PlanNode>();
+  input->kind = sql::PlanKind::kScan;
+  input->schema = InputSchema();
+  auto node = std::make_shared<sql::PlanNode>();
+  node->kind = sql::PlanKind::kRank;
+  node->inputs = {input};
+  node->rank.partition_keys = {0};
+  node->rank.order_column = 1;
+  node->rank.descending = descending;
+  node->rank.limit = limit;
+  node->rank.with_row_number = true;
+  auto schema = std::make_shared<Schema>(*input->schema);
+  schema->Add({"rn", LogicalType::BigInt().WithNullable(false)});
+  node->schema = schema;
+  return node;
+}
+
+std::unique_ptr<RankOperator> Make(const sql::PlanNodePtr& node, CollectingOperator* out) {
+  auto created = RankOperator::Create(*node);
+  EXPECT_TRUE(created.ok());
+  auto op = std::move(created).value();
+  op->SetOutput(out, 0);
+  return op;
+}
+
+TEST(RankOperatorTest, KeepFirstRanksByRowtimeAfterTheWatermark) {
+  CollectingOperator out;
+  auto op = Make(RankNode(false, 1), &out);
+  // Key 1: ts 5 arrives before ts 3; the first by rowtime (ts 3) is kept.
+  ASSERT_TRUE(op->Process(MakeBatch({{1, 5, 50}, {1, 3, 30}, {2, 4, 40}}), 0).ok());
+  ASSERT_TRUE(op->AdvanceWatermark(Watermark{10}, 0).ok());
+  ASSERT_TRUE(op->Process(MakeBatch({{1, 9, 90}}), 0).ok());  // late: 9 <= 10
+  ASSERT_TRUE(op->Finish().ok());
+  EXPECT_EQ(out.rows, (Rows{"1,3,30,1", "2,4,40,1", "WM 10"}));
+  EXPECT_EQ(op->late_records_dropped(), 1);
+}
+
+TEST(RankOperatorTest, KeepLastSurvivesSaveAndRestore) {
+  auto node = RankNode(true, 1);
+  CollectingOperator before_out;
+  auto before = Make(node, &before_out);
+  ASSERT_TRUE(before->Process(MakeBatch({{1, 1, 10}, {1, 2, 20}}), 0).ok());
+  ASSERT_TRUE(before->AdvanceWatermark(Watermark{1}, 0).ok());  // ts 2 still pending
+  StateEncoder encoder;
+  ASSERT_TRUE(before->SaveState(&encoder).ok());
+  CollectingOperator after_out;
+  auto after = Make(node, &after_out);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(after->RestoreState(&decoder).ok());
+  ASSERT_TRUE(after->Process(MakeBatch({{1, 3, 30}}), 0).ok());
+  ASSERT_TRUE(after->Finish().ok());
+  EXPECT_EQ(before_out.rows, (Rows{"1,1,10,1", "WM 1"}));
+  // The kept row (ts 1) and the pending one (ts 2) came back: each later row replaces it.
+  EXPECT_EQ(after_out.rows, (Rows{"-U 1,1,10,1", "+U 1,2,20,1", "-U 1,2,20,1", "+U 1,3,30,1"}));
+}
+
+}  // namespace
+}  // namespace sluice::runtime
