@@ -104,13 +104,19 @@ Status GroupAggregateOperator::ApplyRows(const Batch& batch) {
     // A retraction of a key with no rows retracts nothing (as Flink ignores it).
     if (row_counts_[group] == 0) continue;
     --row_counts_[group];
-    uint8_t* region = states_.group(group);
-    for (size_t a = 0; a < functions_.size(); ++a) {
-      if (!inputs_->Passes(a, i)) continue;
-      RETURN_IF_ERROR(functions_[a]->Retract(region + state_offsets_[a], inputs_->arg(a), i));
-    }
+    retract_regions_.push_back(states_.group(group));
+    retract_rows_.push_back(static_cast<uint32_t>(i));
   }
   FlushInserts();
+  for (size_t r = 0; r < retract_rows_.size(); ++r) {
+    for (size_t a = 0; a < functions_.size(); ++a) {
+      if (!inputs_->Passes(a, retract_rows_[r])) continue;
+      RETURN_IF_ERROR(functions_[a]->Retract(retract_regions_[r] + state_offsets_[a],
+                                             inputs_->arg(a), retract_rows_[r]));
+    }
+  }
+  retract_regions_.clear();
+  retract_rows_.clear();
   return Status::Ok();
 }
 

@@ -73,6 +73,10 @@ class GroupAggregateOperator : public Operator {
   std::vector<uint64_t> hashes_;
   std::vector<uint8_t*> insert_regions_;
   std::vector<uint32_t> insert_rows_;
+  // Retractions of the batch, applied after its inserts: a MIN/MAX multiset must hold a value
+  // before the same batch retracts it.
+  std::vector<uint8_t*> retract_regions_;
+  std::vector<uint32_t> retract_rows_;
   std::vector<uint8_t*> update_states_;
   std::vector<uint32_t> update_rows_;
 
