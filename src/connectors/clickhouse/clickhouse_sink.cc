@@ -187,7 +187,9 @@ void ClickHouseSink::ClassifyGuarantee(const std::string& engine, const std::str
   const size_t equals = window == std::string::npos ? window : create.find('=', window);
   const bool window_set =
       equals != std::string::npos && std::strtoll(create.c_str() + equals + 1, nullptr, 10) > 0;
-  deterministic_blocks_ = true;  // replayed epochs then repeat their blocks exactly
+  // Where replays are deduplicated, INSERT boundaries must depend on the epoch's rows only (no
+  // time-based flushes), so a replayed epoch repeats its blocks exactly.
+  deterministic_blocks_ = replicated || (has_dedup_token_ && window_set);
   if (has_dedup_token_ && (replicated || window_set)) {
     guarantee_level_ = "exactly-once";
     guarantee_ = fmt::format(
