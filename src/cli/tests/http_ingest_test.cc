@@ -7,10 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -20,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/tests/loopback_http.h"
 #include "cli/tests/subprocess.h"
 #include "testing/ingest_load_client.h"
 #include "testing/temp_dir.h"
@@ -38,6 +36,7 @@ const char* const kPipeline = R"sql(SET 'pipeline.name' = 'ingest';
 SET 'execution.epoch-interval' = '100 ms';
 SET 'server.port' = '${PORT}';
 SET 'server.auth-token' = '${SLUICE_TOKEN}';
+SET 'state.dir' = '${STATE_DIR}';
 CREATE TABLE views (id BIGINT, link STRING, ts TIMESTAMP(3)) WITH (
   'connector' = 'http', 'format' = 'json', 'json.fail-on-missing-field' = 'true',
   'http.max-body-size' = '256 kb');
@@ -46,41 +45,24 @@ CREATE TABLE landed (id BIGINT, link STRING, ts TIMESTAMP(3)) WITH (
 INSERT INTO landed SELECT id, link, ts FROM views;
 )sql";
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 class HttpIngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     ASSERT_GT(port_, 0);
     out_path_ = dir_.File("out.json");
-    auto child = Subprocess::Start(
-        {kSluice, "run", dir_.Write("p.sql", kPipeline)},
-        {{"PORT", std::to_string(port_)}, {"SLUICE_TOKEN", kToken}, {"OUT", out_path_}});
+    auto child = Subprocess::Start({kSluice, "run", dir_.Write("p.sql", kPipeline)},
+                                   {{"PORT", std::to_string(port_)},
+                                    {"SLUICE_TOKEN", kToken},
+                                    {"OUT", out_path_},
+                                    {"STATE_DIR", dir_.File("state")}});
     ASSERT_TRUE(child.ok()) << child.status().message();
     child_ = std::move(*child);
     // The server is up once /healthz answers (generous deadline for a loaded machine).
-    httplib::Client client("127.0.0.1", port_);
-    for (int i = 0; i < 600; ++i) {
-      auto res = client.Get("/healthz");
-      if (res && res->status == 200) return;
-      std::this_thread::sleep_for(milliseconds(100));
+    if (!WaitUntilServing(port_, seconds(60))) {
+      FAIL() << "the server did not come up: " << child_->Wait(seconds(10)).stderr_text;
     }
-    FAIL() << "the server did not come up";
   }
 
   httplib::Result Post(const std::string& body, const std::string& token = kToken,
