@@ -239,6 +239,11 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
   node->group_keys = std::move(keys);
   node->aggregates = std::move(aggs.aggregates);
   if (from.window) {
+    if (input->changelog && from.window->session_gap_ms > 0) {
+      return PlanErrorAt(file_, stmt.from->pos,
+                         "SESSION windows over an input that produces updates or deletes are not "
+                         "supported; use TUMBLE, HOP or CUMULATE");
+    }
     node->kind = PlanKind::kWindowAggregate;
     node->window = *from.window;
     // With an allowed lateness, late rows update results already emitted (-U/+U). A changelog
