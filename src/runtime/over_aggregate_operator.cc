@@ -30,10 +30,9 @@ Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
 
 OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
                                              std::vector<LogicalType> arg_types)
-    : spec_(node.over),
-      schema_(node.schema),
-      arg_types_(std::move(arg_types)),
-      buffer_(node.over.order_column, node.inputs[0]->schema->size()) {
+    : EventTimeRowOperator(node.schema, node.over.order_column, node.inputs[0]->schema->size()),
+      spec_(node.over),
+      arg_types_(std::move(arg_types)) {
   for (const auto& call : spec_.calls) {
     const bool needs_values = call.function != "LAG" && (!call.count_star || call.filter);
     slots_.push_back(needs_values ? std::optional<size_t>(num_slots_++) : std::nullopt);
@@ -46,33 +45,8 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
   description_ = "OverAggregate[" + spec_.Describe(names) + "]";
 }
 
-Status OverAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) {
-  return buffer_.Add(*batch, current_watermark_);
-}
-
-Status OverAggregateOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
-  const int64_t before = current_watermark_;
-  if (watermark.value() > current_watermark_) {
-    FireUpTo(watermark.value());
-    current_watermark_ = watermark.value();
-    ExpireKeys(current_watermark_);
-  }
-  RETURN_IF_ERROR(EmitOutput(before));
-  return EmitWatermark(watermark);
-}
-
-Status OverAggregateOperator::Finish() {
-  const int64_t before = current_watermark_;
-  FireUpTo(std::numeric_limits<int64_t>::max());
-  RETURN_IF_ERROR(EmitOutput(before));
-  return EmitFinish();
-}
-
-std::string OverAggregateOperator::Describe() const { return description_; }
-
 Status OverAggregateOperator::SaveState(StateEncoder* out) const {
-  out->PutI64(current_watermark_);
-  buffer_.SaveState(out);
+  SaveBuffer(out);
   out->PutI64(static_cast<int64_t>(keys_.size()));
   for (const auto& [key, state] : keys_) {
     out->PutString(key);
@@ -97,8 +71,7 @@ Status OverAggregateOperator::SaveState(StateEncoder* out) const {
 Status OverAggregateOperator::RestoreState(StateDecoder* in) {
   keys_.clear();
   expiry_queue_.clear();
-  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
-  RETURN_IF_ERROR(buffer_.RestoreState(in));
+  RETURN_IF_ERROR(RestoreBuffer(in));
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
   for (size_t k = 0; k < num_keys; ++k) {
@@ -164,30 +137,28 @@ OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::strin
   return it->second;
 }
 
-void OverAggregateOperator::FireUpTo(int64_t watermark) {
-  buffer_.TakeUpTo(watermark, [this](int64_t time, const std::vector<Row>& rows) {
-    if (spec_.frame == sql::OverSpec::Frame::kRows) {
-      for (const Row& row : rows) {
-        KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time);
-        AddToFrame(state, FrameRowOf(row));
-        AppendOutput(row, Results(state), state);
-      }
-      return;
-    }
-    // RANGE: rows of one key with the same rowtime are peers; add them all, then emit each
-    // with the shared results, in arrival order.
-    std::vector<KeyState*> states;
+void OverAggregateOperator::FireRows(int64_t time, const std::vector<Row>& rows) {
+  if (spec_.frame == sql::OverSpec::Frame::kRows) {
     for (const Row& row : rows) {
-      states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time));
-      AddToFrame(*states.back(), FrameRowOf(row));
+      KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time);
+      AddToFrame(state, FrameRowOf(row));
+      AppendOutput(row, Results(state), state);
     }
-    std::unordered_map<KeyState*, std::vector<Value>> results;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto it = results.find(states[i]);
-      if (it == results.end()) it = results.emplace(states[i], Results(*states[i])).first;
-      AppendOutput(rows[i], it->second, *states[i]);
-    }
-  });
+    return;
+  }
+  // RANGE: rows of one key with the same rowtime are peers; add them all, then emit each
+  // with the shared results, in arrival order.
+  std::vector<KeyState*> states;
+  for (const Row& row : rows) {
+    states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time));
+    AddToFrame(*states.back(), FrameRowOf(row));
+  }
+  std::unordered_map<KeyState*, std::vector<Value>> results;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto it = results.find(states[i]);
+    if (it == results.end()) it = results.emplace(states[i], Results(*states[i])).first;
+    AppendOutput(rows[i], it->second, *states[i]);
+  }
 }
 
 void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
@@ -265,7 +236,7 @@ void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value
     state.lag_history.push_back(std::move(lag_values));
     if (state.lag_history.size() > lag_depth_) state.lag_history.erase(state.lag_history.begin());
   }
-  out_rows_.push_back(std::move(out));
+  AppendOutputRow(std::move(out));
 }
 
 void OverAggregateOperator::ExpireKeys(int64_t watermark) {
@@ -276,13 +247,6 @@ void OverAggregateOperator::ExpireKeys(int64_t watermark) {
     if (it != keys_.end() && it->second.last_time + spec_.preceding <= watermark) keys_.erase(it);
     expiry_queue_.pop_front();
   }
-}
-
-Status OverAggregateOperator::EmitOutput(int64_t row_watermark) {
-  if (out_rows_.empty()) return Status::Ok();
-  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, {});
-  out_rows_.clear();
-  return Emit(batch);
 }
 
 }  // namespace sluice::runtime

@@ -11,8 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/event_time_row_buffer.h"
-#include "runtime/operator.h"
+#include "runtime/event_time_row_operator.h"
 #include "runtime/over_accumulator.h"
 #include "sql/logical_plan.h"
 #include "types/value.h"
@@ -35,29 +34,20 @@ namespace sluice::runtime {
 /// window without LAG are dropped once the watermark has passed their frame. Output rows carry
 /// the watermark in force before their firing as row watermark. The state is plain containers of
 /// Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and output.
-class OverAggregateOperator : public Operator {
+class OverAggregateOperator : public EventTimeRowOperator {
  public:
   /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER).
   static Result<std::unique_ptr<OverAggregateOperator>> Create(const sql::PlanNode& node);
 
-  Status Process(const BatchPtr& batch, size_t input) override;
-  Status AdvanceWatermark(Watermark watermark, size_t input) override;
-  Status Finish() override;
-  std::string Describe() const override;
   /// Writes the watermark, the buffered rows and every key's frame, accumulators, LAG history
   /// and the expiry queue.
   Status SaveState(StateEncoder* out) const override;
   Status RestoreState(StateDecoder* in) override;
 
-  /// Returns the number of rows dropped as late.
-  int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
-  /// Returns the number of rows buffered until the watermark passes them.
-  size_t num_pending() const { return buffer_.size(); }
 
  private:
-  using Row = EventTimeRowBuffer::Row;
   /// A processed row as its key's frame keeps it: rowtime and, per call that needs row values
   /// (its slot), the argument (nullopt when the call's FILTER rejected the row). LAG and an
   /// unfiltered COUNT(*) need none.
@@ -77,8 +67,8 @@ class OverAggregateOperator : public Operator {
   FrameRow FrameRowOf(const Row& row) const;
   /// Returns the state of `key`, creating it, and notes a row at `time` for its expiry.
   KeyState& StateOf(const std::string& key, int64_t time);
-  /// Processes every buffered row with rowtime <= `watermark`, appending output rows.
-  void FireUpTo(int64_t watermark);
+  void FireRows(int64_t time, const std::vector<Row>& rows) override;
+  void AfterWatermark(int64_t watermark) override { ExpireKeys(watermark); }
   /// Adds `row` to the key's frame, evicting rows that left it.
   void AddToFrame(KeyState& state, FrameRow row);
   std::vector<Value> Results(KeyState& state);
@@ -86,26 +76,18 @@ class OverAggregateOperator : public Operator {
   /// key's history, which the row then joins).
   void AppendOutput(const Row& row, const std::vector<Value>& results, KeyState& state);
   void ExpireKeys(int64_t watermark);
-  /// Emits the buffered output rows with `row_watermark` as their row watermark.
-  Status EmitOutput(int64_t row_watermark);
 
   sql::OverSpec spec_;
-  SchemaPtr schema_;
   std::vector<LogicalType> arg_types_;        // per call
   std::vector<std::optional<size_t>> slots_;  // per call: its index in FrameRow::args
   size_t num_slots_ = 0;
   size_t lag_depth_ = 0;  // largest LAG offset
   bool has_lag_ = false;
-  std::string description_;
 
-  EventTimeRowBuffer buffer_;
   std::unordered_map<std::string, KeyState> keys_;
-  int64_t current_watermark_ = kMinWatermark.value();
   // Bounded RANGE without LAG: (rowtime + preceding, key) per processed row, in rowtime order;
   // a key expires when the watermark passes the entry of its newest row.
   std::deque<std::pair<int64_t, std::string>> expiry_queue_;
-
-  std::vector<Row> out_rows_;
 };
 
 }  // namespace sluice::runtime

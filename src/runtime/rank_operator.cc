@@ -13,18 +13,17 @@ Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& 
 }
 
 RankOperator::RankOperator(const sql::PlanNode& node)
-    : spec_(node.rank),
-      schema_(node.schema),
-      buffer_(node.rank.window_end_column.value_or(node.rank.order_column),
-              node.inputs[0]->schema->size()) {
+    : EventTimeRowOperator(node.schema,
+                           node.rank.window_end_column.value_or(node.rank.order_column),
+                           node.inputs[0]->schema->size()),
+      spec_(node.rank) {
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = spec_.Describe(names);
 }
 
 Status RankOperator::SaveState(StateEncoder* out) const {
-  out->PutI64(current_watermark_);
-  buffer_.SaveState(out);
+  SaveBuffer(out);
   out->PutI64(static_cast<int64_t>(keys_.size()));
   for (const auto& [key, top] : keys_) {
     out->PutString(key);
@@ -36,8 +35,7 @@ Status RankOperator::SaveState(StateEncoder* out) const {
 
 Status RankOperator::RestoreState(StateDecoder* in) {
   keys_.clear();
-  RETURN_IF_ERROR(in->GetI64(&current_watermark_));
-  RETURN_IF_ERROR(buffer_.RestoreState(in));
+  RETURN_IF_ERROR(RestoreBuffer(in));
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
   for (size_t k = 0; k < num_keys; ++k) {
@@ -52,35 +50,12 @@ Status RankOperator::RestoreState(StateDecoder* in) {
   return Status::Ok();
 }
 
-Status RankOperator::Process(const BatchPtr& batch, size_t /*input*/) {
-  return buffer_.Add(*batch, current_watermark_);
-}
-
-Status RankOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
-  const int64_t before = current_watermark_;
-  if (watermark.value() > current_watermark_) {
-    FireUpTo(watermark.value());
-    current_watermark_ = watermark.value();
+void RankOperator::FireRows(int64_t /*time*/, const std::vector<Row>& rows) {
+  if (spec_.window_end_column) {
+    RankWindow(rows);
+    return;
   }
-  RETURN_IF_ERROR(EmitOutput(before));
-  return EmitWatermark(watermark);
-}
-
-Status RankOperator::Finish() {
-  const int64_t before = current_watermark_;
-  FireUpTo(std::numeric_limits<int64_t>::max());
-  RETURN_IF_ERROR(EmitOutput(before));
-  return EmitFinish();
-}
-
-void RankOperator::FireUpTo(int64_t watermark) {
-  buffer_.TakeUpTo(watermark, [this](int64_t, const std::vector<Row>& rows) {
-    if (spec_.window_end_column) {
-      RankWindow(rows);
-      return;
-    }
-    for (const Row& row : rows) Rank(row);
-  });
+  for (const Row& row : rows) Rank(row);
 }
 
 void RankOperator::RankWindow(const std::vector<Row>& rows) {
@@ -142,20 +117,7 @@ void RankOperator::Rank(const Row& row) {
 void RankOperator::Append(const Row& row, int64_t rank, RowKind kind) {
   Row out = row;
   out.push_back(Value::Int64(LogicalType::BigInt().WithNullable(false), rank));
-  out_rows_.push_back(std::move(out));
-  out_kinds_.push_back(kind);
-  out_has_updates_ |= kind != RowKind::kInsert;
-}
-
-Status RankOperator::EmitOutput(int64_t row_watermark) {
-  if (out_rows_.empty()) return Status::Ok();
-  std::vector<RowKind> kinds;
-  if (out_has_updates_) kinds = std::move(out_kinds_);
-  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, std::move(kinds));
-  out_rows_.clear();
-  out_kinds_.clear();
-  out_has_updates_ = false;
-  return Emit(batch);
+  AppendOutputRow(std::move(out), kind);
 }
 
 }  // namespace sluice::runtime

@@ -7,8 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "runtime/event_time_row_buffer.h"
-#include "runtime/operator.h"
+#include "runtime/event_time_row_operator.h"
 #include "sql/logical_plan.h"
 
 namespace sluice::runtime {
@@ -29,46 +28,29 @@ namespace sluice::runtime {
 /// ties in arrival order) and its top N emitted as +I: append-only.
 /// State: per key its current top rows (plain Values, serialisable); keys are kept (as Flink
 /// without state TTL). Lifecycle as Operator; single-threaded; insert-only input.
-class RankOperator : public Operator {
+class RankOperator : public EventTimeRowOperator {
  public:
   /// Builds the operator for `node` (kRank).
   static Result<std::unique_ptr<RankOperator>> Create(const sql::PlanNode& node);
 
-  Status Process(const BatchPtr& batch, size_t input) override;
-  Status AdvanceWatermark(Watermark watermark, size_t input) override;
-  Status Finish() override;
-  std::string Describe() const override { return description_; }
   /// Writes the watermark, the buffered rows and every key's top rows.
   Status SaveState(StateEncoder* out) const override;
   Status RestoreState(StateDecoder* in) override;
 
-  /// Returns the number of rows dropped as late.
-  int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
 
  private:
-  using Row = EventTimeRowBuffer::Row;
-
   explicit RankOperator(const sql::PlanNode& node);
-  void FireUpTo(int64_t watermark);
+  void FireRows(int64_t time, const std::vector<Row>& rows) override;
   /// Ranks one row in its key's top rows and appends the changes.
   void Rank(const Row& row);
   /// Ranks the rows of one window (window Top-N) per partition key and appends each top N.
   void RankWindow(const std::vector<Row>& rows);
   void Append(const Row& row, int64_t rank, RowKind kind);
-  Status EmitOutput(int64_t row_watermark);
 
   sql::RankSpec spec_;
-  SchemaPtr schema_;
-  std::string description_;
-  EventTimeRowBuffer buffer_;
   std::unordered_map<std::string, std::deque<Row>> keys_;  // top rows by rank
-  int64_t current_watermark_ = kMinWatermark.value();
-
-  std::vector<Row> out_rows_;
-  std::vector<RowKind> out_kinds_;
-  bool out_has_updates_ = false;
 };
 
 }  // namespace sluice::runtime
