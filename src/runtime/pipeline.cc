@@ -37,6 +37,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
   std::unique_ptr<Pipeline> p(new Pipeline());
   ASSIGN_OR_RETURN(p->options_,
                    PipelineOptions::FromSettings(plan.settings, BaseName(plan.file_name)));
+  if (!plan.settings.count("state.dir") && !plan.file_name.empty()) {
+    // './.sluice/state/<name>' next to the pipeline file, so runs of the same file share it.
+    const std::string dir = std::filesystem::path(plan.file_name).parent_path().string();
+    p->options_.state_dir = (dir.empty() ? "." : dir) + "/.sluice/state/" + p->options_.name;
+  }
   p->bad_records_ = std::make_unique<BadRecordReporter>(p->options_.dead_letter_path);
   for (const auto& job_node : plan.jobs) {
     ASSIGN_OR_RETURN(Job job,

@@ -41,7 +41,8 @@ struct PipelineStats {
 /// do sinks receive the epoch's output as numbered blocks. Output is a function of the logged
 /// order only, so Replay of a log reproduces it byte for byte.
 ///
-/// With a state directory ('state.dir', default ./.sluice/state/<pipeline.name>; '' for none) the
+/// With a state directory ('state.dir', default .sluice/state/<pipeline.name> in the pipeline
+/// file's directory; '' for none) the
 /// epoch log lives there (or at 'execution.epoch-log.path'), fsynced when sealed, with a commit
 /// record once every sink acknowledged the epoch; every 'execution.checkpoint-interval' the
 /// operators' state, watermarks and source positions are checkpointed and the log compacted. Run
