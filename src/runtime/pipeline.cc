@@ -27,6 +27,18 @@ std::string BaseName(const std::string& path) {
   return name.substr(0, name.find('.'));
 }
 
+/// Returns the table's 'scan.watermark.idle-timeout', or `fallback` when it sets none.
+Result<int64_t> IdleTimeoutMillis(const sql::CatalogTable& table, int64_t fallback) {
+  std::string value = table.option("scan.watermark.idle-timeout");
+  if (value.empty()) return fallback;
+  auto ms = ParseDurationMillis(value);
+  if (!ms.ok()) {
+    return ms.status().WithContext(
+        fmt::format("table '{}' option 'scan.watermark.idle-timeout'", table.name));
+  }
+  return *ms;
+}
+
 }  // namespace
 
 Pipeline::~Pipeline() = default;
@@ -46,34 +58,48 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
   for (const auto& job_node : plan.jobs) {
     ASSIGN_OR_RETURN(Job job,
                      Job::Build(job_node, connectors, functions, p->options_, plan.settings));
-    for (const auto& scan : job.scans) {
-      SourceContext context;
-      context.table = scan.scan->scan.table;
-      context.decoded_schema = scan.scan->scan.decoded_schema;
-      context.decoded_columns = scan.scan->scan.decoded_columns;
-      context.bad_records = p->bad_records_.get();
-      context.pipeline_name = p->options_.name;
-      context.settings = plan.settings;
-      ASSIGN_OR_RETURN(auto reader, connectors.CreateSource(context));
-      ASSIGN_OR_RETURN(auto stage, SourceStage::Create(scan.scan->scan, std::move(reader),
-                                                       functions, p->bad_records_.get()));
-      stage->AddOutput(scan.consumer, scan.input);
-      int64_t idle = p->options_.idle_timeout_ms;
-      std::string table_idle = context.table->option("scan.watermark.idle-timeout");
-      if (!table_idle.empty()) {
-        auto ms = ParseDurationMillis(table_idle);
-        if (!ms.ok()) {
-          return ms.status().WithContext(
-              fmt::format("table '{}' option 'scan.watermark.idle-timeout'", context.table->name));
-        }
-        idle = *ms;
-      }
-      p->idle_timeout_ms_.push_back(idle);
-      p->sources_.push_back(std::move(stage));
-    }
     p->jobs_.push_back(std::move(job));
   }
+  RETURN_IF_ERROR(p->CreateSources(plan.settings, connectors, functions));
   return p;
+}
+
+Status Pipeline::CreateSources(const std::map<std::string, std::string>& settings,
+                               const ConnectorRegistry& connectors,
+                               const expr::FunctionRegistry& functions) {
+  // Every scan of one table shares one reader (one consumer, one position), in first-use order.
+  std::vector<std::vector<std::pair<const Job*, const Job::ScanInput*>>> tables;
+  std::map<std::string, size_t> table_index;
+  for (const auto& job : jobs_) {
+    for (const auto& scan : job.scans) {
+      auto [it, added] = table_index.emplace(scan.scan->scan.table->name, tables.size());
+      if (added) tables.emplace_back();
+      tables[it->second].emplace_back(&job, &scan);
+    }
+  }
+  for (const auto& scans : tables) {
+    std::vector<const sql::ScanSpec*> specs;
+    for (const auto& [job, scan] : scans) specs.push_back(&scan->scan->scan);
+    SourceStage::Read read = SourceStage::UnionOfReads(specs);
+    SourceContext context;
+    context.table = specs[0]->table;
+    context.decoded_schema = read.schema;
+    context.decoded_columns = read.columns;
+    context.bad_records = bad_records_.get();
+    context.pipeline_name = options_.name;
+    context.settings = settings;
+    ASSIGN_OR_RETURN(auto reader, connectors.CreateSource(context));
+    auto stage = std::make_unique<SourceStage>(context.table->name, std::move(reader), read.columns,
+                                               bad_records_.get());
+    for (const auto& [job, scan] : scans) {
+      RETURN_IF_ERROR(
+          stage->AddScan(scan->scan->scan, scan->consumer, scan->input, functions, job->name));
+    }
+    ASSIGN_OR_RETURN(int64_t idle, IdleTimeoutMillis(*context.table, options_.idle_timeout_ms));
+    idle_timeout_ms_.push_back(idle);
+    sources_.push_back(std::move(stage));
+  }
+  return Status::Ok();
 }
 
 Status Pipeline::OpenState() {
@@ -355,10 +381,7 @@ Status Pipeline::Replay(const std::string& epoch_log_path) {
 
 std::string Pipeline::Describe() const {
   std::string s;
-  for (const auto& stage : sources_) {
-    s +=
-        fmt::format("Source[{}]: {} split(s)\n", stage->table_name(), stage->reader().num_splits());
-  }
+  for (const auto& stage : sources_) s += stage->Describe() + "\n";
   for (const auto& job : jobs_) s += job.Describe();
   return s;
 }

@@ -78,6 +78,10 @@ class Pipeline {
 
  private:
   Pipeline() = default;
+  /// Creates one SourceStage per source table, shared by every scan of it in any job.
+  Status CreateSources(const std::map<std::string, std::string>& settings,
+                       const ConnectorRegistry& connectors,
+                       const expr::FunctionRegistry& functions);
   Status Open();
   Status Close();
   Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);

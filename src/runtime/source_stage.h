@@ -1,72 +1,77 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "expr/compiled_expr.h"
 #include "expr/function_registry.h"
 #include "runtime/bad_record_reporter.h"
 #include "runtime/operator.h"
+#include "runtime/scan_stage.h"
 #include "runtime/source_reader.h"
-#include "runtime/watermark_tracker.h"
 #include "sql/logical_plan.h"
 
 namespace sluice::runtime {
 
-/// The start of a job: turns a source's decoded batches into the scan's output rows (computed
-/// columns), assigns each row the watermark in force before it (WatermarkTracker), drops rows with
-/// a NULL rowtime (reported as bad records) and rows the pushed-down filter rejects, and pushes
-/// batches and watermark advances to its downstream operators. Used by the pipeline thread only.
+/// The start of every scan of one source table: one reader per table and pipeline, shared by all
+/// its scans (several INSERT jobs of a statement set, or one job reading the table twice), as
+/// Flink's statement sets read a source once. The reader decodes the union of the columns the
+/// scans need; each batch, idle split and end of input goes to every scan (ScanStage, with its
+/// own projection, filter and watermark) in the order they were added. Records, bad records and
+/// positions are counted once per table. Built by Pipeline::Create; used by the pipeline thread
+/// only.
 class SourceStage {
  public:
-  static Result<std::unique_ptr<SourceStage>> Create(const sql::ScanSpec& scan,
-                                                     std::unique_ptr<SourceReader> reader,
-                                                     const expr::FunctionRegistry& functions,
-                                                     BadRecordReporter* bad_records);
+  /// The stored columns a shared reader decodes: indexes into the table's stored schema,
+  /// ascending, and their fields.
+  struct Read {
+    std::vector<size_t> columns;
+    SchemaPtr schema;
+  };
+  /// Returns the union of what `scans` (all of one table) decode.
+  static Read UnionOfReads(const std::vector<const sql::ScanSpec*>& scans);
 
-  /// Adds a consumer: input `input` of `op` receives every output batch and watermark.
-  void AddOutput(Operator* op, size_t input) { outputs_.emplace_back(op, input); }
+  /// `reader` decodes `read_columns` (from UnionOfReads) of table `table_name`.
+  SourceStage(std::string table_name, std::unique_ptr<SourceReader> reader,
+              std::vector<size_t> read_columns, BadRecordReporter* bad_records);
 
-  /// Opens the reader and declares its splits to the watermark tracker.
+  /// Adds a scan whose output goes to input `input` of `op`, in job `job_name` (for Describe).
+  /// Call before Open.
+  Status AddScan(const sql::ScanSpec& scan, Operator* op, size_t input,
+                 const expr::FunctionRegistry& functions, const std::string& job_name);
+
+  /// Opens the reader and declares its splits to every scan's watermark tracker.
   Status Open();
   SourceReader& reader() { return *reader_; }
   const SourceReader& reader() const { return *reader_; }
   const std::string& table_name() const { return table_name_; }
-  Watermark watermark() const { return tracker_.current(); }
+  size_t num_scans() const { return scans_.size(); }
+  /// Returns the lowest watermark of the scans (they share the table's WATERMARK declaration).
+  Watermark watermark() const;
   int64_t records_in() const { return records_in_; }
+  /// Returns "Source[<table>]: <n> split(s)", and the jobs reading it when it is shared.
+  std::string Describe() const;
 
   /// Processes a batch the reader delivered. `processing_time_ms` is what PROCTIME() sees.
   Status ProcessBatch(const SourceBatch& batch, int64_t processing_time_ms);
-  /// Marks split `split` idle: it stops holding the watermark back.
+  /// Marks split `split` idle: it stops holding the watermarks back.
   Status MarkIdle(size_t split);
-  /// Ends the input: the watermark jumps to the maximum (every window fires) and operators finish.
+  /// Ends the input: watermarks jump to the maximum (every window fires) and operators finish.
   Status Finish();
 
-  /// Appends the watermark state (tracker and the watermark forwarded) and the record count.
+  /// Appends every scan's watermark state, then the record count (with one scan, the layout of a
+  /// single unshared scan).
   void SaveState(StateEncoder* out) const;
   /// Replaces that state with what SaveState wrote; call after Open, before any batch.
   Status RestoreState(StateDecoder* in);
 
  private:
-  SourceStage() = default;
-  Status ForwardWatermark();
-  Result<BatchPtr> ComputeOutput(const Batch& decoded, const expr::EvalContext& context);
-
   std::string table_name_;
   std::unique_ptr<SourceReader> reader_;
-  SchemaPtr output_schema_;
-  std::vector<std::unique_ptr<expr::CompiledExpr>> outputs_exprs_;
-  std::vector<std::optional<size_t>> passthrough_;  // output i is decoded column j, uncomputed
-  std::unique_ptr<expr::CompiledExpr> watermark_expr_;
-  std::unique_ptr<expr::CompiledExpr> filter_;
-  std::optional<size_t> rowtime_column_;
-  BadRecordReporter* bad_records_ = nullptr;
-  WatermarkTracker tracker_;
-  Watermark forwarded_ = kMinWatermark;
-  std::vector<std::pair<Operator*, size_t>> outputs_;
+  std::vector<size_t> read_columns_;
+  BadRecordReporter* bad_records_;
+  std::vector<std::unique_ptr<ScanStage>> scans_;
+  std::vector<std::string> job_names_;  // per scan
   int64_t records_in_ = 0;
 };
 
