@@ -13,6 +13,7 @@
 #include "connectors/formats/format_factory.h"
 #include "connectors/http/http_source.h"
 #include "connectors/kafka/kafka_connector_factory.h"
+#include "connectors/mysql/mysql_cdc_source.h"
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/print/print_sink.h"
 
@@ -143,6 +144,7 @@ void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSink("kafka", KafkaConnectorFactory::CreateSink);
   registry->RegisterSink("postgres", PostgresSink::Create);
   registry->RegisterSource("http", HttpSource::Create);
+  registry->RegisterSource("mysql-cdc", MySqlCdcSource::Create);
 }
 
 }  // namespace sluice::connectors
