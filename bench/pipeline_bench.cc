@@ -38,7 +38,8 @@ std::string EventsFile(int64_t events) {
         "{{\"event_id\":{},\"user_id\":{},\"campaign\":\"campaign-{:03}\",\"event_type\":\"{}\","
         "\"country\":\"{}\",\"device\":\"{}\",\"revenue\":{}.{:02},\"ts\":{}}}\n",
         i, 100000 + x % 900000, (x >> 8) % 100, (x >> 20) % 4 == 0 ? "click" : "impression",
-        (x >> 24) % 2 ? "KR" : "US", (x >> 28) % 3 == 0 ? "desktop" : "mobile", (x >> 32) % 10, (x >> 40) % 100, ts);
+        (x >> 24) % 2 ? "KR" : "US", (x >> 28) % 3 == 0 ? "desktop" : "mobile", (x >> 32) % 10,
+        (x >> 40) % 100, ts);
   }
   out.close();
   std::rename((path + ".tmp").c_str(), path.c_str());
@@ -48,16 +49,19 @@ std::string EventsFile(int64_t events) {
 std::string PipelineFile(const std::string& events_path) {
   std::string path = events_path + ".sql";
   std::ofstream out(path);
-  out << "CREATE TABLE events (event_id BIGINT, user_id BIGINT, campaign STRING, event_type STRING,\n"
+  out << "CREATE TABLE events (event_id BIGINT, user_id BIGINT, campaign STRING, event_type "
+         "STRING,\n"
          "  country STRING, revenue DOUBLE, ts BIGINT,\n"
          "  event_time AS TO_TIMESTAMP_LTZ(ts, 3),\n"
          "  WATERMARK FOR event_time AS event_time - INTERVAL '2' SECOND\n"
          ") WITH ('connector' = 'filesystem', 'path' = '"
       << events_path
       << "', 'format' = 'json');\n"
-         "CREATE TABLE campaign_stats (campaign STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),\n"
+         "CREATE TABLE campaign_stats (campaign STRING, window_start TIMESTAMP(3), window_end "
+         "TIMESTAMP(3),\n"
          "  events BIGINT, revenue DOUBLE, avg_revenue DOUBLE) WITH ('connector' = 'blackhole');\n"
-         "INSERT INTO campaign_stats SELECT campaign, window_start, window_end, COUNT(*), SUM(revenue),\n"
+         "INSERT INTO campaign_stats SELECT campaign, window_start, window_end, COUNT(*), "
+         "SUM(revenue),\n"
          "  AVG(revenue)\n"
          "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(event_time), INTERVAL '10' SECOND))\n"
          "WHERE event_type = 'impression' OR revenue > 5\n"

@@ -10,6 +10,9 @@ packages=(
   librdkafka-dev
   postgresql libpq-dev
   libcpp-httplib-dev
+  mariadb-server libmariadb-dev
+  zookeeper
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,11 +14,13 @@ Result<int64_t> ParseDurationMillis(std::string_view text) {
   int64_t value = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
     value = value * 10 + (text[i] - '0');
-    if (value > 1'000'000'000'000) return Status::InvalidArgument(fmt::format("duration '{}' is too large", text));
+    if (value > 1'000'000'000'000)
+      return Status::InvalidArgument(fmt::format("duration '{}' is too large", text));
     ++i;
   }
   if (i == digits_begin) {
-    return Status::InvalidArgument(fmt::format("'{}' is not a duration (e.g. '500 ms', '10 s', '1 min')", text));
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not a duration (e.g. '500 ms', '10 s', '1 min')", text));
   }
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   std::string unit;
@@ -26,19 +28,35 @@ Result<int64_t> ParseDurationMillis(std::string_view text) {
     unit += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
   }
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  static const std::pair<const char*, int64_t> kUnits[] = {
-      {"", 1}, {"ms", 1}, {"milli", 1}, {"millis", 1}, {"millisecond", 1}, {"milliseconds", 1},
-      {"s", 1000}, {"sec", 1000}, {"secs", 1000}, {"second", 1000}, {"seconds", 1000},
-      {"m", 60'000}, {"min", 60'000}, {"mins", 60'000}, {"minute", 60'000}, {"minutes", 60'000},
-      {"h", 3'600'000}, {"hour", 3'600'000}, {"hours", 3'600'000},
-      {"d", 86'400'000}, {"day", 86'400'000}, {"days", 86'400'000}};
+  static const std::pair<const char*, int64_t> kUnits[] = {{"", 1},
+                                                           {"ms", 1},
+                                                           {"milli", 1},
+                                                           {"millis", 1},
+                                                           {"millisecond", 1},
+                                                           {"milliseconds", 1},
+                                                           {"s", 1000},
+                                                           {"sec", 1000},
+                                                           {"secs", 1000},
+                                                           {"second", 1000},
+                                                           {"seconds", 1000},
+                                                           {"m", 60'000},
+                                                           {"min", 60'000},
+                                                           {"mins", 60'000},
+                                                           {"minute", 60'000},
+                                                           {"minutes", 60'000},
+                                                           {"h", 3'600'000},
+                                                           {"hour", 3'600'000},
+                                                           {"hours", 3'600'000},
+                                                           {"d", 86'400'000},
+                                                           {"day", 86'400'000},
+                                                           {"days", 86'400'000}};
   if (i == text.size()) {
     for (const auto& [name, factor] : kUnits) {
       if (unit == name) return value * factor;
     }
   }
-  return Status::InvalidArgument(
-      fmt::format("'{}' is not a duration: unknown unit '{}' (use ms, s, min, h or d)", text, unit));
+  return Status::InvalidArgument(fmt::format(
+      "'{}' is not a duration: unknown unit '{}' (use ms, s, min, h or d)", text, unit));
 }
 
 std::string FormatDurationMillis(int64_t ms) {

@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 #include "cli/version.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;

@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 #include "testing/clickhouse_server.h"
 #include "testing/clickhouse_test_environment.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::seconds;
 

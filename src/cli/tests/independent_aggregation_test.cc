@@ -20,10 +20,12 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::seconds;
 

@@ -19,12 +19,14 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -338,23 +340,34 @@ INSERT INTO results SELECT id FROM events;
     }
     producer.Flush();
   };
-  std::this_thread::sleep_for(seconds(5));  // both join (the broker waits 3 s for members)
-  produce(0, 40);
-  bool split = WaitFor([&] { return union_size() >= 40; }, seconds(15));
+  // Both members must hold partitions before the kill. How long the second join takes depends
+  // on the machine, so rows go out one per partition every 300 ms until each member wrote one.
+  int next_id = 0;
+  const auto split_deadline = std::chrono::steady_clock::now() + seconds(40);
+  while (std::chrono::steady_clock::now() < split_deadline &&
+         (ids_in("first").empty() || ids_in("second").empty())) {
+    produce(next_id, next_id + 4);
+    next_id += 4;
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+  const int produced_before_kill = next_id;
+  bool split = WaitFor([&] { return union_size() >= size_t(produced_before_kill); }, seconds(15));
   std::this_thread::sleep_for(milliseconds(500));  // the epoch's offsets are committed
   const size_t first_rows = ids_in("first").size(), second_rows = ids_in("second").size();
   first->Signal(SIGKILL);
   first->Wait(seconds(5));
-  produce(40, 80);
-  bool taken_over = WaitFor([&] { return union_size() >= 80; }, seconds(25));
+  produce(next_id, next_id + 40);
+  next_id += 40;
+  bool taken_over = WaitFor([&] { return union_size() >= size_t(next_id); }, seconds(25));
   SubprocessOutput stopped = Stop(second.get());
-  ASSERT_TRUE(split) << union_size() << " of 40\n" << stopped.stderr_text;
+  ASSERT_TRUE(split) << union_size() << " of " << produced_before_kill << "\n"
+                     << stopped.stderr_text;
   EXPECT_GT(first_rows, 0u) << "the first member got no partition";
   EXPECT_GT(second_rows, 0u) << "the second member got no partition";
-  EXPECT_LT(first_rows, 40u);
-  ASSERT_TRUE(taken_over) << union_size() << " of 80\n" << stopped.stderr_text;
+  EXPECT_LT(first_rows, size_t(produced_before_kill));
+  ASSERT_TRUE(taken_over) << union_size() << " of " << next_id << "\n" << stopped.stderr_text;
   std::set<std::string> after_kill = ids_in("second");
-  for (int id = 40; id < 80; ++id) {
+  for (int id = produced_before_kill; id < next_id; ++id) {
     EXPECT_TRUE(after_kill.count(std::to_string(id))) << id << " missing from the survivor";
   }
 }

@@ -18,10 +18,12 @@
 #include <thread>
 
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;

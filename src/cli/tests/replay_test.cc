@@ -23,12 +23,14 @@
 
 #include "cli/pipeline_loader.h"
 #include "cli/tests/subprocess.h"
-#include "cli/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 #include "runtime/epoch_log.h"
 #include "runtime/pipeline.h"
 
 namespace sluice::cli::testing {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 using std::chrono::seconds;
 

@@ -205,7 +205,7 @@ void KafkaSource::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
 void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
   const bool startup = !first_assignment_done_;
   first_assignment_done_ = true;
-  bool by_time = false;
+  std::vector<int> unread;  // partitions this reader holds no position for
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = partitions->elems[i];
     Split& split = splits_[SplitFor(tp.topic, tp.partition)];
@@ -215,7 +215,39 @@ void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
       continue;
     }
     tp.offset = RD_KAFKA_OFFSET_STORED;  // a partition taken over later: the group's offsets
-    if (!startup) continue;
+    unread.push_back(i);
+  }
+  // At start-up the startup mode decides; later, a partition the group never committed (nobody
+  // has read it yet) starts as it would have at start-up.
+  ApplyStartupMode(partitions, startup ? unread : WithoutGroupOffsets(partitions, unread));
+}
+
+std::vector<int> KafkaSource::WithoutGroupOffsets(rd_kafka_topic_partition_list_t* partitions,
+                                                  const std::vector<int>& indexes) {
+  if (indexes.empty() || options_.startup == StartupMode::kGroupOffsets) return {};
+  RdKafkaPartitionList query(rd_kafka_topic_partition_list_new(static_cast<int>(indexes.size())));
+  for (int i : indexes) {
+    rd_kafka_topic_partition_list_add(query.get(), partitions->elems[i].topic,
+                                      partitions->elems[i].partition);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_committed(consumer_.get(), query.get(), 10'000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    LogWarn("table '{}': cannot read the group's committed offsets ({}); using them as stored",
+            table_name_, rd_kafka_err2str(err));
+    return {};
+  }
+  std::vector<int> uncommitted;
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    if (query->elems[k].offset < 0) uncommitted.push_back(indexes[k]);
+  }
+  return uncommitted;
+}
+
+void KafkaSource::ApplyStartupMode(rd_kafka_topic_partition_list_t* partitions,
+                                   const std::vector<int>& indexes) {
+  std::vector<int> by_time;
+  for (int i : indexes) {
+    rd_kafka_topic_partition_t& tp = partitions->elems[i];
     switch (options_.startup) {
       case StartupMode::kEarliest:
         tp.offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -231,25 +263,35 @@ void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
         break;
       }
       case StartupMode::kTimestamp:
-        tp.offset = options_.startup_timestamp_ms;
-        by_time = true;
+        by_time.push_back(i);
         break;
     }
   }
-  if (!by_time) return;
-  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(consumer_.get(), partitions, 10'000);
+  if (!by_time.empty()) StartAtTimestamp(partitions, by_time);
+}
+
+void KafkaSource::StartAtTimestamp(rd_kafka_topic_partition_list_t* partitions,
+                                   const std::vector<int>& indexes) {
+  RdKafkaPartitionList query(rd_kafka_topic_partition_list_new(static_cast<int>(indexes.size())));
+  for (int i : indexes) {
+    rd_kafka_topic_partition_list_add(query.get(), partitions->elems[i].topic,
+                                      partitions->elems[i].partition)
+        ->offset = options_.startup_timestamp_ms;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(consumer_.get(), query.get(), 10'000);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     async_error_ = Status::Unavailable(
         fmt::format("cannot look up offsets by timestamp: {}", rd_kafka_err2str(err)));
   }
-  for (int i = 0; i < partitions->cnt; ++i) {
-    rd_kafka_topic_partition_t& tp = partitions->elems[i];
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    rd_kafka_topic_partition_t& tp = partitions->elems[indexes[k]];
     // The broker's answer is a hint only: a real broker answers no offset when no message is at
     // or after the timestamp, the development broker (librdkafka 2.0's mock) always does. So the
     // partition is read from the answer (or its beginning) and messages before the timestamp are
     // skipped until the first at or after it: the same start as a correct answer.
     Split& split = splits_[SplitFor(tp.topic, tp.partition)];
     split.skip_before_ms = options_.startup_timestamp_ms;
+    tp.offset = query->elems[k].offset;
     if (tp.offset < 0) {
       LogInfo("table '{}': no offset for timestamp {} in {}-{}; scanning from the beginning",
               table_name_, options_.startup_timestamp_ms, tp.topic, tp.partition);
@@ -492,8 +534,8 @@ Result<size_t> KafkaSource::LearnSplit(SplitId split, const std::string& topic, 
   }
   size_t index = SplitFor(topic, partition);
   if (index != wanted) {
-    return Status::DataError(fmt::format("position '{}' belongs to split {}, not {}", position,
-                                         index, split.value()));
+    return Status::DataError(
+        fmt::format("position '{}' belongs to split {}, not {}", position, index, split.value()));
   }
   return index;
 }

@@ -100,6 +100,14 @@ class KafkaSource : public runtime::SourceReader {
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void SetStartOffsets(rd_kafka_topic_partition_list_t* partitions);
+  /// Returns those of `indexes` (into `partitions`) for which the group holds no committed offset.
+  std::vector<int> WithoutGroupOffsets(rd_kafka_topic_partition_list_t* partitions,
+                                       const std::vector<int>& indexes);
+  /// Sets the start offsets of `indexes` (into `partitions`) by 'scan.startup.mode'.
+  void ApplyStartupMode(rd_kafka_topic_partition_list_t* partitions,
+                        const std::vector<int>& indexes);
+  void StartAtTimestamp(rd_kafka_topic_partition_list_t* partitions,
+                        const std::vector<int>& indexes);
   size_t SplitFor(const std::string& topic, int32_t partition);
   // Returns the split of (topic, partition), registering it under id `split` when this reader
   // has not seen it; kDataError when it is known under another id.

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "connectors/formats/json_decoder.h"
-#include "connectors/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::connectors {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 SchemaPtr IdName() {
   return std::make_shared<Schema>(

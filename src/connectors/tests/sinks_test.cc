@@ -7,10 +7,12 @@
 #include "connectors/filesystem/filesystem_sink.h"
 #include "connectors/formats/json_encoder.h"
 #include "connectors/print/print_sink.h"
-#include "connectors/tests/temp_dir.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::connectors {
 namespace {
+
+using ::sluice::testing::TempDir;
 
 // Rows: (1, "a\"b", 2.5, 12.30, 2024-01-01 00:00:01.5, true), (NULL, "x", NULL, -0.05, NULL, NULL)
 BatchPtr SampleBatch(std::vector<RowKind> kinds = {}) {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-namespace sluice::cli::testing {
+namespace sluice::testing {
 
 /// A fresh directory under $TMPDIR (or /tmp) made with mkdtemp, removed with its contents by the
 /// destructor. Used by one test at a time.
@@ -49,4 +49,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace sluice::cli::testing
+}  // namespace sluice::testing
