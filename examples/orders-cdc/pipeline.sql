@@ -11,11 +11,8 @@ SET 'table.exec.source.idle-timeout' = '5 s';
 SET 'server.port' = '${SLUICE_HTTP_PORT:-8080}';
 SET 'server.dashboard' = 'dashboard.json';
 
--- One source table per job, each with its own consumer group. Today every scan of a table opens
--- its own Kafka consumer, and consumers of one group split the topic's partitions between them,
--- so jobs sharing one table would each see only some partitions. When scans of one table share
--- a consumer, the four tables below become one `orders` table again.
--- orders: every change (job raw_orders).
+-- orders: every change. All four jobs below read this one table; sluice reads it once (one
+-- Kafka consumer in one group, one position per partition) and hands every row to each job.
 CREATE TABLE orders (
   op             STRING,
   order_id       BIGINT,
@@ -36,85 +33,7 @@ CREATE TABLE orders (
   'connector' = 'kafka',
   'topic' = '${ORDERS_TOPIC:-cdc.orders_db.orders}',
   'properties.bootstrap.servers' = '${KAFKA_BROKERS:-localhost:9092}',
-  'properties.group.id' = 'sluice-orders-cdc-raw',
-  'scan.startup.mode' = 'group-offsets',
-  'format' = 'json'
-);
-
--- orders_w: the same topic for the 5-minute windows.
-CREATE TABLE orders_w (
-  op             STRING,
-  order_id       BIGINT,
-  user_id        BIGINT,
-  symbol         STRING,
-  order_type     STRING,
-  quantity       INT,
-  price          DOUBLE,
-  status         STRING,
-  source_ts_ms   BIGINT,
-  cdc_ts_ms      BIGINT,
-  source_ts      AS TO_TIMESTAMP_LTZ(source_ts_ms, 3),
-  cdc_ts         AS TO_TIMESTAMP_LTZ(cdc_ts_ms, 3),
-  cdc_latency_ms AS cdc_ts_ms - source_ts_ms,
-  total_amount   AS quantity * price,
-  WATERMARK FOR source_ts AS source_ts - INTERVAL '2' SECOND
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${ORDERS_TOPIC:-cdc.orders_db.orders}',
-  'properties.bootstrap.servers' = '${KAFKA_BROKERS:-localhost:9092}',
-  'properties.group.id' = 'sluice-orders-cdc-windows',
-  'scan.startup.mode' = 'group-offsets',
-  'format' = 'json'
-);
-
--- orders_lo: the same topic for the LARGE_ORDER rule.
-CREATE TABLE orders_lo (
-  op             STRING,
-  order_id       BIGINT,
-  user_id        BIGINT,
-  symbol         STRING,
-  order_type     STRING,
-  quantity       INT,
-  price          DOUBLE,
-  status         STRING,
-  source_ts_ms   BIGINT,
-  cdc_ts_ms      BIGINT,
-  source_ts      AS TO_TIMESTAMP_LTZ(source_ts_ms, 3),
-  cdc_ts         AS TO_TIMESTAMP_LTZ(cdc_ts_ms, 3),
-  cdc_latency_ms AS cdc_ts_ms - source_ts_ms,
-  total_amount   AS quantity * price,
-  WATERMARK FOR source_ts AS source_ts - INTERVAL '2' SECOND
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${ORDERS_TOPIC:-cdc.orders_db.orders}',
-  'properties.bootstrap.servers' = '${KAFKA_BROKERS:-localhost:9092}',
-  'properties.group.id' = 'sluice-orders-cdc-large-orders',
-  'scan.startup.mode' = 'group-offsets',
-  'format' = 'json'
-);
-
--- orders_ha: the same topic for the HIGH_AMOUNT rule.
-CREATE TABLE orders_ha (
-  op             STRING,
-  order_id       BIGINT,
-  user_id        BIGINT,
-  symbol         STRING,
-  order_type     STRING,
-  quantity       INT,
-  price          DOUBLE,
-  status         STRING,
-  source_ts_ms   BIGINT,
-  cdc_ts_ms      BIGINT,
-  source_ts      AS TO_TIMESTAMP_LTZ(source_ts_ms, 3),
-  cdc_ts         AS TO_TIMESTAMP_LTZ(cdc_ts_ms, 3),
-  cdc_latency_ms AS cdc_ts_ms - source_ts_ms,
-  total_amount   AS quantity * price,
-  WATERMARK FOR source_ts AS source_ts - INTERVAL '2' SECOND
-) WITH (
-  'connector' = 'kafka',
-  'topic' = '${ORDERS_TOPIC:-cdc.orders_db.orders}',
-  'properties.bootstrap.servers' = '${KAFKA_BROKERS:-localhost:9092}',
-  'properties.group.id' = 'sluice-orders-cdc-high-amounts',
+  'properties.group.id' = 'sluice-orders-cdc',
   'scan.startup.mode' = 'group-offsets',
   'format' = 'json'
 );
@@ -158,7 +77,7 @@ SELECT symbol, window_start, window_end,
        COUNT(*) FILTER (WHERE order_type = 'BUY'),
        COUNT(*) FILTER (WHERE order_type = 'SELL'),
        SUM(total_amount), AVG(price), MIN(price), MAX(price)
-FROM TABLE(TUMBLE(TABLE orders_w, DESCRIPTOR(source_ts), INTERVAL '5' MINUTES))
+FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(source_ts), INTERVAL '5' MINUTES))
 GROUP BY symbol, window_start, window_end;
 
 -- Anomaly rules that look at one order at a time, with the thresholds of alerts.sql. (Inserts only: an update of an order's status
@@ -167,17 +86,17 @@ INSERT INTO anomaly_alerts
 SELECT 'LARGE_ORDER', symbol, order_id,
        CONCAT('quantity ', CAST(quantity AS STRING), ' above 500'),
        CAST(quantity AS DOUBLE), 500.0, source_ts
-FROM orders_lo
+FROM orders
 WHERE op = 'c' AND quantity > 500;
 
 INSERT INTO anomaly_alerts
 SELECT 'HIGH_AMOUNT', symbol, order_id,
        CONCAT('amount ', CAST(CAST(total_amount AS BIGINT) AS STRING), ' KRW above 100000000'),
        total_amount, 100000000.0, source_ts
-FROM orders_ha
+FROM orders
 WHERE op = 'c' AND total_amount > 100000000;
 
 -- PRICE_SPIKE and RAPID_ORDERS need the previous price of a symbol and a count over a user's
 -- recent orders (LAG / OVER windows): they live in alerts.sql, which inserts into the same
--- anomaly_alerts table. Append it to this file (or run it as its own pipeline) once it is there;
--- give its source table a consumer group of its own as above.
+-- anomaly_alerts table. Append it to this file (its jobs then read the same `orders` table), or
+-- run it as its own pipeline with a consumer group of its own.

@@ -43,7 +43,7 @@ Status SourceStage::AddScan(const sql::ScanSpec& scan, Operator* op, size_t inpu
                                                  scans_.empty() ? bad_records_ : nullptr));
   stage->AddOutput(op, input);
   scans_.push_back(std::move(stage));
-  job_names_.push_back(job_name);
+  if (job_names_.empty() || job_names_.back() != job_name) job_names_.push_back(job_name);
   return Status::Ok();
 }
 

@@ -71,7 +71,7 @@ class SourceStage {
   std::vector<size_t> read_columns_;
   BadRecordReporter* bad_records_;
   std::vector<std::unique_ptr<ScanStage>> scans_;
-  std::vector<std::string> job_names_;  // per scan
+  std::vector<std::string> job_names_;  // the jobs with a scan of it, in order, each once
   int64_t records_in_ = 0;
 };
 
