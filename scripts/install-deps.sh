@@ -14,6 +14,9 @@ packages=(
   zookeeper
   chromium
 )
+# The browser test needs node and npm. Debian's packages provide them on a bare machine; a machine
+# with Node.js from elsewhere (whose nodejs package bundles npm) keeps its own.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
