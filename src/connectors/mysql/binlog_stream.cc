@@ -78,8 +78,8 @@ void BinlogStream::Run(MySqlCdcOptions options, std::string file, uint64_t posit
             "sluice run --fresh)",
             file, position, message)));
       } else if (error == kPurgedBinlog) {
-        Fail(Status::InvalidArgument(fmt::format("mysql-cdc: the server refused the binlog: {}",
-                                                 message)));
+        Fail(Status::InvalidArgument(
+            fmt::format("mysql-cdc: the server refused the binlog: {}", message)));
       } else {
         Fail(Status::Unavailable(
             fmt::format("mysql-cdc: binlog stream ended: {} (error {})", message, error)));

@@ -277,9 +277,14 @@ Status MySqlCdcSource::ProduceBinlog(size_t max_rows, const MySqlCdcPosition* en
       EmitPending(max_rows, end);
       continue;
     }
-    ASSIGN_OR_RETURN(auto event, stream_.Next(builder_.num_rows() > 0 ? 0 : wait_ms));
-    if (!event) return Status::Ok();
-    RETURN_IF_ERROR(ConsumeEvent(*event));
+    auto event = stream_.Next(builder_.num_rows() > 0 ? 0 : wait_ms);
+    if (!event.ok()) {
+      // Reconnect from the last delivered row: the next call continues there.
+      Status restarted = StartBinlog();
+      return restarted.ok() ? event.status() : restarted;
+    }
+    if (!*event) return Status::Ok();
+    RETURN_IF_ERROR(ConsumeEvent(**event));
   }
   return Status::Ok();
 }
@@ -372,6 +377,12 @@ SourceBatch MySqlCdcSource::TakeBatch() {
 }
 
 Result<std::optional<SourceBatch>> MySqlCdcSource::Poll(size_t max_rows) {
+  if (!started_ && !position_known_) {
+    // The first batch is empty and names where reading starts (the snapshot's binlog position,
+    // or the binlog's end), so a replay from the beginning of the log starts there too.
+    RETURN_IF_ERROR(Start());
+    return std::optional<SourceBatch>(TakeBatch());
+  }
   RETURN_IF_ERROR(Produce(std::max<size_t>(max_rows, 2), nullptr, kPollWaitMs));
   if (builder_.num_rows() == 0) return std::optional<SourceBatch>();
   return std::optional<SourceBatch>(TakeBatch());
@@ -380,6 +391,12 @@ Result<std::optional<SourceBatch>> MySqlCdcSource::Poll(size_t max_rows) {
 Result<SourceBatch> MySqlCdcSource::ReadUntil(SplitId split, const std::string& end_position) {
   if (split.value() != 0) return Status::InvalidArgument("mysql-cdc has one split");
   ASSIGN_OR_RETURN(MySqlCdcPosition end, MySqlCdcPosition::Parse(end_position));
+  if (!started_ && !position_known_) {
+    // The first logged batch of a run: the empty one that named the start.
+    position_ = end;
+    position_known_ = true;
+    return TakeBatch();
+  }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReplayTimeoutMs);
   while (!(position_ == end)) {
     if (std::chrono::steady_clock::now() > deadline) {
