@@ -1,13 +1,16 @@
 // `sluice run` with mysql-cdc sources synchronises MariaDB tables users/products/orders into
 // ClickHouse upsert tables (ReplacingMergeTree created by the sink): rows that existed before the
 // start arrive through the snapshot, a random workload of inserts, updates and deletes through
-// the binlog; sluice is killed with SIGKILL mid-workload and restarted from its state directory.
+// the binlog; sluice is killed with SIGKILL three times mid-workload and restarted from its state
+// directory.
 // At the end `SELECT ... FINAL WHERE _sluice_deleted = 0` equals the MariaDB table row for row.
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
@@ -199,6 +202,30 @@ class MySqlCdcSyncTest : public ::testing::Test {
     }
   }
 
+  // Inserts orders one at a time and waits for each in ClickHouse: commit-to-visible latency.
+  void MeasureLatency() {
+    std::vector<double> ms;
+    for (int i = 0; i < 10; ++i) {
+      const std::string id = std::to_string(100000 + i);
+      Sql("INSERT INTO shop.orders VALUES (" + id + ", 1, 1, 1, 'new', 1, NOW())");
+      auto committed = std::chrono::steady_clock::now();
+      auto deadline = committed + seconds(30);
+      while (std::chrono::steady_clock::now() < deadline) {
+        auto n = clickhouse_->Query("SELECT count() FROM shop_sync.orders WHERE id = " + id);
+        if (n.ok() && *n == "1\n") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - committed)
+              .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "commit in MariaDB -> row in ClickHouse: median %.0f ms, max %.0f ms (epoch 200 ms)\n",
+        ms[ms.size() / 2], ms.back());
+    EXPECT_LT(ms.back(), 10000) << "a row took longer than 10 s to arrive";
+  }
+
   MariaDbServer mariadb_;
   ClickHouseServer* clickhouse_ = nullptr;
   TempDir dir_;
@@ -218,21 +245,29 @@ TEST_F(MySqlCdcSyncTest, SnapshotAndRandomWorkloadSurviveKillAndRestart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_TRUE(HasRows("orders")) << run->Wait(seconds(5)).stderr_text;
-  for (int i = 0; i < 300; ++i) RandomChange(&rng);
-  run->Signal(SIGKILL);
-  SubprocessOutput killed = run->Wait(seconds(20));
-  EXPECT_EQ(killed.term_signal, SIGKILL) << killed.stderr_text;
-  for (int i = 0; i < 200; ++i) RandomChange(&rng);  // while sluice is down
-  run = StartSluice();
-  ASSERT_NE(run, nullptr);
-  for (int i = 0; i < 300; ++i) RandomChange(&rng);
+  // Three SIGKILLs after a random number of changes each; more changes while sluice is down.
+  std::string restarted_logs;
+  for (int kill = 0; kill < 3; ++kill) {
+    const int changes = 50 + static_cast<int>(rng() % 200);
+    for (int i = 0; i < changes; ++i) RandomChange(&rng);
+    run->Signal(SIGKILL);
+    SubprocessOutput killed = run->Wait(seconds(20));
+    EXPECT_EQ(killed.term_signal, SIGKILL) << killed.stderr_text;
+    if (kill > 0) restarted_logs += killed.stderr_text;
+    for (int i = 0; i < 100; ++i) RandomChange(&rng);
+    run = StartSluice();
+    ASSERT_NE(run, nullptr);
+  }
+  for (int i = 0; i < 200; ++i) RandomChange(&rng);
 
   std::string diff = WaitUntilEqual(seconds(60));
+  if (diff.empty()) MeasureLatency();
   run->Signal(SIGTERM);
   SubprocessOutput out = run->Wait(seconds(30));
   EXPECT_EQ(diff, "") << out.stderr_text.substr(0, 6000);
-  // The restarted run continued from its state directory instead of taking a new snapshot.
-  EXPECT_EQ(out.stderr_text.find("snapshot of"), std::string::npos) << out.stderr_text;
+  // The restarted runs continued from the state directory instead of taking a new snapshot.
+  restarted_logs += out.stderr_text;
+  EXPECT_EQ(restarted_logs.find("snapshot of"), std::string::npos) << restarted_logs;
   for (const auto& t : kTables) {
     EXPECT_NE(MariaDbText(mariadb_, t.mariadb), "") << t.table << " is empty in MariaDB";
   }
