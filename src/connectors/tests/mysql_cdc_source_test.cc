@@ -32,8 +32,10 @@ void Sql(const std::string& sql) {
   ASSERT_TRUE(done.ok()) << sql << ": " << done.status().ToString();
 }
 
-std::unique_ptr<MySqlCdcSource> MakeSource(const std::string& table, std::vector<Field> fields,
-                                           std::map<std::string, std::string> extra = {}) {
+std::unique_ptr<MySqlCdcSource> MakeSource(
+    const std::string& table, std::vector<Field> fields,
+    std::map<std::string, std::string> extra = {},
+    std::map<std::string, MySqlBatchBuilder::FieldKind> metadata = {}) {
   std::map<std::string, std::string> options = {
       {"hostname", "127.0.0.1"}, {"port", std::to_string(Server()->port())},
       {"username", "root"},      {"database-name", "test"},
@@ -42,8 +44,11 @@ std::unique_ptr<MySqlCdcSource> MakeSource(const std::string& table, std::vector
   auto parsed = MySqlCdcOptions::Parse(options);
   EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
   std::vector<MySqlBatchBuilder::Field> builder_fields;
-  for (const auto& f : fields)
-    builder_fields.push_back({MySqlBatchBuilder::FieldKind::kColumn, f.name});
+  for (const auto& f : fields) {
+    auto kind = MySqlBatchBuilder::FieldKind::kColumn;
+    if (metadata.count(f.name)) kind = metadata.at(f.name);
+    builder_fields.push_back({kind, f.name});
+  }
   return std::make_unique<MySqlCdcSource>(table, *parsed, std::make_shared<Schema>(fields),
                                           std::move(builder_fields), nullptr);
 }
@@ -217,6 +222,32 @@ TEST(MySqlCdcSourceTest, APurgedBinlogIsAClearError) {
   EXPECT_EQ(error.code(), StatusCode::kNotFound) << error.ToString();
   EXPECT_NE(error.message().find("purged"), std::string::npos) << error.ToString();
   EXPECT_NE(error.message().find("start-fresh"), std::string::npos) << error.ToString();
+}
+
+TEST(MySqlCdcSourceTest, TablesMatchedByPatternWithMetadataAndServerTimeZone) {
+  Sql("CREATE TABLE test.shard_1 (id INT PRIMARY KEY, ts TIMESTAMP NULL, dt DATETIME)");
+  Sql("CREATE TABLE test.shard_2 LIKE test.shard_1");
+  Sql("CREATE TABLE test.other LIKE test.shard_1");
+  Sql("INSERT INTO test.shard_1 VALUES (1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')");
+  std::vector<Field> fields = {{"id", LogicalType::BigInt()},
+                               {"ts", LogicalType::Timestamp(3)},
+                               {"dt", LogicalType::TimestampLtz(3)},
+                               {"db", LogicalType::String()},
+                               {"tbl", LogicalType::String()}};
+  auto source = MakeSource("shard_[0-9]+", fields, {{"server-time-zone", "+02:00"}},
+                           {{"db", MySqlBatchBuilder::FieldKind::kDatabaseName},
+                            {"tbl", MySqlBatchBuilder::FieldKind::kTableName}});
+  ASSERT_TRUE(source->Open().ok());
+  std::string end;
+  // The server's zone is UTC: TIMESTAMP 00:00 UTC is 02:00 wall time at +02:00, and DATETIME
+  // 00:00 read at +02:00 is the instant 22:00 UTC the day before.
+  EXPECT_EQ(PollRows(source.get(), 1, &end),
+            (std::vector<std::string>{
+                "+I[1, 2024-01-01 02:00:00.000, 2023-12-31 22:00:00.000, test, shard_1]"}));
+  Sql("INSERT INTO test.other VALUES (3, NULL, NULL)");
+  Sql("INSERT INTO test.shard_2 VALUES (2, '2024-06-30 23:30:00', NULL)");
+  EXPECT_EQ(PollRows(source.get(), 1, &end),
+            (std::vector<std::string>{"+I[2, 2024-07-01 01:30:00.000, null, test, shard_2]"}));
 }
 
 }  // namespace
