@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/crash_point.h"
+
 namespace sluice::runtime {
 namespace {
 
@@ -46,6 +48,7 @@ Status DurableFile::ReplaceAtomically(const std::string& path, std::string_view 
   Status written = WriteAllAndSync(fd, data, tmp);
   ::close(fd);
   RETURN_IF_ERROR(written);
+  CrashPoint("state-file-rename");
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to", path);
   return SyncDirectory(DirectoryOf(path));
 }

@@ -1,5 +1,7 @@
 #include "runtime/sink_operator.h"
 
+#include "common/crash_point.h"
+
 namespace sluice::runtime {
 
 Status SinkOperator::Process(const BatchPtr& batch, size_t /*input*/) {
@@ -16,6 +18,7 @@ Status SinkOperator::WriteEpoch(EpochId epoch) {
   for (const auto& batch : pending_) {
     RETURN_IF_ERROR(writer_->Write(epoch, block++, *batch));
     rows_written_ += static_cast<int64_t>(batch->num_rows);
+    CrashPoint("sink-block-written");
   }
   pending_.clear();
   return writer_->CommitEpoch(epoch);

@@ -2,7 +2,8 @@
 // paced stream of order events from a broker in its own process (`sluice kafka serve`) and writes
 // the raw rows to a ReplicatedMergeTree table and 10-second TUMBLE aggregates to a
 // ReplacingMergeTree table. `sluice run` is killed with SIGKILL at random moments (during sink
-// writes, checkpoints, recovery) and restarted, ClickHouse itself is killed and restarted once
+// writes, checkpoints, recovery) and twice at exact steps (inside a sink write, inside a
+// checkpoint; SLUICE_CRASH_AT) and restarted, ClickHouse itself is killed and restarted once
 // mid-run; at the end every event is in the raw table exactly once (no FINAL), every window row
 // equals the aggregate ClickHouse recomputes from the raw table, and no key repeats.
 
@@ -37,6 +38,8 @@ constexpr int kEvents = 2400;   // 50 ms of event time apart: 120 s, 12 windows 
 constexpr int kSentinels = 20;  // far ahead in event time: close every window of the events
 constexpr int kKills = 10;
 constexpr int kClickHouseRestartAt = 5;
+constexpr int kSinkWriteCrashAt = 2;
+constexpr int kCheckpointCrashAt = 7;
 
 const char* const kPipeline = R"sql(
 SET 'pipeline.name' = 'crash';
@@ -123,11 +126,14 @@ class ExactlyOnceCrashTest : public ::testing::Test {
     return result.ok() ? std::atoll(result->c_str()) : -1;
   }
 
-  std::unique_ptr<Subprocess> StartSluice(const std::string& brokers) {
+  // `crash_at`, when set, is SLUICE_CRASH_AT (common/crash_point.h): the run kills itself there.
+  std::unique_ptr<Subprocess> StartSluice(const std::string& brokers,
+                                          const std::string& crash_at = "") {
     auto child =
         Subprocess::Start({kSluice, "run", sql_path_}, {{"KAFKA_BROKERS", brokers},
                                                         {"CLICKHOUSE_URL", clickhouse_.url()},
-                                                        {"STATE_DIR", dir_.File("state")}});
+                                                        {"STATE_DIR", dir_.File("state")},
+                                                        {"SLUICE_CRASH_AT", crash_at}});
     EXPECT_TRUE(child.ok()) << child.status().message();
     return child.ok() ? std::move(*child) : nullptr;
   }
@@ -182,8 +188,22 @@ TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRo
   int64_t seen = 0;
   std::string logs;
   for (int kill = 0; kill < kKills; ++kill) {
-    auto run = StartSluice(brokers);
+    // Two of the kills happen at exact steps a random kill rarely hits: after a block of an
+    // epoch reached ClickHouse but before the epoch's commit record, and after a checkpoint's
+    // temporary file was written but before it replaced the previous one.
+    const std::string crash_at = kill == kSinkWriteCrashAt    ? "sink-block-written:3"
+                                 : kill == kCheckpointCrashAt ? "state-file-rename:2"
+                                                              : "";
+    auto run = StartSluice(brokers, crash_at);
     ASSERT_NE(run, nullptr);
+    if (!crash_at.empty()) {
+      SubprocessOutput out = run->Wait(seconds(90));
+      EXPECT_FALSE(out.timed_out) << crash_at << " was never reached\n" << out.stderr_text;
+      EXPECT_EQ(out.term_signal, SIGKILL) << crash_at << "\n" << out.stderr_text;
+      logs += out.stderr_text;
+      seen = std::max<int64_t>(seen, Count(raw_count));
+      continue;
+    }
     // Let it make progress (or catch up), then kill it at a random moment.
     WaitFor([&] { return Count(raw_count) > seen || seen >= kEvents + kSentinels; }, seconds(40));
     if (kill == kClickHouseRestartAt) {
