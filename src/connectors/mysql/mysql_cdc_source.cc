@@ -11,7 +11,7 @@ namespace {
 
 using runtime::SourceBatch;
 
-constexpr int kPollWaitMs = 10;
+constexpr int kPollWaitMs = 0;  // the pipeline sleeps when no source had input
 constexpr int kReplayTimeoutMs = 120000;
 
 Result<MySqlBatchBuilder::Field> FieldFor(const sql::CatalogColumn& column) {
