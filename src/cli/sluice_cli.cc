@@ -11,6 +11,7 @@
 
 #include "cli/clickhouse_command.h"
 #include "cli/demo_command.h"
+#include "cli/grafana_command.h"
 #include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
 #include "cli/version.h"
@@ -191,6 +192,7 @@ int RunSluiceCli(int argc, char** argv) {
   KafkaCommand kafka(&app);
   ClickHouseCommand clickhouse(&app);
   DemoCommand demo(&app);
+  GrafanaCommand grafana(&app);
 
   try {
     app.parse(argc, argv);
@@ -205,6 +207,7 @@ int RunSluiceCli(int argc, char** argv) {
   if (kafka.parsed()) return kafka.Run();
   if (clickhouse.parsed()) return clickhouse.Run();
   if (demo.parsed()) return demo.Run();
+  if (grafana.parsed()) return grafana.Run();
   return kExitOk;
 }
 
