@@ -36,7 +36,7 @@ Result<std::unique_ptr<DatagenSource>> DatagenSource::Create(
   }
   if (options.Has("scenario")) {
     RETURN_IF_ERROR(source->CreateScenario(options.GetString("scenario"), table_schema));
-    ASSIGN_OR_RETURN(source->scenario_fields_, OrdersScenario::ResolveFields(*schema));
+    ASSIGN_OR_RETURN(source->scenario_fields_, source->scenario_->ResolveFields(*schema));
     source->schema_ = std::move(schema);
     return source;
   }
@@ -65,21 +65,16 @@ Result<std::unique_ptr<DatagenSource>> DatagenSource::Create(
 }
 
 Status DatagenSource::CreateScenario(const std::string& name, const Schema& table_schema) {
-  if (name != "orders") {
-    return Status::InvalidArgument(
-        fmt::format("datagen option 'scenario' = '{}': the known scenario is 'orders'", name));
-  }
-  RETURN_IF_ERROR(OrdersScenario::ResolveFields(table_schema).status());
-  scenario_ = std::make_unique<OrdersScenario>(seed_);
-  return Status::Ok();
+  ASSIGN_OR_RETURN(scenario_, EventScenario::Create(name, seed_));
+  return scenario_->ResolveFields(table_schema).status();
 }
 
 void DatagenSource::GenerateScenarioRows(int64_t end_row, std::optional<int64_t> wall_ms,
                                          runtime::BatchBuilder* builder) {
   for (int64_t row = generated_; row < end_row; ++row) {
-    OrderEvent event = scenario_->Next(RowTime(row, wall_ms));
+    scenario_->Next(RowTime(row, wall_ms));
     for (size_t f = 0; f < scenario_fields_.size(); ++f) {
-      OrdersScenario::Append(scenario_fields_[f], event, &builder->column(f));
+      scenario_->Append(scenario_fields_[f], &builder->column(f));
     }
   }
 }

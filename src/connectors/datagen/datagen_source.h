@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "connectors/datagen/event_scenario.h"
 #include "connectors/datagen/field_generator.h"
-#include "connectors/datagen/orders_scenario.h"
 #include "runtime/source_reader.h"
 
 namespace sluice::runtime {
@@ -26,9 +26,9 @@ namespace sluice::connectors {
 /// unpaced); without it, the wall-clock time of the Poll that generated it, which the position
 /// carries ("<rows>@<millis>") so that ReadUntil regenerates the same batch exactly.
 /// Poll returns nullopt while ahead of the rows-per-second schedule (never spins).
-/// With 'scenario' = 'orders' the columns come from OrdersScenario by name instead of per-field
-/// options; rows are generated in order from row 0, so replay regenerates them exactly.
-/// Single-threaded, like every reader.
+/// With 'scenario' = 'orders' | 'impressions-clicks' | 'ad-events' the columns come from that
+/// EventScenario by name instead of per-field options; rows are generated in order from row 0, so
+/// replay regenerates them exactly. Single-threaded, like every reader.
 class DatagenSource : public runtime::SourceReader {
  public:
   /// Reads the options of a table with stored schema `table_schema`; generates the fields of
@@ -57,8 +57,8 @@ class DatagenSource : public runtime::SourceReader {
 
   SchemaPtr schema_;
   std::vector<FieldGenerator> generators_;  // one per field of schema_ (no scenario)
-  std::unique_ptr<OrdersScenario> scenario_;
-  std::vector<OrdersScenario::Field> scenario_fields_;  // one per field of schema_
+  std::unique_ptr<EventScenario> scenario_;
+  std::vector<int> scenario_fields_;  // one per field of schema_
   int64_t rows_per_second_ = 10000;
   std::optional<int64_t> limit_;
   uint64_t seed_ = 42;
