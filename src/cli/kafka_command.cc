@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "cli/sluice_cli.h"
-#include "connectors/datagen/orders_scenario.h"
+#include "connectors/datagen/event_scenario.h"
 #include "connectors/kafka/mock_cluster.h"
 #include "connectors/kafka/ndjson_file_producer.h"
 #include "connectors/kafka/paced_producer.h"
@@ -36,8 +36,10 @@ KafkaCommand::KafkaCommand(CLI::App* app) {
   produce_->add_option("--topic", topic_, "Topic")->required();
   auto* file = produce_->add_option("--file", file_, "NDJSON file, one message per line");
   auto* scenario = produce_->add_option(
-      "--scenario", scenario_, "Generate events instead of reading a file: orders (JSON lines)");
-  scenario->check(CLI::IsMember({"orders"}));
+      "--scenario", scenario_,
+      "Generate events instead of reading a file (JSON lines): orders, impressions-clicks, "
+      "ad-events");
+  scenario->check(CLI::IsMember({"orders", "impressions-clicks", "ad-events"}));
   file->excludes(scenario);
   produce_->add_option("--seed", seed_, "Seed of the scenario")->capture_default_str();
   produce_->add_option("--count", count_, "Events of the scenario to send (0: until Ctrl-C)")
@@ -79,7 +81,7 @@ int KafkaCommand::Serve() {
 }
 
 Result<int64_t> KafkaCommand::ProduceScenario() {
-  connectors::OrdersScenario scenario(seed_);
+  ASSIGN_OR_RETURN(auto scenario, connectors::EventScenario::Create(scenario_, seed_));
   int64_t left = count_ > 0 ? count_ : -1;
   // History: event k at (start + k * spacing) until that time reaches the wall clock.
   const double spacing_ms = rate_ > 0 ? 1000.0 / rate_ : 1.0;
@@ -91,13 +93,15 @@ Result<int64_t> KafkaCommand::ProduceScenario() {
     if (left == 0 || t >= now_ms) return false;
     if (left > 0) --left;
     ++history_sent;
-    *message = connectors::OrdersScenario::ToJson(scenario.Next(t));
+    scenario->Next(t);
+    *message = scenario->ToJson();
     return true;
   };
   auto live = [&](int64_t now_ms, std::string* message) {
     if (left == 0) return false;
     if (left > 0) --left;
-    *message = connectors::OrdersScenario::ToJson(scenario.Next(now_ms));
+    scenario->Next(now_ms);
+    *message = scenario->ToJson();
     return true;
   };
   int64_t sent = 0;
