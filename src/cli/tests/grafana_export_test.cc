@@ -77,47 +77,86 @@ class GrafanaExportTest : public ::testing::Test {
     return run.ok() ? *run : SubprocessOutput{};
   }
 
+  // Exports `dashboard` into the temporary directory and applies its example's clickhouse.sql to
+  // a fresh database; returns the exported dashboard model's path.
+  std::string ExportAndApply(const fs::path& dashboard);
+  // Runs an exported panel's query over its window (timeFrom, else 6 h) ending at `now`, its
+  // macros expanded; returns the rows as TabSeparated.
+  Result<std::string> RunPanel(simdjson::dom::element panel, int64_t now);
   // Exports `dashboard`, applies its example's DDL and runs every exported panel query.
   void CheckExample(const fs::path& dashboard);
 
   sluice::testing::ClickHouseServer* server_ = nullptr;
   TempDir dir_;
+  std::string database_;
+  size_t panels_ = 0;
 };
 
-void GrafanaExportTest::CheckExample(const fs::path& dashboard) {
+// Seconds of a Grafana relative window ("30m", "1h"); 6 h for none.
+int64_t WindowSeconds(std::string_view window) {
+  if (window.empty()) return 6 * 3600;
+  int64_t n = std::stoll(std::string(window.substr(0, window.size() - 1)));
+  switch (window.back()) {
+    case 'm':
+      return n * 60;
+    case 'h':
+      return n * 3600;
+    case 'd':
+      return n * 86400;
+    default:
+      return n;
+  }
+}
+
+std::string GrafanaExportTest::ExportAndApply(const fs::path& dashboard) {
   const std::string name = dashboard.parent_path().filename().string();
-  SCOPED_TRACE(name);
   auto definition = server::DashboardDefinition::Load(dashboard.string());
-  ASSERT_TRUE(definition.ok()) << definition.status().message();
+  EXPECT_TRUE(definition.ok()) << definition.status().message();
+  if (!definition.ok()) return "";
   const std::string out = dir_.File("grafana-" + name);
   SubprocessOutput exported = Sluice({"grafana", "export", dashboard.string(), "--out", out});
-  ASSERT_EQ(exported.exit_code, 0) << exported.stderr_text;
+  EXPECT_EQ(exported.exit_code, 0) << exported.stderr_text;
   EXPECT_TRUE(fs::exists(out + "/provisioning/datasources/clickhouse.yaml"));
   EXPECT_TRUE(fs::exists(out + "/provisioning/dashboards/sluice.yaml"));
   const std::string model_file = out + "/dashboards/" + name + ".json";
-  ASSERT_TRUE(fs::exists(model_file)) << exported.stdout_text;
+  EXPECT_TRUE(fs::exists(model_file)) << exported.stdout_text;
 
-  const std::string database = definition->clickhouse.database;
-  ASSERT_TRUE(server_->Query("DROP DATABASE IF EXISTS " + database).ok());
+  database_ = definition->clickhouse.database;
+  panels_ = definition->panels.size();
+  EXPECT_TRUE(server_->Query("DROP DATABASE IF EXISTS " + database_).ok());
   fs::path ddl = dashboard.parent_path() / "clickhouse.sql";
-  ASSERT_TRUE(fs::exists(ddl)) << "every example with a dashboard has its ClickHouse DDL";
+  EXPECT_TRUE(fs::exists(ddl)) << "every example with a dashboard has its ClickHouse DDL";
   SubprocessOutput applied = Sluice({"clickhouse", "apply", ddl.string(), "--url", server_->url()});
-  ASSERT_EQ(applied.exit_code, 0) << applied.stdout_text << applied.stderr_text;
+  EXPECT_EQ(applied.exit_code, 0) << applied.stdout_text << applied.stderr_text;
+  return model_file;
+}
 
+Result<std::string> GrafanaExportTest::RunPanel(simdjson::dom::element panel, int64_t now) {
+  std::string raw(panel["targets"].at(0)["rawSql"].get_string().value());
+  std::string_view window;
+  if (panel["timeFrom"].get(window) != simdjson::SUCCESS) window = "";
+  std::string sql = ExpandMacros(raw, now - WindowSeconds(window), now, 60);
+  if (sql.find("$__") != std::string::npos) return Status::Internal("a macro left: " + sql);
+  connectors::ClickHouseHttpClient client(server_->url(), "", "", 30000);
+  auto result = client.Query(sql + "\nFORMAT TabSeparated", {{"database", database_}});
+  if (!result.ok()) return Status::Internal(sql + "\n" + result.status().message());
+  return result;
+}
+
+void GrafanaExportTest::CheckExample(const fs::path& dashboard) {
+  SCOPED_TRACE(dashboard.string());
+  std::string model_file = ExportAndApply(dashboard);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   simdjson::dom::parser parser;
   simdjson::dom::element model;
   ASSERT_EQ(parser.load(model_file).get(model), simdjson::SUCCESS);
   simdjson::dom::array panels = model["panels"].get_array().value();
-  ASSERT_EQ(panels.size(), definition->panels.size());
-  const int64_t to = std::time(nullptr);
-  connectors::ClickHouseHttpClient client(server_->url(), "", "", 30000);
+  ASSERT_EQ(panels.size(), panels_);
+  const int64_t now = std::time(nullptr);
   for (simdjson::dom::element panel : panels) {
-    std::string title(panel["title"].get_string().value());
-    std::string raw(panel["targets"].at(0)["rawSql"].get_string().value());
-    std::string sql = ExpandMacros(raw, to - 6 * 3600, to, 60);
-    EXPECT_EQ(sql.find("$__"), std::string::npos) << title << ": a macro left: " << sql;
-    auto result = client.Query(sql + "\nFORMAT JSON", {{"database", database}});
-    EXPECT_TRUE(result.ok()) << title << ": " << sql << "\n" << result.status().message();
+    auto result = RunPanel(panel, now);
+    EXPECT_TRUE(result.ok()) << panel["title"].get_string().value() << ": "
+                             << result.status().message();
   }
 }
 
@@ -138,6 +177,38 @@ TEST_F(GrafanaExportTest, EveryExampleDashboardsPanelQueriesRunOnClickHouse) {
   for (const auto& d : dashboards) orders_cdc |= d.parent_path().filename() == "orders-cdc";
   ASSERT_TRUE(orders_cdc) << "examples/orders-cdc/dashboard.json is missing";
   for (const auto& dashboard : dashboards) CheckExample(dashboard);
+}
+
+// The stat "Active Alerts (1 h)" counts the alerts detected within its window: an alert 30 min
+// old counts, one 5 h old does not, so the panel shows 1 (worked out from the rows inserted).
+TEST_F(GrafanaExportTest, TimeFilterKeepsThePanelsWindow) {
+  std::string model_file =
+      ExportAndApply(fs::path(SLUICE_SOURCE_DIR) / "examples/orders-cdc/dashboard.json");
+  ASSERT_FALSE(HasFailure());
+  const int64_t now = std::time(nullptr);
+  auto inserted = server_->Query(
+      "INSERT INTO cdc_pipeline.anomaly_alerts (alert_type, symbol, order_id, message, value, "
+      "threshold, detected_at) VALUES ('LARGE_ORDER', '005930', 1, 'recent', 600, 500, "
+      "toDateTime(" +
+      std::to_string(now - 1800) +
+      ")), ('LARGE_ORDER', '005930', 2, 'old', 700, "
+      "500, toDateTime(" +
+      std::to_string(now - 5 * 3600) + "))");
+  ASSERT_TRUE(inserted.ok()) << inserted.status().message();
+  simdjson::dom::parser parser;
+  simdjson::dom::element model;
+  ASSERT_EQ(parser.load(model_file).get(model), simdjson::SUCCESS);
+  simdjson::dom::array panels = model["panels"].get_array().value();
+  bool found = false;
+  for (simdjson::dom::element panel : panels) {
+    if (panel["title"].get_string().value() != "Active Alerts (1 h)") continue;
+    found = true;
+    EXPECT_EQ(std::string(panel["timeFrom"].get_string().value()), "1h");
+    auto result = RunPanel(panel, now);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(*result, "1\n");
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(GrafanaExportTest, BadDefinitionExitsTwoAndWritesNothing) {
