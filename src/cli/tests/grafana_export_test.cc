@@ -103,6 +103,8 @@ int64_t WindowSeconds(std::string_view window) {
       return n * 3600;
     case 'd':
       return n * 86400;
+    case 'w':
+      return n * 604800;
     default:
       return n;
   }
