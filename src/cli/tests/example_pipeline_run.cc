@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <sstream>
 #include <thread>
 
 #include "cli/tests/loopback_http.h"
@@ -73,6 +75,16 @@ SubprocessOutput ExamplePipelineRun::Stop() {
     broker_.reset();
   }
   return out;
+}
+
+std::vector<std::string> ExamplePipelineRun::SortedLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
 }
 
 bool ExamplePipelineRun::WaitFor(const std::function<bool()>& done, seconds deadline) {

@@ -35,6 +35,9 @@ class ExamplePipelineRun {
   /// Returns the path of the sluice binary under test.
   static std::string Binary();
 
+  /// Returns the non-empty lines of `text` (a query's TSV answer), sorted.
+  static std::vector<std::string> SortedLines(const std::string& text);
+
   /// Calls `done` every 200 ms until it returns true or `deadline` passes; returns its last
   /// answer.
   static bool WaitFor(const std::function<bool()>& done, std::chrono::seconds deadline);

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -28,20 +27,11 @@ using ::sluice::connectors::AdEvent;
 using ::sluice::connectors::AdEventsScenario;
 using ::sluice::testing::ClickHouseServer;
 using std::chrono::seconds;
+constexpr auto SortedLines = &ExamplePipelineRun::SortedLines;
 
 constexpr int64_t kT0 = 1'704'067'200'000;  // 2024-01-01 00:00:00 UTC
 constexpr int kEvents = 3000;
 constexpr int64_t kWatermarkDelayMs = 10'000;  // pipeline.sql
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
 
 int64_t FloorMinute(int64_t ms) { return ms - ((ms % 60'000) + 60'000) % 60'000; }
 

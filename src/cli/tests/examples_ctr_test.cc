@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,6 +21,7 @@ namespace {
 
 using ::sluice::testing::ClickHouseServer;
 using std::chrono::seconds;
+constexpr auto SortedLines = &ExamplePipelineRun::SortedLines;
 
 constexpr int64_t kT0 = 1'704'067'200'000;  // 2024-01-01 00:00:00 UTC
 
@@ -36,16 +36,6 @@ std::string Product(int p) { return fmt::format("P0{}", p + 1); }
 // Product p in window w (0..2) has 20 + 5p + w impressions and p + w + 1 clicks.
 int Impressions(int p, int w) { return 20 + 5 * p + w; }
 int Clicks(int p, int w) { return p + w + 1; }
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
 
 std::string Row(const std::string& product, int window, int impressions, int clicks) {
   const double ctr = impressions > 0 ? static_cast<double>(clicks) / impressions : 0.0;
