@@ -17,7 +17,7 @@ using std::chrono::seconds;
 std::string ExamplePipelineRun::Binary() { return SLUICE_BINARY_DIR "/src/cli/sluice"; }
 
 Result<std::unique_ptr<ExamplePipelineRun>> ExamplePipelineRun::Start(
-    const std::string& example, const std::string& clickhouse_url, const std::string& topic,
+    const std::string& example, const std::string& clickhouse_url, const std::string& topics,
     const EnvVars& env) {
   const std::string dir = std::string(SLUICE_SOURCE_DIR) + "/examples/" + example + "/";
   ASSIGN_OR_RETURN(SubprocessOutput applied,
@@ -28,15 +28,15 @@ Result<std::unique_ptr<ExamplePipelineRun>> ExamplePipelineRun::Start(
     return Status::Internal("clickhouse apply failed: " + applied.stderr_text);
   }
   std::unique_ptr<ExamplePipelineRun> run(new ExamplePipelineRun());
-  run->topic_ = topic;
+  run->topic_ = topics.substr(0, topics.find(','));
   ASSIGN_OR_RETURN(run->broker_, Subprocess::Start({Binary(), "kafka", "serve", "--partitions", "1",
-                                                    "--topics", topic}));
+                                                    "--topics", topics}));
   if (!run->broker_->ReadStdoutUntil(1, seconds(30))) {
     return Status::Internal("kafka serve printed no bootstrap address");
   }
   run->brokers_ = run->broker_->stdout_so_far();
   run->brokers_.erase(run->brokers_.find('\n'));
-  const int port = FreeLoopbackPort();
+  const int port = run->port_ = FreeLoopbackPort();
   EnvVars all = {{"KAFKA_BROKERS", run->brokers_},
                  {"CLICKHOUSE_URL", clickhouse_url},
                  {"SLUICE_HTTP_PORT", std::to_string(port)},
@@ -50,16 +50,32 @@ Result<std::unique_ptr<ExamplePipelineRun>> ExamplePipelineRun::Start(
   return run;
 }
 
-Status ExamplePipelineRun::Produce(const std::vector<std::string>& lines) {
+Status ExamplePipelineRun::Produce(const std::vector<std::string>& lines,
+                                   const std::string& topic) {
   std::string text;
   for (const std::string& line : lines) text += line + "\n";
   std::string file = dir_.Write(fmt::format("produce-{}.json", produced_files_++), text);
   ASSIGN_OR_RETURN(SubprocessOutput out,
                    Subprocess::Run({Binary(), "kafka", "produce", "--brokers", brokers_, "--topic",
-                                    topic_, "--file", file, "--rate", "0"},
+                                    topic.empty() ? topic_ : topic, "--file", file, "--rate", "0"},
                                    {}, seconds(60)));
   if (out.exit_code != 0) return Status::Internal("kafka produce failed: " + out.stderr_text);
   return Status::Ok();
+}
+
+double ExamplePipelineRun::MetricSum(const std::string& name) const {
+  httplib::Client client("127.0.0.1", port_);
+  auto res = client.Get("/metrics");
+  if (!res || res->status != 200) return -1;
+  double sum = 0;
+  std::istringstream in(res->body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name, 0) != 0 || (line[name.size()] != '{' && line[name.size()] != ' ')) {
+      continue;
+    }
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
 }
 
 SubprocessOutput ExamplePipelineRun::Stop() {

@@ -14,23 +14,29 @@ namespace sluice::cli::testing {
 
 /// One run of an example under examples/<name>/ for the example tests: applies the example's
 /// clickhouse.sql with `sluice clickhouse apply`, starts the development Kafka broker (`sluice
-/// kafka serve`) with one single-partition topic and `sluice run <example>/pipeline.sql` against
+/// kafka serve`) with single-partition topics and `sluice run <example>/pipeline.sql` against
 /// both. Lifecycle: Start, Produce any number of times, then Stop once (the destructor kills
 /// what is left). Used by one thread.
 class ExamplePipelineRun {
  public:
-  /// Starts the run; `env` adds variables for the pipeline (KAFKA_BROKERS, CLICKHOUSE_URL,
-  /// SLUICE_HTTP_PORT, EPOCH_INTERVAL and STATE_DIR are set here).
+  /// Starts the run with the topics `topics` (comma-separated); `env` adds variables for the
+  /// pipeline (KAFKA_BROKERS, CLICKHOUSE_URL, SLUICE_HTTP_PORT, EPOCH_INTERVAL and STATE_DIR are
+  /// set here).
   static Result<std::unique_ptr<ExamplePipelineRun>> Start(const std::string& example,
                                                            const std::string& clickhouse_url,
-                                                           const std::string& topic,
+                                                           const std::string& topics,
                                                            const EnvVars& env);
 
-  /// Sends `lines` (one JSON message each) to the topic with `sluice kafka produce --file`.
-  Status Produce(const std::vector<std::string>& lines);
+  /// Sends `lines` (one JSON message each) to `topic` (default: the first topic) with `sluice
+  /// kafka produce --file`.
+  Status Produce(const std::vector<std::string>& lines, const std::string& topic = "");
 
   /// Stops the pipeline with SIGTERM and returns its output; stops the broker.
   SubprocessOutput Stop();
+
+  /// Returns the sum of the Prometheus metric `name` over its labels from the pipeline's
+  /// /metrics, or -1 when it cannot be read.
+  double MetricSum(const std::string& name) const;
 
   /// Returns the path of the sluice binary under test.
   static std::string Binary();
@@ -49,6 +55,7 @@ class ExamplePipelineRun {
   std::string brokers_;
   ::sluice::testing::TempDir dir_;
   int produced_files_ = 0;
+  int port_ = 0;
   std::unique_ptr<Subprocess> broker_;
   std::unique_ptr<Subprocess> pipeline_;
 };

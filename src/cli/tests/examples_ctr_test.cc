@@ -47,50 +47,85 @@ constexpr const char* kFinalRows =
     "SELECT product_id, toString(window_start), toString(window_end), impressions, clicks, "
     "toInt64(round(ctr * 1000000)) FROM ctr.ctr_results_raw FINAL WHERE _sluice_deleted = 0";
 
-TEST(ExamplesCtrTest, LateClickUpdatesItsWindowAndTheViewsFollow) {
+// One event and whether it is a click (sent to `clicks` when the run has two topics).
+struct Message {
+  bool click;
+  std::string json;
+};
+
+// Sends `messages` in order: all to the first topic, or impressions to `impressions` and clicks
+// to `clicks`; returns whether every message was sent.
+bool Send(ExamplePipelineRun* run, bool two_topics, const std::vector<Message>& messages) {
+  std::vector<std::string> impressions, clicks;
+  for (const Message& m : messages) {
+    (two_topics && m.click ? clicks : impressions).push_back(m.json);
+  }
+  return (impressions.empty() || run->Produce(impressions).ok()) &&
+         (clicks.empty() || run->Produce(clicks, "clicks").ok());
+}
+
+// The whole check, with the example's default topics `impressions;clicks` or one topic. With two
+// topics the watermark is the smaller of the two partitions' until one has been idle for 5 s.
+void CheckLateClickUpdatesItsWindow(bool two_topics) {
   auto clickhouse_or = ClickHouseServer::Shared();
   ASSERT_TRUE(clickhouse_or.ok()) << clickhouse_or.status().ToString();
   ClickHouseServer* clickhouse = *clickhouse_or;
   for (const char* t : {"ctr_ml_view", "ctr_latest_view", "ctr_results_raw"}) {
     ASSERT_TRUE(clickhouse->Query(std::string("DROP TABLE IF EXISTS ctr.") + t).ok());
   }
-  auto run = ExamplePipelineRun::Start("ctr", clickhouse->url(), "ctr-events",
-                                       {{"CTR_TOPICS", "ctr-events"}});
+  auto run = two_topics
+                 ? ExamplePipelineRun::Start("ctr", clickhouse->url(), "impressions,clicks", {})
+                 : ExamplePipelineRun::Start("ctr", clickhouse->url(), "ctr-events",
+                                             {{"CTR_TOPICS", "ctr-events"}});
   ASSERT_TRUE(run.ok()) << run.status().message();
 
   // Phase 1: windows [0,10), [10,20), [20,30) s of P01..P03, then a P04 impression at 33.5 s:
   // the watermark (33.5 - 2 = 31.5 s) passes the three windows' ends.
-  std::vector<std::string> lines;
+  std::vector<Message> messages;
   int64_t id = 1;
   for (int w = 0; w < 3; ++w) {
     for (int p = 0; p < 3; ++p) {
       for (int i = 0; i < Impressions(p, w); ++i) {
-        lines.push_back(Event("impression", id++, Product(p), kT0 + w * 10'000 + 1000 + i * 100));
+        messages.push_back(
+            {false, Event("impression", id++, Product(p), kT0 + w * 10'000 + 1000 + i * 100)});
       }
       for (int i = 0; i < Clicks(p, w); ++i) {
-        lines.push_back(Event("click", id++, Product(p), kT0 + w * 10'000 + 5000 + i * 100));
+        messages.push_back(
+            {true, Event("click", id++, Product(p), kT0 + w * 10'000 + 5000 + i * 100)});
       }
     }
   }
-  lines.push_back(Event("impression", id++, "P04", kT0 + 33'500));
-  ASSERT_TRUE((*run)->Produce(lines).ok());
-  bool fired = ExamplePipelineRun::WaitFor(
-      [&] {
-        auto n = clickhouse->Query(
-            "SELECT count() FROM ctr.ctr_results_raw FINAL WHERE product_id != 'P04'");
-        return n.ok() && *n == "9\n";
-      },
-      seconds(60));
-  if (!fired) FAIL() << (*run)->Stop().stderr_text;
+  messages.push_back({false, Event("impression", id++, "P04", kT0 + 33'500)});
+  ASSERT_TRUE(Send(run->get(), two_topics, messages));
+  auto wait_for = [&](const std::string& sql, const std::string& answer) {
+    return ExamplePipelineRun::WaitFor(
+        [&] {
+          auto n = clickhouse->Query(sql);
+          return n.ok() && *n == answer;
+        },
+        seconds(60));
+  };
+  if (!wait_for("SELECT count() FROM ctr.ctr_results_raw FINAL WHERE product_id != 'P04'", "9\n")) {
+    auto rows = clickhouse->Query("SELECT * FROM ctr.ctr_results_raw ORDER BY _sluice_version");
+    FAIL() << (rows.ok() ? *rows : "") << "records read "
+           << (*run)->MetricSum("sluice_source_records_total") << "\n"
+           << (*run)->Stop().stderr_text;
+  }
 
-  // Phase 2: a click of P02 at 5 s (its window ended at 10 s, 10 + 5 <= 31.5: too late, dropped),
-  // a click of P01 at 25 s (window end 30 s, 30 + 5 > 31.5: updates it), then a P04 impression at
-  // 45 s, which fires P04's window [30,40).
-  ASSERT_TRUE((*run)
-                  ->Produce({Event("click", id, "P02", kT0 + 5000),
-                             Event("click", id + 1, "P01", kT0 + 25'000),
-                             Event("impression", id + 2, "P04", kT0 + 45'000)})
-                  .ok());
+  // Phase 2: a click of P02 at 5 s (its window ended at 10 s, 10 + 5 <= 31.5: too late, dropped)
+  // and a click of P01 at 25 s (window end 30 s, 30 + 5 > 31.5: updates it); once both were read,
+  // a P04 impression at 45 s, which fires P04's window [30,40) (and, with one topic before it,
+  // the impression could move the watermark past the update's lateness).
+  ASSERT_TRUE(Send(run->get(), two_topics,
+                   {{true, Event("click", id, "P02", kT0 + 5000)},
+                    {true, Event("click", id + 1, "P01", kT0 + 25'000)}}));
+  const double read = static_cast<double>(messages.size() + 2);
+  if (!ExamplePipelineRun::WaitFor(
+          [&] { return (*run)->MetricSum("sluice_source_records_total") == read; }, seconds(60))) {
+    FAIL() << (*run)->Stop().stderr_text;
+  }
+  ASSERT_TRUE(
+      Send(run->get(), two_topics, {{false, Event("impression", id + 2, "P04", kT0 + 45'000)}}));
   std::vector<std::string> expected;
   for (int p = 0; p < 3; ++p) {
     for (int w = 0; w < 3; ++w) {
@@ -108,7 +143,9 @@ TEST(ExamplesCtrTest, LateClickUpdatesItsWindowAndTheViewsFollow) {
         return final_rows == expected;
       },
       seconds(60));
+  const double dropped = (*run)->MetricSum("sluice_late_records_dropped_total");
   SubprocessOutput out = (*run)->Stop();
+  EXPECT_EQ(dropped, 1);  // the click of P02 at 5 s
   ASSERT_TRUE(updated) << ::testing::PrintToString(final_rows) << "\n" << out.stderr_text;
   EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
 
@@ -142,6 +179,19 @@ TEST(ExamplesCtrTest, LateClickUpdatesItsWindowAndTheViewsFollow) {
   EXPECT_EQ(SortedLines(*latest),
             (std::vector<std::string>{Row("P01", 2, 22, 4), Row("P02", 2, 27, 4),
                                       Row("P03", 2, 32, 5), Row("P04", 3, 1, 0)}));
+}
+
+TEST(ExamplesCtrTest, LateClickUpdatesItsWindowAndTheViewsFollowOneTopic) {
+  CheckLateClickUpdatesItsWindow(false);
+}
+
+// The example's default topics. Disabled: it passed 2 runs in 4 here. In the failing runs every
+// record of phase 1 was read (sluice_source_records_total 262) and [0,10) and [10,20) were
+// written, but [20,30) never was within 60 s: the clicks partition, silent after its last click
+// at 25.4 s, held the watermark at 23.4 s although 'table.exec.source.idle-timeout' is 5 s.
+// Enable once idle splits release the watermark when no other split receives data either.
+TEST(ExamplesCtrTest, DISABLED_LateClickUpdatesItsWindowAndTheViewsFollowTwoTopics) {
+  CheckLateClickUpdatesItsWindow(true);
 }
 
 }  // namespace
