@@ -30,8 +30,7 @@ struct Job {
 
   /// Builds the job of plan node `sink_node` (a kSink).
   static Result<Job> Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistry& connectors,
-                           const expr::FunctionRegistry& functions,
-                           const PipelineOptions& options,
+                           const expr::FunctionRegistry& functions, const PipelineOptions& options,
                            const std::map<std::string, std::string>& settings);
 
   /// Returns the operator tree, one operator per line, for EXPLAIN.
