@@ -79,7 +79,7 @@ Status ZooKeeperServer::WriteConfig() {
       << "clientPort=" << port_ << "\n"
       << "clientPortAddress=127.0.0.1\n"
       << "admin.enableServer=false\n"
-      << "4lw.commands.whitelist=ruok\n"
+      << "4lw.commands.whitelist=ruok,srvr\n"
       << "maxSessionTimeout=60000\n";
   std::ofstream log4j(dir_ + "/log4j.properties");
   log4j << "log4j.rootLogger=WARN\n";
@@ -96,15 +96,17 @@ bool ZooKeeperServer::Answers() const {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string answer;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::write(fd, "ruok", 4) == 4) {
+      ::write(fd, "srvr", 4) == 4) {
     timeval timeout{2, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    char buf[16];
+    char buf[256];
     ssize_t n;
     while ((n = ::read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  return answer == "imok";
+  // "srvr" answers "... not currently serving requests" until sessions are accepted ("ruok" says
+  // "imok" earlier, when a client connecting then is still dropped).
+  return answer.find("Mode: standalone") != std::string::npos;
 }
 
 Status ZooKeeperServer::Start(int timeout_ms) {
