@@ -47,36 +47,29 @@ constexpr const char* kFinalRows =
     "SELECT product_id, toString(window_start), toString(window_end), impressions, clicks, "
     "toInt64(round(ctr * 1000000)) FROM ctr.ctr_results_raw FINAL WHERE _sluice_deleted = 0";
 
-// One event and whether it is a click (sent to `clicks` when the run has two topics).
+// One event of the input; `click` labels it for the reader (all go to the one topic).
 struct Message {
   bool click;
   std::string json;
 };
 
-// Sends `messages` in order: all to the first topic, or impressions to `impressions` and clicks
-// to `clicks`; returns whether every message was sent.
-bool Send(ExamplePipelineRun* run, bool two_topics, const std::vector<Message>& messages) {
-  std::vector<std::string> impressions, clicks;
-  for (const Message& m : messages) {
-    (two_topics && m.click ? clicks : impressions).push_back(m.json);
-  }
-  return (impressions.empty() || run->Produce(impressions).ok()) &&
-         (clicks.empty() || run->Produce(clicks, "clicks").ok());
+// Sends `messages` in order to the run's topic; returns whether every message was sent.
+bool Send(ExamplePipelineRun* run, const std::vector<Message>& messages) {
+  std::vector<std::string> lines;
+  for (const Message& m : messages) lines.push_back(m.json);
+  return run->Produce(lines).ok();
 }
 
-// The whole check, with the example's default topics `impressions;clicks` or one topic. With two
-// topics the watermark is the smaller of the two partitions' until one has been idle for 5 s.
-void CheckLateClickUpdatesItsWindow(bool two_topics) {
+// The whole check, with impressions and clicks on one topic (CTR_TOPICS).
+void CheckLateClickUpdatesItsWindow() {
   auto clickhouse_or = ClickHouseServer::Shared();
   ASSERT_TRUE(clickhouse_or.ok()) << clickhouse_or.status().ToString();
   ClickHouseServer* clickhouse = *clickhouse_or;
   for (const char* t : {"ctr_ml_view", "ctr_latest_view", "ctr_results_raw"}) {
     ASSERT_TRUE(clickhouse->Query(std::string("DROP TABLE IF EXISTS ctr.") + t).ok());
   }
-  auto run = two_topics
-                 ? ExamplePipelineRun::Start("ctr", clickhouse->url(), "impressions,clicks", {})
-                 : ExamplePipelineRun::Start("ctr", clickhouse->url(), "ctr-events",
-                                             {{"CTR_TOPICS", "ctr-events"}});
+  auto run = ExamplePipelineRun::Start("ctr", clickhouse->url(), "ctr-events",
+                                       {{"CTR_TOPICS", "ctr-events"}});
   ASSERT_TRUE(run.ok()) << run.status().message();
 
   // Phase 1: windows [0,10), [10,20), [20,30) s of P01..P03, then a P04 impression at 33.5 s:
@@ -96,7 +89,7 @@ void CheckLateClickUpdatesItsWindow(bool two_topics) {
     }
   }
   messages.push_back({false, Event("impression", id++, "P04", kT0 + 33'500)});
-  ASSERT_TRUE(Send(run->get(), two_topics, messages));
+  ASSERT_TRUE(Send(run->get(), messages));
   auto wait_for = [&](const std::string& sql, const std::string& answer) {
     return ExamplePipelineRun::WaitFor(
         [&] {
@@ -116,16 +109,14 @@ void CheckLateClickUpdatesItsWindow(bool two_topics) {
   // and a click of P01 at 25 s (window end 30 s, 30 + 5 > 31.5: updates it); once both were read,
   // a P04 impression at 45 s, which fires P04's window [30,40) (and, with one topic before it,
   // the impression could move the watermark past the update's lateness).
-  ASSERT_TRUE(Send(run->get(), two_topics,
-                   {{true, Event("click", id, "P02", kT0 + 5000)},
-                    {true, Event("click", id + 1, "P01", kT0 + 25'000)}}));
+  ASSERT_TRUE(Send(run->get(), {{true, Event("click", id, "P02", kT0 + 5000)},
+                                {true, Event("click", id + 1, "P01", kT0 + 25'000)}}));
   const double read = static_cast<double>(messages.size() + 2);
   if (!ExamplePipelineRun::WaitFor(
           [&] { return (*run)->MetricSum("sluice_source_records_total") == read; }, seconds(60))) {
     FAIL() << (*run)->Stop().stderr_text;
   }
-  ASSERT_TRUE(
-      Send(run->get(), two_topics, {{false, Event("impression", id + 2, "P04", kT0 + 45'000)}}));
+  ASSERT_TRUE(Send(run->get(), {{false, Event("impression", id + 2, "P04", kT0 + 45'000)}}));
   std::vector<std::string> expected;
   for (int p = 0; p < 3; ++p) {
     for (int w = 0; w < 3; ++w) {
@@ -182,7 +173,7 @@ void CheckLateClickUpdatesItsWindow(bool two_topics) {
 }
 
 TEST(ExamplesCtrTest, LateClickUpdatesItsWindowAndTheViewsFollowOneTopic) {
-  CheckLateClickUpdatesItsWindow(false);
+  CheckLateClickUpdatesItsWindow();
 }
 
 }  // namespace
