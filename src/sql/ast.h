@@ -76,9 +76,9 @@ struct AstExpr {
   std::string op;             // unary/binary operator, upper-case for word operators
   std::string interval_unit;  // MILLISECOND, SECOND, MINUTE, HOUR, DAY (singular, upper-case)
   std::vector<AstExprPtr> args;
-  bool distinct = false;  // COUNT(DISTINCT x)
-  bool star_arg = false;  // COUNT(*)
-  AstExprPtr filter;      // agg(...) FILTER (WHERE filter)
+  bool distinct = false;                // COUNT(DISTINCT x)
+  bool star_arg = false;                // COUNT(*)
+  AstExprPtr filter;                    // agg(...) FILTER (WHERE filter)
   std::shared_ptr<OverWindowAst> over;  // agg(...) OVER window
   AstExprPtr case_operand;
   AstExprPtr else_expr;

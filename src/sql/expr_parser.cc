@@ -338,8 +338,8 @@ Result<std::shared_ptr<OverWindowAst>> ExprParser::ParseWindowSpec() {
 
 Status ExprParser::ParseFrame(OverWindowAst* w) {
   w->frame_pos = cursor_.Peek().pos;
-  w->frame = cursor_.Next().upper == "ROWS" ? OverWindowAst::Frame::kRows
-                                              : OverWindowAst::Frame::kRange;
+  w->frame =
+      cursor_.Next().upper == "ROWS" ? OverWindowAst::Frame::kRows : OverWindowAst::Frame::kRange;
   bool between = cursor_.AcceptKeyword("BETWEEN");
   if (cursor_.AcceptKeyword("UNBOUNDED")) {
     w->unbounded = true;
@@ -353,7 +353,8 @@ Status ExprParser::ParseFrame(OverWindowAst* w) {
   if (between) {
     RETURN_IF_ERROR(cursor_.ExpectKeyword("AND"));
     if (!cursor_.IsKeyword("CURRENT")) {
-      return cursor_.ErrorHere("'CURRENT ROW' (only frames ending at the current row are supported)");
+      return cursor_.ErrorHere(
+          "'CURRENT ROW' (only frames ending at the current row are supported)");
     }
     cursor_.Next();
     RETURN_IF_ERROR(cursor_.ExpectKeyword("ROW"));

@@ -22,10 +22,10 @@ struct ScanSpec {
   CatalogTablePtr table;
   std::vector<size_t> decoded_columns;  // indexes into table->stored_schema()
   SchemaPtr decoded_schema;
-  std::vector<BoundExprPtr> outputs;    // over decoded_schema
-  std::optional<size_t> rowtime_column; // index in the output
-  BoundExprPtr watermark_expr;          // over the output; null when the table has none
-  BoundExprPtr filter;                  // over the output
+  std::vector<BoundExprPtr> outputs;     // over decoded_schema
+  std::optional<size_t> rowtime_column;  // index in the output
+  BoundExprPtr watermark_expr;           // over the output; null when the table has none
+  BoundExprPtr filter;                   // over the output
 };
 
 enum class WindowKind { kTumble, kHop, kCumulate };

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "testing/temp_dir.h"
 #include "cli/version.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {

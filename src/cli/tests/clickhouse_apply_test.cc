@@ -7,9 +7,9 @@
 #include <string>
 
 #include "cli/tests/subprocess.h"
-#include "testing/temp_dir.h"
 #include "testing/clickhouse_server.h"
 #include "testing/clickhouse_test_environment.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {

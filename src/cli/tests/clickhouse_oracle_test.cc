@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "testing/temp_dir.h"
 #include "testing/clickhouse_server.h"
 #include "testing/clickhouse_test_environment.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {

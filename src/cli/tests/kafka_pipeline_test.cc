@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "testing/temp_dir.h"
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {

@@ -23,9 +23,9 @@
 
 #include "cli/pipeline_loader.h"
 #include "cli/tests/subprocess.h"
-#include "testing/temp_dir.h"
 #include "runtime/epoch_log.h"
 #include "runtime/pipeline.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
 namespace {
