@@ -5,6 +5,7 @@
 #include "common/duration.h"
 #include "common/env_substitution.h"
 #include "sql/catalog.h"
+#include "sql/dead_letter_table.h"
 #include "sql/expression_binder.h"
 #include "sql/plan_error.h"
 #include "sql/plan_optimizer.h"
@@ -120,6 +121,7 @@ Result<PipelinePlan> PlanScript(const Script& script, const FunctionResolver& fu
   ScriptPlanner planner(script, functions, setting_overrides);
   RETURN_IF_ERROR(planner.Plan(&plan));
   for (const auto& [key, value] : setting_overrides) plan.settings[key] = value;
+  RETURN_IF_ERROR(DeadLetterTable::Check(plan.settings, plan.tables, script));
   return plan;
 }
 
