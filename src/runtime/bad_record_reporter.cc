@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "runtime/dead_letter_sink.h"
+#include "types/cell_text.h"
+
 namespace sluice::runtime {
 namespace {
 
@@ -10,23 +13,67 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size() + 2);
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20)
+          out += fmt::format("\\u{:04x}", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out;
+}
+
+bool Contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+/// Returns row `row` of `rows` as a JSON object: numbers and booleans bare, other values as
+/// strings in Flink's text form, NULL as null.
+std::string RowJson(const Batch& rows, size_t row) {
+  std::string json = "{";
+  for (size_t c = 0; c < rows.columns.size(); ++c) {
+    const Column& column = rows.column(c);
+    std::string cell;
+    AppendCellText(column, row, &cell);
+    const TypeId id = column.type().id;
+    const bool bare = column.IsNull(row) || id == TypeId::kBoolean || id == TypeId::kInt ||
+                      id == TypeId::kBigInt || id == TypeId::kDecimal ||
+                      ((id == TypeId::kDouble || id == TypeId::kFloat) &&
+                       cell.find_first_not_of("0123456789.-eE") == std::string::npos);
+    if (c) json += ",";
+    json += "\"" + JsonEscape(rows.schema->field(c).name) + "\":";
+    json += bare ? cell : "\"" + JsonEscape(cell) + "\"";
+  }
+  return json + "}";
 }
 
 }  // namespace
 
 BadRecordReporter::BadRecordReporter(std::string dead_letter_path)
     : dead_letter_path_(std::move(dead_letter_path)) {}
+
+std::string BadRecordReporter::ErrorClass(std::string_view raw, std::string_view reason) {
+  if (raw.empty() || Contains(reason, "empty value")) return "empty";
+  if (Contains(reason, "rowtime column")) return "rowtime";
+  if (Contains(reason, "is missing") || Contains(reason, "is null")) return "missing-field";
+  if (Contains(reason, "': expected ")) return "convert";
+  return "decode";
+}
 
 void BadRecordReporter::Report(std::string_view table, std::string_view location,
                                std::string_view raw, std::string_view reason) {
@@ -35,14 +82,41 @@ void BadRecordReporter::Report(std::string_view table, std::string_view location
   std::string excerpt(raw.substr(0, 200));
   log_.Warn(fmt::format("bad record in {} at {}: {} (record: {}{})", table, location, reason,
                         excerpt, raw.size() > 200 ? "..." : ""));
+  AddDeadLetter(table, std::string(location), ErrorClass(raw, reason), reason, std::string(raw));
   if (dead_letter_path_.empty()) return;
   if (!dead_letter_) {
     dead_letter_ = std::make_unique<std::ofstream>(dead_letter_path_, std::ios::app);
   }
-  *dead_letter_ << fmt::format("{{\"table\":\"{}\",\"location\":\"{}\",\"reason\":\"{}\",\"raw\":\"{}\"}}\n",
-                               JsonEscape(table), JsonEscape(location), JsonEscape(reason),
-                               JsonEscape(raw));
+  *dead_letter_ << fmt::format(
+      "{{\"table\":\"{}\",\"location\":\"{}\",\"reason\":\"{}\",\"raw\":\"{}\"}}\n",
+      JsonEscape(table), JsonEscape(location), JsonEscape(reason), JsonEscape(raw));
   dead_letter_->flush();
+}
+
+void BadRecordReporter::ReportRejectedRows(std::string_view sink, std::string_view location,
+                                           const Batch& rows, std::string_view message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  count_ += static_cast<int64_t>(rows.num_rows);
+  log_.Warn(fmt::format("sink {} refused {} row(s) at {}: {} (sent to the dead-letter table)", sink,
+                        rows.num_rows, location, message));
+  for (size_t r = 0; r < rows.num_rows; ++r) {
+    AddDeadLetter(sink, fmt::format("{} row {}", location, r), "sink-rejected", message,
+                  RowJson(rows, r));
+  }
+}
+
+void BadRecordReporter::AddDeadLetter(std::string_view source, std::string location,
+                                      std::string error_class, std::string_view message,
+                                      std::string raw) {
+  if (dead_letters_ == nullptr) return;
+  DeadLetter letter;
+  letter.source = std::string(source);
+  letter.location = std::move(location);
+  letter.error_class = std::move(error_class);
+  letter.message = std::string(message);
+  letter.raw = std::move(raw);
+  letter.time_ms = processing_time_ms_.load();
+  dead_letters_->Add(std::move(letter));
 }
 
 int64_t BadRecordReporter::count() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <fstream>
 #include <memory>
@@ -8,30 +9,60 @@
 #include <string_view>
 
 #include "common/logging.h"
+#include "types/batch.h"
 
 namespace sluice::runtime {
 
-/// Receives every record a source could not decode: counts it, logs it with rate limiting, and
-/// appends it (raw bytes, where it came from, why) as one JSON line to the dead-letter file when
-/// one is configured. Nothing bad is dropped silently. Thread-safe.
+class DeadLetterSink;
+
+/// Receives every record a source could not decode and every row a sink refused: counts it,
+/// logs it with rate limiting, appends it (raw bytes, where it came from, why) as one JSON line
+/// to the dead-letter file when one is configured ('pipeline.dead-letter.path', written as it is
+/// seen), and adds it to the dead-letter table when one is set ('pipeline.dead-letter', written
+/// with the epoch that saw it). Nothing bad is dropped silently. Thread-safe.
 class BadRecordReporter {
  public:
   /// `dead_letter_path` may be empty (no dead-letter file).
   explicit BadRecordReporter(std::string dead_letter_path = "");
 
   /// Reports a bad record of table `table` at `location` (e.g. "orders.json:17" or
-  /// "topic-2@1041") with `reason`.
+  /// "topic-2@1041") with `reason`; its error class is ErrorClass(raw, reason).
   void Report(std::string_view table, std::string_view location, std::string_view raw,
               std::string_view reason);
 
+  /// Returns true when a sink should hand the rows it cannot write (non-retryably) to
+  /// ReportRejectedRows instead of failing: a dead-letter table is set.
+  bool routes_rejected_rows() const { return dead_letters_ != nullptr; }
+  /// Reports every row of `rows` as refused by sink `sink` (error class sink-rejected) with the
+  /// sink's `message`; each row's raw text is a JSON object of its columns, its location
+  /// "<location> row <i>".
+  void ReportRejectedRows(std::string_view sink, std::string_view location, const Batch& rows,
+                          std::string_view message);
+
+  /// Sends bad records to `sink` too (null: none). Call before any Report; `sink` must outlive
+  /// the reporter's use.
+  void set_dead_letters(DeadLetterSink* sink) { dead_letters_ = sink; }
+  /// Sets the processing time stamped on dead letters from now on: the time the epoch log
+  /// records for the batch being read, so a replay stamps the same.
+  void set_processing_time_ms(int64_t ms) { processing_time_ms_.store(ms); }
+
   int64_t count() const;
 
+  /// Returns the error class of a source record refused with `reason`: empty, decode (not the
+  /// format at all), convert (a value of the wrong type), missing-field, rowtime (NULL rowtime).
+  static std::string ErrorClass(std::string_view raw, std::string_view reason);
+
  private:
+  void AddDeadLetter(std::string_view source, std::string location, std::string error_class,
+                     std::string_view message, std::string raw);
+
   mutable std::mutex mutex_;
   std::string dead_letter_path_;
   std::unique_ptr<std::ofstream> dead_letter_;
   RateLimitedLog log_{20, 10'000};
   int64_t count_ = 0;
+  DeadLetterSink* dead_letters_ = nullptr;
+  std::atomic<int64_t> processing_time_ms_{0};
 };
 
 }  // namespace sluice::runtime

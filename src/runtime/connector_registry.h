@@ -33,6 +33,9 @@ struct SinkContext {
   std::string pipeline_name;
   std::string sink_name;
   std::map<std::string, std::string> settings;
+  /// Where rows the sink cannot write non-retryably go, when `bad_records->routes_rejected_rows()`
+  /// (a dead-letter table is set); else such an error stops the pipeline. May be null.
+  BadRecordReporter* bad_records = nullptr;
 };
 
 using SourceFactory =

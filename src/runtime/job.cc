@@ -91,7 +91,8 @@ class JobBuilder {
 
 Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistry& connectors,
                        const expr::FunctionRegistry& functions, const PipelineOptions& options,
-                       const std::map<std::string, std::string>& settings) {
+                       const std::map<std::string, std::string>& settings,
+                       BadRecordReporter* bad_records) {
   if (sink_node->kind != sql::PlanKind::kSink) return Status::Internal("a job must end in a sink");
   Job job;
   job.name = sink_node->sink_name;
@@ -102,6 +103,7 @@ Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistr
   context.pipeline_name = options.name;
   context.sink_name = sink_node->sink_name;
   context.settings = settings;
+  context.bad_records = bad_records;
   ASSIGN_OR_RETURN(auto writer, connectors.CreateSink(context));
   auto sink = std::make_unique<SinkOperator>(job.name, std::move(writer));
   job.sink = sink.get();

@@ -28,10 +28,12 @@ struct Job {
   SinkOperator* sink = nullptr;
   std::vector<ScanInput> scans;
 
-  /// Builds the job of plan node `sink_node` (a kSink).
+  /// Builds the job of plan node `sink_node` (a kSink); its sink reports rows it refuses to
+  /// `bad_records` (see SinkContext).
   static Result<Job> Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistry& connectors,
                            const expr::FunctionRegistry& functions, const PipelineOptions& options,
-                           const std::map<std::string, std::string>& settings);
+                           const std::map<std::string, std::string>& settings,
+                           BadRecordReporter* bad_records = nullptr);
 
   /// Returns the operator tree, one operator per line, for EXPLAIN.
   std::string Describe() const { return description; }

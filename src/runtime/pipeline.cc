@@ -55,9 +55,16 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
     p->options_.state_dir = (dir.empty() ? "." : dir) + "/.sluice/state/" + p->options_.name;
   }
   p->bad_records_ = std::make_unique<BadRecordReporter>(p->options_.dead_letter_path);
+  if (!p->options_.dead_letter_table.empty()) {
+    auto table = plan.tables.find(p->options_.dead_letter_table);  // checked by the planner
+    if (table == plan.tables.end()) return Status::Internal("dead-letter table not planned");
+    ASSIGN_OR_RETURN(p->dead_letters_, DeadLetterSink::Create(table->second, connectors,
+                                                              p->options_.name, plan.settings));
+    p->bad_records_->set_dead_letters(p->dead_letters_.get());
+  }
   for (const auto& job_node : plan.jobs) {
-    ASSIGN_OR_RETURN(Job job,
-                     Job::Build(job_node, connectors, functions, p->options_, plan.settings));
+    ASSIGN_OR_RETURN(Job job, Job::Build(job_node, connectors, functions, p->options_,
+                                         plan.settings, p->bad_records_.get()));
     p->jobs_.push_back(std::move(job));
   }
   RETURN_IF_ERROR(p->CreateSources(plan.settings, connectors, functions));
@@ -133,6 +140,10 @@ Status Pipeline::Open() {
     idle_.emplace_back(n, false);
   }
   positions_.assign(sources_.size(), {});
+  if (dead_letters_) {
+    RETURN_IF_ERROR(dead_letters_->Open().WithContext("dead-letter table"));
+    LogInfo("dead letters: {}", dead_letters_->Describe());
+  }
   for (const auto& job : jobs_) LogInfo("job {}: {}", job.name, job.sink->Describe());
   if (metrics_registry_ != nullptr) {
     metrics_ = std::make_unique<PipelineMetrics>(metrics_registry_, options_.name);
@@ -152,6 +163,10 @@ Status Pipeline::Close() {
   Status first;
   for (auto& job : jobs_) {
     Status s = job.sink->Close();
+    if (first.ok() && !s.ok()) first = s;
+  }
+  if (dead_letters_) {
+    Status s = dead_letters_->Close();
     if (first.ok() && !s.ok()) first = s;
   }
   return first;
@@ -191,6 +206,7 @@ Result<bool> Pipeline::PollSources(int64_t now_ms) {
     size_t s = (next_source_ + k) % sources_.size();
     SourceStage& stage = *sources_[s];
     if (stage.reader().Finished()) continue;
+    bad_records_->set_processing_time_ms(now_ms);
     auto polled = stage.reader().Poll(options_.batch_rows);
     if (!polled.ok()) {
       if (polled.status().retryable()) {
@@ -261,6 +277,9 @@ Status Pipeline::FinishEpoch(bool write_sinks) {
     }
     RETURN_IF_ERROR(job.sink->WriteEpoch(epoch_).WithContext("sink '" + job.sink->name() + "'"));
   }
+  // After the jobs' sinks: rows they refused are dead letters of this epoch.
+  if (dead_letters_ && write_sinks) RETURN_IF_ERROR(dead_letters_->WriteEpoch(epoch_));
+  if (dead_letters_ && !write_sinks) dead_letters_->DiscardEpoch();
   if (write_sinks) RETURN_IF_ERROR(log_->Commit(epoch_));
   for (auto& stage : sources_) {
     Status s = stage->reader().CommitConsumed();
@@ -360,6 +379,7 @@ Status Pipeline::ReplayEntries(const std::vector<EpochLogEntry>& entries, const 
       RETURN_IF_ERROR(ConsumeEntry(entry, nullptr, log));
       continue;
     }
+    bad_records_->set_processing_time_ms(entry.processing_time_ms);
     ASSIGN_OR_RETURN(SourceBatch batch, sources_[entry.source]->reader().ReadUntil(
                                             SplitId(entry.split), entry.end_position));
     RETURN_IF_ERROR(ConsumeEntry(entry, &batch, log));
@@ -535,6 +555,8 @@ Status Pipeline::Recover() {
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto checkpoint, store_->LoadLatest());
   if (checkpoint) RETURN_IF_ERROR(RestoreCheckpoint(*checkpoint));
+  // Seeking re-reads input of committed epochs: its bad records were written then.
+  if (dead_letters_) dead_letters_->DiscardEpoch();
   // The marker says a run with this state directory began and did not finish: only then does
   // the log (perhaps a user's 'execution.epoch-log.path' kept from finished runs) hold epochs to
   // recover.

@@ -12,6 +12,7 @@
 #include "runtime/bad_record_reporter.h"
 #include "runtime/checkpoint_store.h"
 #include "runtime/connector_registry.h"
+#include "runtime/dead_letter_sink.h"
 #include "runtime/epoch_log.h"
 #include "runtime/job.h"
 #include "runtime/pipeline_metrics.h"
@@ -105,6 +106,7 @@ class Pipeline {
   void PublishSnapshot(const char* state);
 
   PipelineOptions options_;
+  std::unique_ptr<DeadLetterSink> dead_letters_;  // 'pipeline.dead-letter' (null: none)
   std::unique_ptr<BadRecordReporter> bad_records_;
   std::vector<Job> jobs_;
   std::vector<std::unique_ptr<SourceStage>> sources_;

@@ -31,6 +31,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "execution.batch-size",
                                  "table.exec.emit.allow-lateness",
                                  "table.exec.source.idle-timeout",
+                                 "pipeline.dead-letter",
                                  "pipeline.dead-letter.path",
                                  "execution.epoch-log.path",
                                  "server.bind-address",
@@ -60,6 +61,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       RETURN_IF_ERROR(duration(&o.allowed_lateness_ms));
     } else if (key == "table.exec.source.idle-timeout") {
       RETURN_IF_ERROR(duration(&o.idle_timeout_ms));
+    } else if (key == "pipeline.dead-letter") {
+      o.dead_letter_table = value;
     } else if (key == "pipeline.dead-letter.path") {
       o.dead_letter_path = value;
     } else if (key == "execution.epoch-log.path") {

@@ -16,6 +16,7 @@ struct PipelineOptions {
   int64_t allowed_lateness_ms = 0;                // 'table.exec.emit.allow-lateness'
   int64_t idle_timeout_ms = 0;                    // 'table.exec.source.idle-timeout' (0: never)
   std::string dead_letter_path;                   // 'pipeline.dead-letter.path'
+  std::string dead_letter_table;                  // 'pipeline.dead-letter'
   std::string epoch_log_path;                     // 'execution.epoch-log.path' (empty: memory only)
   std::string server_bind_address = "127.0.0.1";  // 'server.bind-address'
   int server_port = -1;                           // 'server.port' (-1: no server; 0: any port)
