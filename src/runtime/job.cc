@@ -4,11 +4,14 @@
 
 #include "runtime/filter_project_operator.h"
 #include "runtime/group_aggregate_operator.h"
+#include "runtime/interval_join_operator.h"
 #include "runtime/over_aggregate_operator.h"
 #include "runtime/rank_operator.h"
 #include "runtime/session_window_operator.h"
 #include "runtime/union_operator.h"
 #include "runtime/window_aggregate_operator.h"
+#include "runtime/window_join_operator.h"
+#include "runtime/window_table_operator.h"
 
 namespace sluice::runtime {
 namespace {
@@ -73,6 +76,18 @@ class JobBuilder {
       }
       case sql::PlanKind::kRank: {
         ASSIGN_OR_RETURN(auto op, RankOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
+      case sql::PlanKind::kWindowTable: {
+        ASSIGN_OR_RETURN(auto op, WindowTableOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
+      case sql::PlanKind::kIntervalJoin: {
+        ASSIGN_OR_RETURN(auto op, IntervalJoinOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
+      case sql::PlanKind::kWindowJoin: {
+        ASSIGN_OR_RETURN(auto op, WindowJoinOperator::Create(node));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kScan:

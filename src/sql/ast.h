@@ -95,7 +95,10 @@ enum class TableRefKind {
   kNamed,      // name [AS alias]
   kSubquery,   // (query) [AS] alias
   kWindowTvf,  // TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])) [AS alias]
+  kJoin,       // join_left [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN join_right ON join_on
 };
+
+enum class JoinKind { kInner, kLeft, kRight, kFull };
 
 struct TableRef {
   TableRefKind kind = TableRefKind::kNamed;
@@ -112,6 +115,12 @@ struct TableRef {
   std::vector<AstExprPtr> tvf_args;
   // SESSION(TABLE t PARTITION BY a, ...) or PARTITION BY (a, b): the partition columns.
   std::vector<std::string> tvf_partition_by;
+  // Join: the two sides (a side may itself be a join: `a JOIN b ON .. JOIN c ON ..`), the kind
+  // and the ON condition.
+  JoinKind join_kind = JoinKind::kInner;
+  std::shared_ptr<TableRef> join_left;
+  std::shared_ptr<TableRef> join_right;
+  AstExprPtr join_on;
 };
 
 struct SelectItem {

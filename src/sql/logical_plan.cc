@@ -99,6 +99,15 @@ std::string PlanNode::ToString(int indent) const {
     case PlanKind::kRank:
       line = rank.Describe(in_names);
       break;
+    case PlanKind::kWindowTable:
+      line = "WindowTable[" + WindowText(window, in_names) + "]";
+      break;
+    case PlanKind::kIntervalJoin:
+    case PlanKind::kWindowJoin:
+      line = fmt::format(
+          "{}[{}]", kind == PlanKind::kIntervalJoin ? "IntervalJoin" : "WindowJoin",
+          join.Describe(in_names, Names(*inputs[1]->schema), kind == PlanKind::kWindowJoin));
+      break;
     case PlanKind::kSink:
       line = fmt::format("Sink[{}, connector={}]", sink_name,
                          sink_table ? sink_table->option("connector") : "print");

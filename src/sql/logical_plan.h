@@ -9,6 +9,7 @@
 
 #include "sql/bound_expr.h"
 #include "sql/catalog_table.h"
+#include "sql/join_spec.h"
 #include "sql/over_spec.h"
 #include "types/schema.h"
 
@@ -52,6 +53,10 @@ enum class PlanKind {
   kOverAggregate,    // over: OVER aggregation; input columns then one column per call
   kRank,             // rank: deduplication / Top-N (ROW_NUMBER filtered by rn <= N)
   kSink,             // writes the input to sink_table (null: print to stdout)
+  kWindowTable,      // window: the window TVF's rows (input columns, window_start, window_end,
+                     // window_time), one row per window a row belongs to
+  kIntervalJoin,     // join: interval join of inputs[0] (left) and inputs[1] (right)
+  kWindowJoin,       // join: window join of two kWindowTable inputs of the same window
 };
 
 struct PlanNode;
@@ -74,6 +79,7 @@ struct PlanNode {
   std::vector<BoundAggregate> aggregates;
   OverSpec over;
   RankSpec rank;
+  JoinSpec join;
   CatalogTablePtr sink_table;
   std::string sink_name;  // the INSERT target, or "stdout" for a bare SELECT
 

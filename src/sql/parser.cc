@@ -77,6 +77,9 @@ class Parser {
   Result<SelectStmt> ParseSelect();
   Result<SelectItem> ParseSelectItem();
   Result<TableRef> ParseTableRef();
+  Result<TableRef> ParseTablePrimary();
+  /// Parses `[INNER | LEFT | RIGHT | FULL [OUTER]] JOIN`; false when no join starts here.
+  Result<bool> ParseJoinKind(JoinKind* kind);
   Result<TableRef> ParseWindowTvf();
   Status ParseWindowTvfArgs(const WindowTvfSignature& sig, TableRef* ref);
   Status ParseWindowTvfArg(size_t slot, TableRef* ref);
@@ -469,6 +472,51 @@ Result<SelectItem> Parser::ParseSelectItem() {
 }
 
 Result<TableRef> Parser::ParseTableRef() {
+  ASSIGN_OR_RETURN(TableRef ref, ParseTablePrimary());
+  while (true) {
+    TableRef join;
+    join.kind = TableRefKind::kJoin;
+    join.pos = cursor_.Peek().pos;
+    ASSIGN_OR_RETURN(bool found, ParseJoinKind(&join.join_kind));
+    if (!found) return ref;
+    join.join_left = std::make_shared<TableRef>(std::move(ref));
+    ASSIGN_OR_RETURN(TableRef right, ParseTablePrimary());
+    join.join_right = std::make_shared<TableRef>(std::move(right));
+    if (!cursor_.AcceptKeyword("ON")) {
+      return cursor_.ErrorHere("'ON' (joins need an ON condition; USING is not supported)");
+    }
+    ASSIGN_OR_RETURN(join.join_on, exprs_.Parse());
+    ref = std::move(join);
+  }
+}
+
+Result<bool> Parser::ParseJoinKind(JoinKind* kind) {
+  if (cursor_.IsKeyword("CROSS") || cursor_.IsKeyword("NATURAL")) {
+    return cursor_.ErrorHere(
+        "a join with an ON condition (CROSS and NATURAL joins are not "
+        "supported)");
+  }
+  if (cursor_.AcceptKeyword("JOIN")) {
+    *kind = JoinKind::kInner;
+    return true;
+  }
+  if (cursor_.AcceptKeyword("INNER")) {
+    *kind = JoinKind::kInner;
+  } else if (cursor_.AcceptKeyword("LEFT")) {
+    *kind = JoinKind::kLeft;
+  } else if (cursor_.AcceptKeyword("RIGHT")) {
+    *kind = JoinKind::kRight;
+  } else if (cursor_.AcceptKeyword("FULL")) {
+    *kind = JoinKind::kFull;
+  } else {
+    return false;
+  }
+  if (*kind != JoinKind::kInner) cursor_.AcceptKeyword("OUTER");
+  RETURN_IF_ERROR(cursor_.ExpectKeyword("JOIN"));
+  return true;
+}
+
+Result<TableRef> Parser::ParseTablePrimary() {
   if (cursor_.IsKeyword("TABLE") && cursor_.IsSymbol("(", 1)) return ParseWindowTvf();
   TableRef ref;
   ref.pos = cursor_.Peek().pos;

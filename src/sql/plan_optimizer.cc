@@ -95,6 +95,9 @@ PlanOptimizer::Pruned PlanOptimizer::Prune(const PlanNodePtr& node, std::set<siz
     }
     case PlanKind::kUnion:
     case PlanKind::kSink:
+    case PlanKind::kWindowTable:
+    case PlanKind::kIntervalJoin:
+    case PlanKind::kWindowJoin:
       return KeepAll(*node);
     case PlanKind::kOverAggregate:
     case PlanKind::kRank:

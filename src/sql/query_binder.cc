@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sql/expr_rewriter.h"
+#include "sql/join_binder.h"
 #include "sql/over_binder.h"
 #include "sql/plan_builder.h"
 #include "sql/plan_error.h"
@@ -51,9 +52,20 @@ Result<Relation> QueryBinder::BindQuery(const Query& query) {
 Result<Relation> QueryBinder::BindSelect(const SelectStmt& stmt) {
   if (!stmt.from) return PlanErrorAt(file_, stmt.pos, "SELECT without FROM is not supported");
   ASSIGN_OR_RETURN(From from, BindFrom(*stmt.from));
-  ASSIGN_OR_RETURN(PlanNodePtr input, BindWhere(stmt, from));
   bool over = false;
   for (const auto& item : stmt.items) over |= OverBinder::ContainsOver(*item.expr);
+  bool grouped = !stmt.group_by.empty() || stmt.having != nullptr;
+  for (const auto& item : stmt.items) {
+    grouped |= item.expr->kind != AstExprKind::kStar && binder_->ContainsAggregate(*item.expr);
+  }
+  if (from.window && !grouped && !over && from.window->session_gap_ms == 0) {
+    // The window TVF's rows themselves (e.g. the inputs of a window join).
+    Relation rows = WindowTable(from);
+    from.input = rows;
+    from.scope = rows.scope;
+    from.window.reset();
+  }
+  ASSIGN_OR_RETURN(PlanNodePtr input, BindWhere(stmt, from));
   if (over && !from.window) {
     ASSIGN_OR_RETURN(OverBinder::Bound bound,
                      OverBinder(file_, binder_).Bind(stmt, from.scope, input));
@@ -63,11 +75,7 @@ Result<Relation> QueryBinder::BindSelect(const SelectStmt& stmt) {
     over_from.scope = bound.scope;
     return BindProjection(bound.stmt, over_from, bound.node);
   }
-  bool aggregated = !stmt.group_by.empty() || stmt.having != nullptr;
-  for (const auto& item : stmt.items) {
-    aggregated |= item.expr->kind != AstExprKind::kStar && binder_->ContainsAggregate(*item.expr);
-  }
-  if (aggregated) return BindAggregation(stmt, from, input);
+  if (grouped) return BindAggregation(stmt, from, input);
   if (from.window) {
     return PlanErrorAt(file_, stmt.from->pos,
                        fmt::format("the rows of window TVF {} must be aggregated with GROUP BY "
@@ -315,9 +323,50 @@ Result<Relation> QueryBinder::BindUnion(std::vector<Relation> branches, const Qu
   return r;
 }
 
+Relation QueryBinder::WindowTable(const From& from) {
+  auto node = std::make_shared<PlanNode>();
+  node->kind = PlanKind::kWindowTable;
+  node->window = *from.window;
+  auto schema = std::make_shared<Schema>(*from.input.node->schema);
+  const size_t n = schema->size();
+  for (size_t w = 0; w < 3; ++w) {
+    schema->Add({from.scope.columns[n + w].name, from.scope.columns[n + w].type});
+  }
+  node->schema = schema;
+  node->rowtime_column = n + 2;  // window_time; the input's rowtime becomes a plain column
+  node->inputs.push_back(from.input.node);
+  Relation r;
+  r.node = node;
+  r.scope = from.scope;
+  return r;
+}
+
+Result<Relation> QueryBinder::BindJoinSide(const TableRef& ref) {
+  if (ref.kind == TableRefKind::kJoin) return BindJoin(ref);
+  if (ref.kind != TableRefKind::kWindowTvf) return BindTableRef(ref);
+  ASSIGN_OR_RETURN(From from, BindWindowTvf(ref));
+  if (from.window->session_gap_ms > 0) {
+    return PlanErrorAt(file_, ref.pos,
+                       "a SESSION window TVF cannot be joined; window joins take TUMBLE, HOP or "
+                       "CUMULATE");
+  }
+  return WindowTable(from);
+}
+
+Result<Relation> QueryBinder::BindJoin(const TableRef& ref) {
+  ASSIGN_OR_RETURN(Relation left, BindJoinSide(*ref.join_left));
+  ASSIGN_OR_RETURN(Relation right, BindJoinSide(*ref.join_right));
+  return JoinBinder(file_, binder_).Bind(ref, std::move(left), std::move(right));
+}
+
 Result<QueryBinder::From> QueryBinder::BindFrom(const TableRef& ref) {
   if (ref.kind == TableRefKind::kWindowTvf) return BindWindowTvf(ref);
-  ASSIGN_OR_RETURN(Relation r, BindTableRef(ref));
+  Relation r;
+  if (ref.kind == TableRefKind::kJoin) {
+    ASSIGN_OR_RETURN(r, BindJoin(ref));
+  } else {
+    ASSIGN_OR_RETURN(r, BindTableRef(ref));
+  }
   From from;
   from.scope = r.scope;
   from.input = std::move(r);
@@ -362,6 +411,7 @@ Result<Relation> QueryBinder::BindTableRef(const TableRef& ref) {
       return r;
     }
     case TableRefKind::kWindowTvf:
+    case TableRefKind::kJoin:
       break;
   }
   return PlanErrorAt(file_, ref.pos,

@@ -48,6 +48,13 @@ class QueryBinder {
   Result<Relation> BindUnion(std::vector<Relation> branches, const Query& query);
   Result<From> BindFrom(const TableRef& ref);
   Result<From> BindWindowTvf(const TableRef& ref);
+  /// Binds a side of a join: a table, view, subquery, window TVF (its rows, see WindowTable) or
+  /// another join.
+  Result<Relation> BindJoinSide(const TableRef& ref);
+  Result<Relation> BindJoin(const TableRef& ref);
+  /// Returns the rows of a window TVF: a kWindowTable over `from.input` whose scope is
+  /// `from.scope` (the input's columns, window_start, window_end, window_time).
+  static Relation WindowTable(const From& from);
   Result<WindowSpec> BindWindowArgs(const TableRef& ref, size_t time_column);
   Result<WindowSpec> BindSessionArgs(const TableRef& ref, size_t time_column);
   /// Returns an error unless the non-window GROUP BY columns (`keys`) are exactly the SESSION

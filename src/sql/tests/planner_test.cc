@@ -424,11 +424,19 @@ TEST(PlannerTest, AggregateInWhere) {
             "q.sql:7:33: aggregate function COUNT is not allowed in WHERE");
 }
 
-TEST(PlannerTest, WindowTvfRowsMustBeAggregated) {
-  EXPECT_EQ(ErrorAfterOrders("SELECT * FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(source_ts), "
-                             "INTERVAL '1' MINUTE));\n"),
-            "q.sql:7:15: the rows of window TVF TUMBLE must be aggregated with GROUP BY "
-            "window_start, window_end");
+TEST(PlannerTest, WindowTvfRowsWithoutAggregation) {
+  // As in Flink, the window TVF's rows themselves: the input's columns then window_start,
+  // window_end and window_time, which is the rowtime attribute (source_ts no longer is).
+  auto plan = Plan(std::string(kOrders) +
+                   "SELECT * FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(source_ts), "
+                   "INTERVAL '1' MINUTE));\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const PlanNode& table = *plan->jobs[0]->inputs[0];
+  ASSERT_EQ(table.kind, PlanKind::kWindowTable);
+  EXPECT_EQ(table.schema->size(), 11u);
+  EXPECT_EQ(table.schema->field(8).name, "window_start");
+  EXPECT_EQ(table.rowtime_column, std::optional<size_t>(10));
+  EXPECT_EQ(table.window.size_ms, 60000);
 }
 
 }  // namespace
