@@ -2,11 +2,13 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/clickhouse_command.h"
@@ -14,10 +16,13 @@
 #include "cli/grafana_command.h"
 #include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
+#include "cli/pipeline_supervisor.h"
 #include "cli/version.h"
+#include "common/duration.h"
 #include "common/logging.h"
 #include "common/metrics_registry.h"
 #include "common/process_metrics.h"
+#include "common/secret_redactor.h"
 #include "runtime/pipeline.h"
 #include "server/dashboard_service.h"
 #include "server/http_server.h"
@@ -39,8 +44,9 @@ int ExitCodeFor(const Status& status) {
 }
 
 int Fail(const Status& status) {
-  // Messages from the pipeline file start with file:line:col; print them as they are.
-  std::fprintf(stderr, "%s\n", status.message().c_str());
+  // Messages from the pipeline file start with file:line:col; print them as they are, but for
+  // the secrets.
+  std::fprintf(stderr, "%s\n", SecretRedactor::Global().Redact(status.message()).c_str());
   return ExitCodeFor(status);
 }
 
@@ -48,6 +54,7 @@ struct CommonArgs {
   std::string file;
   std::vector<std::string> sets;
   std::string log_level = "info";
+  std::string log_format = "text";
 };
 
 void AddCommonArgs(CLI::App* cmd, CommonArgs* args) {
@@ -56,6 +63,9 @@ void AddCommonArgs(CLI::App* cmd, CommonArgs* args) {
                   "Override a setting, e.g. --set execution.epoch-interval='2 s' (repeatable)")
       ->type_name("KEY=VALUE");
   cmd->add_option("--log-level", args->log_level, "debug, info, warn, error or off")
+      ->capture_default_str();
+  cmd->add_option("--log-format", args->log_format,
+                  "text (human-readable) or json (one object a line: ts, level, msg, fields)")
       ->capture_default_str();
 }
 
@@ -78,24 +88,63 @@ Result<LoadedPipeline> Load(const CommonArgs& args) {
                                    "': use debug, info, warn, error or off");
   }
   SetLogLevel(level);
+  LogFormat format;
+  if (!ParseLogFormat(args.log_format, &format)) {
+    return Status::InvalidArgument("--log-format '" + args.log_format + "': use text or json");
+  }
+  SetLogFormat(format);
   ASSIGN_OR_RETURN(auto overrides, ParseSets(args.sets));
-  return LoadPipeline(args.file, overrides);
+  SecretRedactor::Global().AddFromOptions(overrides);
+  ASSIGN_OR_RETURN(LoadedPipeline loaded, LoadPipeline(args.file, overrides));
+  // From here on no log line, error, plan or scrape shows a password or token.
+  SecretRedactor::Global().AddFromOptions(loaded.plan.settings);
+  for (const auto& [name, table] : loaded.plan.tables) {
+    SecretRedactor::Global().AddFromOptions(table->options);
+  }
+  return loaded;
+}
+
+// Returns where a table's connector reads or writes (URL, brokers, host, path), or "".
+std::string Endpoint(const sql::CatalogTable& table) {
+  for (const char* key : {"url", "properties.bootstrap.servers", "hostname", "path", "topic"}) {
+    std::string value = table.option(key);
+    if (!value.empty()) return value;
+  }
+  return "";
+}
+
+// Logs the plan summary and each table's connector and endpoint (credentials redacted by the
+// logger).
+void LogStartup(const LoadedPipeline& loaded, const runtime::Pipeline& pipeline) {
+  const runtime::PipelineOptions& o = pipeline.options();
+  LogLine(LogLevel::kInfo, "pipeline plan",
+          {{"pipeline", o.name},
+           {"tables", std::to_string(loaded.plan.tables.size())},
+           {"jobs", std::to_string(loaded.plan.jobs.size())},
+           {"epoch_interval_ms", std::to_string(o.epoch_interval_ms)},
+           {"state_dir", o.state_dir.empty() ? "(none)" : o.state_dir},
+           {"restart_strategy", o.restart.Describe()}});
+  for (const auto& [name, table] : loaded.plan.tables) {
+    LogLine(LogLevel::kInfo, "table " + name,
+            {{"connector", table->option("connector")}, {"endpoint", Endpoint(*table)}});
+  }
 }
 
 int ExplainLoaded(const LoadedPipeline& loaded) {
-  std::printf("== Logical plan ==\n%s", loaded.plan.ToString().c_str());
+  std::printf("== Logical plan ==\n%s",
+              SecretRedactor::Global().Redact(loaded.plan.ToString()).c_str());
   auto pipeline = runtime::Pipeline::Create(loaded.plan, *loaded.connectors, *loaded.functions);
   if (!pipeline.ok()) return Fail(pipeline.status());
-  std::printf("\n== Physical plan ==\n%s", (*pipeline)->Describe().c_str());
+  std::printf("\n== Physical plan ==\n%s",
+              SecretRedactor::Global().Redact((*pipeline)->Describe()).c_str());
   return kExitOk;
 }
 
 // Starts the HTTP server when 'server.port' is set or --http-port given (-1: neither); returns
 // nullptr when there is none. The auth token is never logged.
 Result<std::unique_ptr<server::HttpServer>> StartHttpServer(
-    const runtime::Pipeline& pipeline, const MetricsRegistry& metrics, int http_port,
-    const server::DashboardService* dashboard) {
-  const runtime::PipelineOptions& o = pipeline.options();
+    const runtime::PipelineOptions& o, const PipelineSupervisor& supervisor,
+    const MetricsRegistry& metrics, int http_port, const server::DashboardService* dashboard) {
   server::HttpServerOptions options;
   options.bind_address = o.server_bind_address;
   options.port = http_port >= 0 ? http_port : o.server_port;
@@ -104,12 +153,52 @@ Result<std::unique_ptr<server::HttpServer>> StartHttpServer(
   if (dashboard) {
     options.extra_routes.push_back([dashboard](httplib::Server& s) { dashboard->Register(s); });
   }
-  ASSIGN_OR_RETURN(auto http, server::HttpServer::Start(
-                                  options, &metrics, [&pipeline] { return pipeline.snapshot(); }));
+  ASSIGN_OR_RETURN(auto http, server::HttpServer::Start(options, &metrics, [&supervisor] {
+                     return supervisor.snapshot();
+                   }));
   LogInfo("serving metrics on http://{}:{}{}", options.bind_address, http->port(),
           options.auth_token.empty() ? "" : " (bearer token required)");
   if (dashboard) LogInfo("dashboard at http://{}:{}/", options.bind_address, http->port());
   return http;
+}
+
+// Once a stop signal arrives, gives the pipeline `timeout_ms` to commit its current epoch and
+// return (`done`); after that ends the process with kExitRuntimeError, saying so.
+std::thread StartShutdownWatchdog(int64_t timeout_ms, const std::atomic<bool>* done) {
+  return std::thread([timeout_ms, done] {
+    while (!done->load() && !g_stop.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!done->load()) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        LogError(
+            "shutdown timeout: the pipeline did not finish and commit its current epoch within "
+            "'pipeline.shutdown-timeout' = {}; exiting without it (it is recovered from the epoch "
+            "log at the next start)",
+            FormatDurationMillis(timeout_ms));
+        std::fflush(stderr);
+        std::_Exit(kExitRuntimeError);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+}
+
+Status RunSupervised(PipelineSupervisor* supervisor, const std::string& replay_log,
+                     int64_t shutdown_timeout_ms) {
+  std::atomic<bool> done{false};
+  std::thread watchdog = StartShutdownWatchdog(shutdown_timeout_ms, &done);
+  Status status;
+  if (replay_log.empty()) {
+    status = supervisor->Run(g_stop);
+  } else {
+    // Replay re-executes a log once; it is never restarted.
+    status = supervisor->Replay(replay_log);
+  }
+  done = true;
+  watchdog.join();
+  return status;
 }
 
 int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_port = -1) {
@@ -121,22 +210,26 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_p
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::signal(SIGINT, HandleStopSignal);
   std::signal(SIGTERM, HandleStopSignal);
+  const runtime::PipelineOptions options = (*pipeline)->options();
+  LogStartup(*loaded, **pipeline);
   MetricsRegistry metrics;
   RegisterProcessMetrics(&metrics);
-  (*pipeline)->set_metrics(&metrics);
-  auto dashboard =
-      server::DashboardService::Load((*pipeline)->options().server_dashboard, args.file);
+  PipelineSupervisor supervisor(&*loaded, std::move(*pipeline), &metrics);
+  auto dashboard = server::DashboardService::Load(options.server_dashboard, args.file);
   if (!dashboard.ok()) return Fail(dashboard.status());
-  auto http = StartHttpServer(**pipeline, metrics, http_port, dashboard->get());
+  auto http = StartHttpServer(options, supervisor, metrics, http_port, dashboard->get());
   if (!http.ok()) return Fail(http.status());
-  LogInfo("pipeline '{}' starting ({} job(s))", (*pipeline)->options().name,
-          loaded->plan.jobs.size());
-  Status status = replay_log.empty() ? (*pipeline)->Run(g_stop) : (*pipeline)->Replay(replay_log);
+  LogInfo("pipeline '{}' starting ({} job(s))", options.name, loaded->plan.jobs.size());
+  Status status = RunSupervised(&supervisor, replay_log, options.shutdown_timeout_ms);
   if (*http) (*http)->Stop();
-  runtime::PipelineStats st = (*pipeline)->stats();
-  LogInfo("pipeline '{}' {}: {} records in, {} rows out, {} bad records, {} epochs",
-          (*pipeline)->options().name, status.ok() ? "stopped" : "failed", st.records_in,
-          st.rows_out, st.bad_records, st.epochs_committed);
+  if (supervisor.pipeline() != nullptr) {
+    runtime::PipelineStats st = supervisor.pipeline()->stats();
+    LogInfo("pipeline '{}' {}: {} records in, {} rows out, {} bad records, {} epochs", options.name,
+            status.ok() ? "stopped" : "failed", st.records_in, st.rows_out, st.bad_records,
+            st.epochs_committed);
+  } else {
+    LogInfo("pipeline '{}' stopped while waiting to restart", options.name);
+  }
   if (!status.ok()) return Fail(status);
   return kExitOk;
 }

@@ -5,11 +5,15 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
+
+#include "common/secret_redactor.h"
 
 namespace sluice {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
+std::atomic<LogFormat> g_format{LogFormat::kText};
 std::mutex g_mutex;
 
 int64_t NowMillis() {
@@ -20,31 +24,109 @@ int64_t NowMillis() {
 
 const char* LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "DEBUG";
-    case LogLevel::kInfo: return "INFO ";
-    case LogLevel::kWarn: return "WARN ";
-    case LogLevel::kError: return "ERROR";
-    case LogLevel::kOff: return "OFF  ";
+    case LogLevel::kDebug:
+      return "DEBUG";
+    case LogLevel::kInfo:
+      return "INFO ";
+    case LogLevel::kWarn:
+      return "WARN ";
+    case LogLevel::kError:
+      return "ERROR";
+    case LogLevel::kOff:
+      return "OFF  ";
   }
   return "?";
 }
 
+const char* JsonLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOff:
+      return "off";
+  }
+  return "?";
+}
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  *out += '"';
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      *out += '\\';
+      *out += static_cast<char>(c);
+    } else if (c == '\n') {
+      *out += "\\n";
+    } else if (c < 0x20) {
+      *out += fmt::format("\\u{:04x}", c);
+    } else {
+      *out += static_cast<char>(c);
+    }
+  }
+  *out += '"';
+}
+
+std::string FormatLine(LogLevel level, const std::string& stamp, std::string_view message,
+                       const LogFields& fields) {
+  std::string line;
+  if (g_format.load() == LogFormat::kText) {
+    line = fmt::format("{} {} {}", stamp, LevelName(level), message);
+    for (const auto& [key, value] : fields) line += " " + key + "=" + value;
+  } else {
+    line = fmt::format("{{\"ts\":\"{}\",\"level\":\"{}\",\"msg\":", stamp, JsonLevelName(level));
+    AppendJsonString(message, &line);
+    line += ",\"fields\":{";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) line += ',';
+      AppendJsonString(fields[i].first, &line);
+      line += ':';
+      AppendJsonString(fields[i].second, &line);
+    }
+    line += "}}";
+  }
+  return SecretRedactor::Global().Redact(line) + "\n";
+}
+
 }  // namespace
+
+void SetLogFormat(LogFormat format) { g_format = format; }
+
+bool ParseLogFormat(std::string_view text, LogFormat* format) {
+  if (text == "text") {
+    *format = LogFormat::kText;
+  } else if (text == "json") {
+    *format = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 LogLevel GetLogLevel() { return g_level; }
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  if (text == "debug") *level = LogLevel::kDebug;
-  else if (text == "info") *level = LogLevel::kInfo;
-  else if (text == "warn") *level = LogLevel::kWarn;
-  else if (text == "error") *level = LogLevel::kError;
-  else if (text == "off") *level = LogLevel::kOff;
-  else return false;
+  if (text == "debug")
+    *level = LogLevel::kDebug;
+  else if (text == "info")
+    *level = LogLevel::kInfo;
+  else if (text == "warn")
+    *level = LogLevel::kWarn;
+  else if (text == "error")
+    *level = LogLevel::kError;
+  else if (text == "off")
+    *level = LogLevel::kOff;
+  else
+    return false;
   return true;
 }
 
-void LogLine(LogLevel level, std::string_view message) {
+void LogLine(LogLevel level, std::string_view message, const LogFields& fields) {
   if (level < g_level.load()) return;
   int64_t now = NowMillis();
   std::time_t seconds = now / 1000;
@@ -52,9 +134,10 @@ void LogLine(LogLevel level, std::string_view message) {
   gmtime_r(&seconds, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+  const std::string line = FormatLine(
+      level, fmt::format("{}.{:03d}Z", stamp, static_cast<int>(now % 1000)), message, fields);
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::fprintf(stderr, "%s.%03dZ %s %.*s\n", stamp, static_cast<int>(now % 1000), LevelName(level),
-               static_cast<int>(message.size()), message.data());
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 void RateLimitedLog::Warn(std::string_view message) {
@@ -67,8 +150,8 @@ void RateLimitedLog::Warn(std::string_view message) {
   int64_t now = NowMillis();
   if (now - last_summary_ms_ >= interval_ms_) {
     last_summary_ms_ = now;
-    LogLine(LogLevel::kWarn, fmt::format("{} similar warnings suppressed so far; latest: {}",
-                                         suppressed_, message));
+    LogLine(LogLevel::kWarn,
+            fmt::format("{} similar warnings suppressed so far; latest: {}", suppressed_, message));
   }
 }
 

@@ -159,7 +159,22 @@ void MetricsRegistry::RenderFamily(const std::string& name, const Family& family
   }
 }
 
+int MetricsRegistry::AddCollector(std::function<void()> collect) {
+  std::lock_guard<std::mutex> lock(collectors_mu_);
+  collectors_[next_collector_] = std::move(collect);
+  return next_collector_++;
+}
+
+void MetricsRegistry::RemoveCollector(int id) {
+  std::lock_guard<std::mutex> lock(collectors_mu_);
+  collectors_.erase(id);
+}
+
 std::string MetricsRegistry::RenderPrometheus() const {
+  {
+    std::lock_guard<std::mutex> collecting(collectors_mu_);
+    for (const auto& [id, collect] : collectors_) collect();
+  }
   std::lock_guard<std::mutex> lock(mu_);
   std::string out;
   for (const auto& [name, family] : families_) RenderFamily(name, family, &out);

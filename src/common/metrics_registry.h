@@ -81,7 +81,13 @@ class MetricsRegistry {
   void AddCallback(const std::string& name, const std::string& help, const std::string& type,
                    const MetricLabels& labels, std::function<double()> read);
 
-  /// Renders every family, sorted by name, series in creation order.
+  /// Adds a function called at the start of every RenderPrometheus (on the scraping thread),
+  /// e.g. to bring counters up to date from state another thread keeps; returns its id.
+  int AddCollector(std::function<void()> collect);
+  /// Removes collector `id`, waiting for a render that is running it to finish.
+  void RemoveCollector(int id);
+
+  /// Runs the collectors, then renders every family, sorted by name, series in creation order.
   std::string RenderPrometheus() const;
 
   /// Escapes a label value: backslash, double quote and newline.
@@ -106,6 +112,9 @@ class MetricsRegistry {
 
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;
+  mutable std::mutex collectors_mu_;  // held while collectors run; taken before mu_, never after
+  std::map<int, std::function<void()>> collectors_;
+  int next_collector_ = 0;
 };
 
 }  // namespace sluice

@@ -148,9 +148,9 @@ Status Pipeline::Open() {
   if (metrics_registry_ != nullptr) {
     metrics_ = std::make_unique<PipelineMetrics>(metrics_registry_, options_.name);
     for (auto& stage : sources_) {
-      metrics_->AddSource(stage->table_name(), stage->reader().num_splits());
+      metrics_->AddSource(stage->table_name(), stage->reader().num_splits(), &stage->reader());
     }
-    for (const auto& job : jobs_) metrics_->AddSink(job.sink->name());
+    for (const auto& job : jobs_) metrics_->AddSink(job.sink->name(), &job.sink->writer());
     for (const auto& job : jobs_) metrics_->AddJob(job.name);
   }
   last_commit_ms_ = now;
@@ -521,6 +521,7 @@ Status Pipeline::WriteCheckpoint() {
   ++state_stats_.checkpoints_written;
   state_stats_.last_checkpoint_bytes = static_cast<int64_t>(bytes);
   state_stats_.last_checkpoint_seconds = seconds;
+  if (metrics_) metrics_->RecordCheckpoint(seconds, static_cast<int64_t>(bytes));
   LogInfo("checkpoint after epoch {}: {} bytes in {:.3f} s", checkpoint.epoch.value(), bytes,
           seconds);
   return Status::Ok();

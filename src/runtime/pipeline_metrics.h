@@ -1,11 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/event_time.h"
 #include "common/metrics_registry.h"
+#include "runtime/sink_writer.h"
+#include "runtime/source_reader.h"
 
 namespace sluice::runtime {
 
@@ -13,15 +16,28 @@ namespace sluice::runtime {
 /// sluice_late_records_dropped_total), resolved once at set-up so that the per-batch update is a
 /// vector index and one relaxed atomic add. Cumulative totals the runtime keeps anyway (sink rows,
 /// bad records, late records) are turned into counter increments by difference at each commit.
-/// Lifecycle: construct, Add* every source, sink and job in index order, then Record*.
-/// Used by the pipeline thread only; the registry renders the values on any thread.
+/// Sinks' delivery counters (bytes, requests, retries, failures, rows in flight) are read at
+/// every scrape through a registry collector, so they move while the pipeline thread waits on a
+/// sink that retries; sources' backlog (consumer lag) and bytes are read at each commit.
+/// Series are keyed by pipeline, source, sink and job names, so a restarted pipeline (a new
+/// PipelineMetrics) continues the same series.
+/// Lifecycle: construct, Add* every source, sink and job in index order, then Record*; destroy
+/// before the readers and writers it was given. Used by the pipeline thread only; the registry
+/// renders the values on any thread.
 class PipelineMetrics {
  public:
   PipelineMetrics(MetricsRegistry* registry, std::string pipeline);
+  ~PipelineMetrics();
+  PipelineMetrics(const PipelineMetrics&) = delete;
+  PipelineMetrics& operator=(const PipelineMetrics&) = delete;
 
-  void AddSource(const std::string& name, size_t num_splits);
-  void AddSink(const std::string& name);
+  /// Adds a source; `reader` (which must outlive this) is asked for its backlog and bytes.
+  void AddSource(const std::string& name, size_t num_splits, const SourceReader* reader);
+  /// Adds a sink; gives `writer` (which must outlive this) its latency histogram.
+  void AddSink(const std::string& name, SinkWriter* writer);
   void AddJob(const std::string& name);
+  /// Records a checkpoint: its duration and size.
+  void RecordCheckpoint(double seconds, int64_t bytes);
 
   /// Counts `records` rows of split `split` of source `source`; sets its watermark gauge.
   void RecordBatch(size_t source, size_t split, int64_t records, Watermark watermark);
@@ -31,23 +47,41 @@ class PipelineMetrics {
                     int64_t bad_records, const std::vector<int64_t>& late_dropped);
 
  private:
-  Counter* SplitCounter(size_t source, size_t split);
-
-  struct Source {
-    std::string name;
-    std::vector<Counter*> records;  // per split
-    Gauge* watermark = nullptr;
-  };
   struct Total {
     Counter* counter = nullptr;
     int64_t seen = 0;
   };
+  struct Source {
+    std::string name;
+    const SourceReader* reader = nullptr;
+    std::vector<Counter*> records;  // per split
+    std::vector<Gauge*> lag;        // per split
+    Gauge* watermark = nullptr;
+    Total bytes;
+  };
+  struct Sink {
+    SinkWriter* writer = nullptr;
+    Total bytes, requests, retries, failures;
+    Gauge* in_flight = nullptr;
+  };
+
+  Counter* SplitCounter(size_t source, size_t split);
+  Gauge* SplitLag(size_t source, size_t split);
+  void RecordSources();
+  /// Brings the sinks' series up to date (scrape thread or pipeline thread).
+  void CollectSinks();
 
   MetricsRegistry* registry_;
   std::string pipeline_;
   std::vector<Source> sources_;
   std::vector<Total> sink_rows_;
   std::vector<Counter*> sink_epochs_;
+  std::mutex sinks_mu_;  // guards sinks_' totals: collected on the scrape thread
+  std::vector<Sink> sinks_;
+  int collector_ = -1;
+  Gauge* checkpoint_seconds_ = nullptr;
+  Gauge* checkpoint_bytes_ = nullptr;
+  Counter* checkpoints_ = nullptr;
   std::vector<Total> late_dropped_;
   Total bad_records_;
   Gauge* last_epoch_ = nullptr;

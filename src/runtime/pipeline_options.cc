@@ -38,7 +38,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "server.port",
                                  "server.auth-token",
                                  "server.dashboard",
-                                 "execution.checkpoint-interval"};
+                                 "execution.checkpoint-interval",
+                                 "pipeline.shutdown-timeout"};
   PipelineOptions o;
   o.name = default_name;
   for (const auto& [key, value] : settings) {
@@ -85,12 +86,15 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       RETURN_IF_ERROR(duration(&o.checkpoint_interval_ms));
       if (o.checkpoint_interval_ms <= 0)
         return Status::InvalidArgument("execution.checkpoint-interval must be positive");
+    } else if (key == "pipeline.shutdown-timeout") {
+      RETURN_IF_ERROR(duration(&o.shutdown_timeout_ms));
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
                HasPrefix(key, "table.exec.") || HasPrefix(key, "server.")) {
       return Status::InvalidArgument(
           fmt::format("unknown setting '{}'; known: {}", key, fmt::join(kKnown, ", ")));
     }
   }
+  ASSIGN_OR_RETURN(o.restart, RestartStrategy::FromSettings(settings));
   auto state_dir = settings.find("state.dir");
   o.state_dir = state_dir != settings.end() ? state_dir->second : "./.sluice/state/" + o.name;
   auto fresh = settings.find("state.start-fresh");

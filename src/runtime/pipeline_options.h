@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "runtime/restart_strategy.h"
 
 namespace sluice::runtime {
 
@@ -25,6 +26,8 @@ struct PipelineOptions {
   std::string state_dir;         // 'state.dir' (default ./.sluice/state/<name>; '': none)
   int64_t checkpoint_interval_ms = 10'000;  // 'execution.checkpoint-interval'
   bool start_fresh = false;                 // 'state.start-fresh': drop the state at start-up
+  int64_t shutdown_timeout_ms = 30'000;     // 'pipeline.shutdown-timeout': SIGTERM to exit
+  RestartStrategy restart;                  // 'restart-strategy' and 'restart-strategy.*'
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
   /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not

@@ -32,6 +32,8 @@ class SinkOperator : public Operator {
 
   const std::string& name() const { return name_; }
   int64_t rows_written() const { return rows_written_; }
+  /// Returns the writer (for its delivery counters and latency histogram).
+  SinkWriter& writer() const { return *writer_; }
 
  private:
   std::string name_;

@@ -1,12 +1,24 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/event_time.h"
+#include "common/metrics_registry.h"
 #include "common/status.h"
 #include "types/batch.h"
 
 namespace sluice::runtime {
+
+/// Cumulative delivery counters of a sink that talks to a server (see
+/// SinkWriter::delivery_counters).
+struct SinkDeliveryCounters {
+  int64_t bytes = 0;           // encoded bytes the server acknowledged
+  int64_t requests = 0;        // successful write requests (INSERTs)
+  int64_t retries = 0;         // failed attempts that were retried
+  int64_t failures = 0;        // requests given up (non-retryable, or retries exhausted)
+  int64_t rows_in_flight = 0;  // rows handed to the sink and not acknowledged yet
+};
 
 /// Writes a job's output to an external system. Called from the pipeline thread.
 /// Lifecycle: Open; per epoch any number of Write calls then CommitEpoch; Close at shutdown.
@@ -26,6 +38,12 @@ class SinkWriter {
   /// Returns a one-line description with the delivery guarantee, e.g.
   /// "filesystem /tmp/out.json (json), at-least-once".
   virtual std::string Describe() const = 0;
+  /// Returns the sink's delivery counters, or nullopt when it keeps none. Thread-safe: read by
+  /// the pipeline thread at each epoch end while a request may be in flight.
+  virtual std::optional<SinkDeliveryCounters> delivery_counters() const { return std::nullopt; }
+  /// Gives the sink the histogram in which it records the latency, in seconds, of each successful
+  /// write request; called once before the first Write; `histogram` outlives the sink. Ignored by default.
+  virtual void set_request_latency(Histogram* /*histogram*/) {}
 };
 
 }  // namespace sluice::runtime

@@ -49,6 +49,12 @@ class SourceReader {
   /// Commits every position delivered so far to the external system (e.g. a Kafka consumer
   /// group). Called after the epoch that consumed them is durable in every sink.
   virtual Status CommitConsumed() { return Status::Ok(); }
+  /// Returns how many records of split `split` are available upstream but not delivered yet
+  /// (a Kafka partition's high watermark minus the position), or -1 when unknown. Must not block;
+  /// called at the end of each epoch.
+  virtual int64_t split_backlog(SplitId /*split*/) const { return -1; }
+  /// Returns the bytes of raw input read so far over all splits, or -1 when not counted.
+  virtual int64_t bytes_read() const { return -1; }
   virtual void Close() {}
 };
 

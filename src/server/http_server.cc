@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "common/secret_redactor.h"
 #include "server/ingest_routes.h"
 #include "server/pipeline_readiness.h"
 #include "server/status_json.h"
@@ -94,13 +95,17 @@ void HttpServer::AddRoutes() {
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     Readiness r = CheckReadiness(snapshot_(), WallClockMillis());
     res.status = r.ready ? 200 : 503;
-    res.set_content(r.ready ? "ready\n" : "not ready: " + r.reason + "\n", "text/plain");
+    res.set_content(
+        r.ready ? "ready\n" : SecretRedactor::Global().Redact("not ready: " + r.reason + "\n"),
+        "text/plain");
   });
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_->RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(SecretRedactor::Global().Redact(metrics_->RenderPrometheus()),
+                    "text/plain; version=0.0.4; charset=utf-8");
   });
   server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(StatusJson(snapshot_(), WallClockMillis()), "application/json");
+    res.set_content(SecretRedactor::Global().Redact(StatusJson(snapshot_(), WallClockMillis())),
+                    "application/json");
   });
   IngestRoutes::Register(server_.get(), &connectors::HttpIngestRegistry::Global());
   for (const auto& add_routes : options_.extra_routes) add_routes(*server_);

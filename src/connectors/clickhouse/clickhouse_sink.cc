@@ -277,6 +277,7 @@ Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
   }
   if (buffered_rows_ == 0) first_buffered_ = std::chrono::steady_clock::now();
   buffered_rows_ += static_cast<int64_t>(rows.num_rows);
+  rows_in_flight_ += static_cast<int64_t>(rows.num_rows);
   bool full = buffered_rows_ >= options_.batch_size ||
               static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
   bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
@@ -323,6 +324,7 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   ++flushes_in_epoch_;
   in_flight_ = std::async(std::launch::async, [this, settings = std::move(settings), rows] {
     Status sent = InsertWithRetries(settings, rows);
+    rows_in_flight_ -= rows;
     if (sent.ok()) {
       rows_ += rows;
       bytes_ += static_cast<int64_t>(sending_.size());
@@ -342,6 +344,7 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
       last_insert_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - start)
                                 .count();
+      if (request_latency_) request_latency_->Observe(last_insert_micros_ / 1e6);
       return Status::Ok();
     }
     const Status& error = result.status();
@@ -399,6 +402,16 @@ Status ClickHouseSink::AddUpsertColumns(const ClickHouseTableSchema& table,
 
 std::string ClickHouseSink::Describe() const {
   return fmt::format("clickhouse {} {}, {}", options_.url, QualifiedTable(), guarantee_);
+}
+
+std::optional<runtime::SinkDeliveryCounters> ClickHouseSink::delivery_counters() const {
+  runtime::SinkDeliveryCounters c;
+  c.bytes = bytes_.load();
+  c.requests = inserts_.load();
+  c.retries = retries_.load();
+  c.failures = failures_.load();
+  c.rows_in_flight = rows_in_flight_.load();
+  return c;
 }
 
 ClickHouseSinkCounters ClickHouseSink::counters() const {

@@ -63,6 +63,8 @@ class ClickHouseSink : public runtime::SinkWriter {
   std::string Describe() const override;
 
   ClickHouseSinkCounters counters() const;
+  std::optional<runtime::SinkDeliveryCounters> delivery_counters() const override;
+  void set_request_latency(Histogram* histogram) override { request_latency_ = histogram; }
   /// Returns the server version read at Open, e.g. "18.16.1".
   const std::string& server_version() const { return server_version_; }
   /// Returns the delivery guarantee against this server and table, decided at Open.
@@ -110,6 +112,8 @@ class ClickHouseSink : public runtime::SinkWriter {
   std::chrono::steady_clock::time_point first_buffered_;
   std::mt19937_64 jitter_{std::random_device{}()};
 
+  Histogram* request_latency_ = nullptr;  // observed on the in-flight task's thread
+  std::atomic<int64_t> rows_in_flight_{0};  // buffered plus being sent
   std::atomic<int64_t> rows_{0}, bytes_{0}, inserts_{0}, retries_{0}, failures_{0},
       last_insert_micros_{0};
 };

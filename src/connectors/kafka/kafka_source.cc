@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -414,6 +415,20 @@ Result<std::optional<SourceBatch>> KafkaSource::Poll(size_t max_rows) {
   return std::optional<SourceBatch>();
 }
 
+int64_t KafkaSource::split_backlog(SplitId split) const {
+  if (!consumer_ || split.value() < 0 || static_cast<size_t>(split.value()) >= splits_.size()) {
+    return -1;
+  }
+  const Split& s = splits_[split.value()];
+  int64_t low = 0, high = 0;
+  if (!s.assigned || rd_kafka_get_watermark_offsets(consumer_.get(), s.topic.c_str(), s.partition,
+                                                    &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return -1;
+  }
+  return std::max<int64_t>(0, high - (s.delivered >= 0 ? s.delivered : low));
+}
+
 SourceBatch KafkaSource::Decode(size_t split,
                                 const std::vector<const rd_kafka_message_t*>& messages) {
   const Split& s = splits_[split];
@@ -423,6 +438,7 @@ SourceBatch KafkaSource::Decode(size_t split,
     meta.push_back(std::make_shared<Column>(schema_->field(m.index).type));
   for (const rd_kafka_message_t* m : messages) {
     std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+    bytes_read_ += static_cast<int64_t>(value.size());
     const size_t before = builder.num_rows();
     Status st;
     if (m->payload == nullptr && options_.skip_tombstones) {

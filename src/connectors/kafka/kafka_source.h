@@ -69,6 +69,9 @@ class KafkaSource : public runtime::SourceReader {
   Status SeekTo(SplitId split, const std::string& position) override;
   bool Finished() const override { return false; }
   size_t num_splits() const override { return splits_.size(); }
+  /// Returns the partition's high watermark (cached from fetches) minus the position.
+  int64_t split_backlog(SplitId split) const override;
+  int64_t bytes_read() const override { return bytes_read_; }
   std::string split_name(SplitId split) const override;
   /// Commits, synchronously, the position after the last delivered message of every assigned
   /// partition to the consumer group. Returns kUnavailable when the broker refused.
@@ -141,6 +144,7 @@ class KafkaSource : public runtime::SourceReader {
   size_t next_split_ = 0;
   size_t announced_splits_ = 0;  // splits made known to the runtime by an empty batch
   int64_t bad_records_ = 0;
+  int64_t bytes_read_ = 0;  // message values decoded
 };
 
 }  // namespace sluice::connectors
