@@ -1,6 +1,6 @@
 // Throughput of the ClickHouse sink against its ceiling, measured in the same run on a private
 // clickhouse-server (sluice_testing): 1M rows x 8 columns (Int64, Int32, String, Float64, UInt32,
-// DateTime, Date, String) in 4096-row batches.
+// DateTime, Date, String) in 4096-row batches, uncompressed on both sides.
 //
 //   sink:    ClickHouseSink::Write for every batch + CommitEpoch (encoding included), 100k-row
 //            INSERTs as 'sink.batch-size' makes them;
@@ -9,8 +9,11 @@
 //
 //   build/bench/sluice_bench --benchmark_filter=ClickHouse
 //
-// Each is run 3 times, alternating, into a truncated table; the best run counts. Prints both
-// rates and sink / ceiling.
+// Each side runs kRounds times into a truncated table, alternating which goes first; the medians
+// count (the best runs are printed too). Prints both rates and sink / ceiling, and the encoding
+// alone (no server) as BM_RowBinaryEncode:
+//
+//   build/bench/sluice_bench --benchmark_filter=RowBinaryEncode
 
 #include <benchmark/benchmark.h>
 #include <curl/curl.h>
@@ -37,13 +40,14 @@ using connectors::ClickHouseSink;
 using connectors::ClickHouseSinkOptions;
 
 constexpr int64_t kRows = 1'000'000;
+constexpr int kRounds = 5;
 constexpr size_t kBatchRows = 4096;
 constexpr int64_t kInsertRows = 100'000;
 constexpr const char* kColumns =
     "id Int64, user_id Int32, symbol String, price Float64, quantity UInt32, ts DateTime, "
     "day Date, note String";
 
-std::vector<std::shared_ptr<Batch>> MakeBatches() {
+std::vector<std::shared_ptr<Batch>> MakeBatches(int64_t rows) {
   static const char* const kSymbols[] = {"AAPL", "MSFT", "NVDA", "TSLA", "AMZN", "GOOG"};
   auto schema = std::make_shared<Schema>();
   schema->Add({"id", LogicalType::BigInt()});
@@ -56,8 +60,8 @@ std::vector<std::shared_ptr<Batch>> MakeBatches() {
   schema->Add({"note", LogicalType::String()});
   std::vector<std::shared_ptr<Batch>> batches;
   uint64_t x = 88172645463325252ull;
-  for (int64_t start = 0; start < kRows; start += kBatchRows) {
-    size_t n = static_cast<size_t>(std::min<int64_t>(kBatchRows, kRows - start));
+  for (int64_t start = 0; start < rows; start += kBatchRows) {
+    size_t n = static_cast<size_t>(std::min<int64_t>(kBatchRows, rows - start));
     std::vector<std::shared_ptr<Column>> c;
     for (const Field& f : schema->fields()) c.push_back(std::make_shared<Column>(f.type));
     for (size_t i = 0; i < n; ++i) {
@@ -109,17 +113,25 @@ double PostChunks(const std::string& url, const std::vector<std::string>& chunks
   return seconds;
 }
 
+// The sink's encoder for the bench's columns into `table` (target types as DESCRIBE prints them).
+Result<connectors::RowBinaryEncoder> MakeEncoder(const Schema& schema,
+                                                 const std::vector<std::string>& targets) {
+  std::vector<connectors::RowBinaryEncoder::ColumnSpec> specs;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    ASSIGN_OR_RETURN(auto type, connectors::ClickHouseType::Parse(targets[i]));
+    specs.push_back({i, schema.field(i).name, schema.field(i).type, type});
+  }
+  return connectors::RowBinaryEncoder::Create(specs, "bench.t");
+}
+
 // Encodes the batches with the sink's encoder, cut where the sink cuts (at >= 100k rows).
 Result<std::vector<std::string>> EncodeChunks(const std::string& url,
                                               const std::vector<std::shared_ptr<Batch>>& batches) {
   connectors::ClickHouseHttpClient client(url, "", "", 60000);
   ASSIGN_OR_RETURN(auto table, connectors::ClickHouseTableSchema::Load(&client, "bench", "t"));
-  std::vector<connectors::RowBinaryEncoder::ColumnSpec> specs;
-  const Schema& schema = *batches[0]->schema;
-  for (size_t i = 0; i < schema.size(); ++i) {
-    specs.push_back({i, schema.field(i).name, schema.field(i).type, table.columns()[i].type});
-  }
-  ASSIGN_OR_RETURN(auto encoder, connectors::RowBinaryEncoder::Create(specs, "bench.t"));
+  std::vector<std::string> targets;
+  for (const auto& column : table.columns()) targets.push_back(column.type_spelling);
+  ASSIGN_OR_RETURN(auto encoder, MakeEncoder(*batches[0]->schema, targets));
   std::vector<std::string> chunks(1);
   int64_t rows = 0;
   for (const auto& batch : batches) {
@@ -132,6 +144,17 @@ Result<std::vector<std::string>> EncodeChunks(const std::string& url,
   }
   if (chunks.back().empty()) chunks.pop_back();
   return chunks;
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string Seconds(const std::vector<double>& v) {
+  std::string out;
+  for (double s : v) out += fmt::format("{}{:.3f}", out.empty() ? "" : " ", s);
+  return out;
 }
 
 double RunSink(const std::string& url, const std::vector<std::shared_ptr<Batch>>& batches,
@@ -168,7 +191,7 @@ void BM_ClickHouseSinkVsCeiling(benchmark::State& state) {
     state.SkipWithError("cannot create bench.t");
     return;
   }
-  std::vector<std::shared_ptr<Batch>> batches = MakeBatches();
+  std::vector<std::shared_ptr<Batch>> batches = MakeBatches(kRows);
   auto chunks = EncodeChunks(server.url(), batches);
   if (!chunks.ok()) {
     state.SkipWithError(chunks.status().ToString().c_str());
@@ -176,34 +199,68 @@ void BM_ClickHouseSinkVsCeiling(benchmark::State& state) {
   }
   size_t bytes = 0;
   for (const auto& c : *chunks) bytes += c.size();
-  double best_sink = 1e9, best_ceiling = 1e9;
+  std::vector<double> sink_s, ceiling_s;
   bool ok = true;
   for (auto _ : state) {
-    for (int round = 0; round < 3; ++round) {
-      ok = ok && check("TRUNCATE TABLE bench.t");
-      best_ceiling = std::min(best_ceiling, PostChunks(server.url(), *chunks, &ok));
-      ok = ok && check("TRUNCATE TABLE bench.t");
-      best_sink = std::min(best_sink, RunSink(server.url(), batches, &ok));
+    for (int round = 0; round < kRounds; ++round) {
+      for (int side = 0; side < 2; ++side) {
+        ok = ok && check("TRUNCATE TABLE bench.t");
+        if ((side + round) % 2 == 0) {
+          ceiling_s.push_back(PostChunks(server.url(), *chunks, &ok));
+        } else {
+          sink_s.push_back(RunSink(server.url(), batches, &ok));
+        }
+      }
     }
   }
   auto count = server.Query("SELECT count() FROM bench.t FORMAT TabSeparated");
-  if (!ok || !count.ok() || *count != fmt::format("{}\n", kRows)) {
+  if (!ok || !count.ok() || (*count != fmt::format("{}\n", kRows))) {
     state.SkipWithError("an INSERT failed or the table does not hold every row");
     return;
   }
-  double sink_rate = static_cast<double>(kRows) / best_sink;
-  double ceiling_rate = static_cast<double>(kRows) / best_ceiling;
+  const double rows = static_cast<double>(kRows);
+  double sink_rate = rows / Median(sink_s), ceiling_rate = rows / Median(ceiling_s);
+  double best_sink = rows / *std::min_element(sink_s.begin(), sink_s.end());
+  double best_ceiling = rows / *std::min_element(ceiling_s.begin(), ceiling_s.end());
   state.counters["sink_rows_per_s"] = sink_rate;
   state.counters["ceiling_rows_per_s"] = ceiling_rate;
   state.counters["ratio"] = sink_rate / ceiling_rate;
   std::printf(
-      "clickhouse sink: %.0f rows/s (%.3f s); ceiling (pre-encoded RowBinary POSTed with "
-      "libcurl): %.0f rows/s (%.3f s); sink/ceiling = %.2f; %zu INSERTs, %.1f MB RowBinary\n",
-      sink_rate, best_sink, ceiling_rate, best_ceiling, sink_rate / ceiling_rate, chunks->size(),
-      static_cast<double>(bytes) / 1e6);
+      "clickhouse sink: %.0f rows/s; ceiling (pre-encoded RowBinary POSTed with libcurl): %.0f "
+      "rows/s; sink/ceiling = %.2f (medians of %d; best runs %.0f / %.0f = %.2f); %zu INSERTs, "
+      "%.1f MB RowBinary, no compression on either side\n  sink s: %s\n  ceiling s: %s\n",
+      sink_rate, ceiling_rate, sink_rate / ceiling_rate, kRounds, best_sink, best_ceiling,
+      best_sink / best_ceiling, chunks->size(), static_cast<double>(bytes) / 1e6,
+      Seconds(sink_s).c_str(), Seconds(ceiling_s).c_str());
 }
 
 BENCHMARK(BM_ClickHouseSinkVsCeiling)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The RowBinary encoding alone (no server, no sink): the bench's rows into the table's types,
+// appended to one reused buffer (10 x 100k rows). Small enough for callgrind (one line):
+//   valgrind --tool=callgrind --toggle-collect='*RowBinaryEncoder::Encode*'
+//     build/bench/sluice_bench --benchmark_filter=RowBinaryEncode
+void BM_RowBinaryEncode(benchmark::State& state) {
+  std::vector<std::shared_ptr<Batch>> batches = MakeBatches(state.range(0));
+  auto encoder = MakeEncoder(*batches[0]->schema, {"Int64", "Int32", "String", "Float64", "UInt32",
+                                                   "DateTime", "Date", "String"});
+  if (!encoder.ok()) {
+    state.SkipWithError(encoder.status().ToString().c_str());
+    return;
+  }
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (const auto& batch : batches) {
+      if (!encoder->Encode(*batch, &out).ok()) state.SkipWithError("encoding failed");
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(out.size()));
+}
+
+BENCHMARK(BM_RowBinaryEncode)->Arg(100'000)->Iterations(10)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace sluice

@@ -190,40 +190,6 @@ bool ParseUuid(std::string_view s, uint64_t* high, uint64_t* low) {
 
 std::string DescribeSource(const LogicalType& t) { return t.WithNullable(true).ToString(); }
 
-}  // namespace
-
-Result<RowBinaryEncoder> RowBinaryEncoder::Create(std::vector<ColumnSpec> columns,
-                                                  std::string table) {
-  RowBinaryEncoder encoder;
-  encoder.table_ = std::move(table);
-  for (ColumnSpec& spec : columns) {
-    std::optional<Op> op = ChooseOp(spec.source, spec.target);
-    if (!op) {
-      return Status::PlanError(fmt::format(
-          "column '{}' of type {} cannot be written to column '{}' of type {} in ClickHouse "
-          "table {}",
-          spec.name, DescribeSource(spec.source), spec.name, spec.target.spelling, encoder.table_));
-    }
-    Plan plan;
-    plan.spec = std::move(spec);
-    plan.op = *op;
-    SetFactor(&plan);
-    encoder.plans_.push_back(std::move(plan));
-  }
-  return encoder;
-}
-
-Status RowBinaryEncoder::Encode(const Batch& batch, std::string* out) const {
-  for (size_t row = 0; row < batch.num_rows; ++row) {
-    for (const Plan& plan : plans_) {
-      RETURN_IF_ERROR(EncodeCell(plan, batch.column(plan.spec.batch_column), row, out));
-    }
-  }
-  return Status::Ok();
-}
-
-namespace {
-
 bool AppendRanged(std::string* out, int128 v, Kind kind, int width) {
   auto [lo, hi] = IntegerRange(kind);
   if (v < lo || v > hi) return false;
@@ -233,13 +199,6 @@ bool AppendRanged(std::string* out, int128 v, Kind kind, int width) {
 
 bool AppendCheckedInt(std::string* out, int128 v, const ClickHouseType& t) {
   return AppendRanged(out, v, t.kind, t.byte_width());
-}
-
-bool AppendDecimal(std::string* out, int128 scaled, const ClickHouseType& t) {
-  int128 limit = Pow10(t.precision);
-  if (scaled >= limit || scaled <= -limit) return false;
-  AppendInt(out, scaled, t.byte_width());
-  return true;
 }
 
 void AppendFixedString(std::string* out, std::string_view s, int size) {
@@ -299,122 +258,402 @@ bool AppendJsonArray(std::string* out, std::string_view text, const ClickHouseTy
   return true;
 }
 
-}  // namespace
+// ---- Column-at-a-time encoding -------------------------------------------------------------
 
-Status RowBinaryEncoder::EncodeCell(const Plan& plan, const Column& column, size_t row,
-                                    std::string* out) const {
-  const ClickHouseType& t = plan.spec.target;
-  if (column.IsNull(row)) {
-    if (t.nullable) {
-      out->push_back(1);
-      return Status::Ok();
+using Plan = RowBinaryEncoder::Plan;
+
+// Writes one non-NULL value of row `row` at `dst` (plan.width bytes); false when it does not fit.
+using PutFn = bool (*)(const Plan& plan, const Column& column, size_t row, char* dst);
+
+template <PutFn Put>
+size_t EncodeFixedColumn(const Plan& plan, const Column& column, size_t rows, char* base,
+                         size_t* cursors) {
+  const size_t width = static_cast<size_t>(plan.width);
+  if (!plan.spec.target.nullable) {  // Encode has checked that there is no NULL
+    for (size_t r = 0; r < rows; ++r) {
+      if (!Put(plan, column, r, base + cursors[r])) return r;
+      cursors[r] += width;
     }
-    return Status::DataError(fmt::format(
-        "NULL in column '{}' cannot be written to ClickHouse column of type {} (table {}); "
-        "make the column Nullable or filter the NULLs",
-        plan.spec.name, t.spelling, table_));
+    return RowBinaryEncoder::kAllFit;
   }
-  if (t.nullable) out->push_back(0);
-  bool ok = true;
-  int64_t q = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    char* dst = base + cursors[r];
+    if (column.IsNull(r)) {
+      *dst = 1;
+      cursors[r] += 1;
+      continue;
+    }
+    *dst = 0;
+    if (!Put(plan, column, r, dst + 1)) return r;
+    cursors[r] += 1 + width;
+  }
+  return RowBinaryEncoder::kAllFit;
+}
+
+size_t VarUIntSize(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+char* WriteVarUInt(char* dst, uint64_t v) {
+  while (v >= 0x80) {
+    *dst++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *dst++ = static_cast<char>(v);
+  return dst;
+}
+
+size_t EncodeStringColumn(const Plan& plan, const Column& column, size_t rows, char* base,
+                          size_t* cursors) {
+  const bool nullable = plan.spec.target.nullable;
+  const std::vector<std::string_view>& strings = column.strings();
+  for (size_t r = 0; r < rows; ++r) {
+    char* dst = base + cursors[r];
+    if (nullable) {
+      *dst = column.IsNull(r) ? 1 : 0;
+      if (*dst++ == 1) {
+        cursors[r] += 1;
+        continue;
+      }
+    }
+    std::string_view s = strings[r];
+    dst = WriteVarUInt(dst, s.size());
+    std::memcpy(dst, s.data(), s.size());
+    cursors[r] = static_cast<size_t>(dst - base) + s.size();
+  }
+  return RowBinaryEncoder::kAllFit;
+}
+
+template <typename T>
+void Store(char* dst, T v) {
+  std::memcpy(dst, &v, sizeof(T));
+}
+
+bool PutBool(const Plan& plan, const Column& column, size_t row, char* dst) {
+  std::memset(dst, 0, static_cast<size_t>(plan.width));
+  dst[0] = static_cast<char>(column.bools()[row]);
+  return true;
+}
+
+// The low W bytes of a value in [plan.min, plan.max] (x86 is little-endian).
+template <int W>
+bool PutInt(const Plan& plan, const Column& column, size_t row, char* dst) {
+  int64_t v = column.ints()[row];
+  if (v < plan.min || v > plan.max) return false;
+  std::memcpy(dst, &v, W);
+  return true;
+}
+
+bool PutIntToFloat32(const Plan&, const Column& column, size_t row, char* dst) {
+  Store(dst, static_cast<float>(static_cast<double>(column.ints()[row])));
+  return true;
+}
+
+bool PutIntToFloat64(const Plan&, const Column& column, size_t row, char* dst) {
+  Store(dst, static_cast<double>(column.ints()[row]));
+  return true;
+}
+
+bool PutDoubleToFloat32(const Plan&, const Column& column, size_t row, char* dst) {
+  Store(dst, static_cast<float>(column.doubles()[row]));
+  return true;
+}
+
+bool PutDoubleToFloat64(const Plan&, const Column& column, size_t row, char* dst) {
+  Store(dst, column.doubles()[row]);
+  return true;
+}
+
+template <typename F>
+bool PutDecimalToFloat(const Plan& plan, const Column& column, size_t row, char* dst) {
+  double v = static_cast<double>(column.ints()[row]) / static_cast<double>(plan.factor);
+  Store(dst, static_cast<F>(v));
+  return true;
+}
+
+bool PutScaledDecimal(const Plan& plan, int128 scaled, char* dst) {
+  if (scaled >= plan.decimal_limit || scaled <= -plan.decimal_limit) return false;
+  std::memcpy(dst, &scaled, static_cast<size_t>(plan.width));
+  return true;
+}
+
+bool PutIntToDecimal(const Plan& plan, const Column& column, size_t row, char* dst) {
+  return PutScaledDecimal(plan, static_cast<int128>(column.ints()[row]) * plan.factor, dst);
+}
+
+bool PutDoubleToDecimal(const Plan& plan, const Column& column, size_t row, char* dst) {
+  double v = column.doubles()[row];
+  if (!std::isfinite(v) || std::fabs(v) >= 1e38) return false;
+  // Scales in two steps so that scales above 18 stay exact for the integer part.
+  const int scale = plan.spec.target.scale;
+  int128 scaled = static_cast<int128>(std::llround(v * static_cast<double>(plan.factor)));
+  return PutScaledDecimal(plan, scaled * Pow10(scale - std::min(scale, 18)), dst);
+}
+
+bool PutFixedString(const Plan& plan, const Column& column, size_t row, char* dst) {
+  std::string_view s = column.strings()[row];
+  const size_t size = static_cast<size_t>(plan.width);
+  if (s.size() > size) return false;
+  std::memcpy(dst, s.data(), s.size());
+  std::memset(dst + s.size(), 0, size - s.size());
+  return true;
+}
+
+bool PutEnum(const Plan& plan, const Column& column, size_t row, char* dst) {
+  auto it = plan.enum_values.find(column.strings()[row]);
+  if (it == plan.enum_values.end()) return false;
+  plan.width == 1 ? Store(dst, static_cast<int8_t>(it->second))
+                  : Store(dst, static_cast<int16_t>(it->second));
+  return true;
+}
+
+bool PutUuid(const Plan&, const Column& column, size_t row, char* dst) {
+  uint64_t high = 0, low = 0;
+  if (!ParseUuid(column.strings()[row], &high, &low)) return false;
+  Store(dst, high);
+  Store(dst + 8, low);
+  return true;
+}
+
+bool PutDateToDate(const Plan&, const Column& column, size_t row, char* dst) {
+  int64_t days = column.ints()[row];
+  if (days < 0 || days > 65535) return false;
+  Store(dst, static_cast<uint16_t>(days));
+  return true;
+}
+
+bool PutSeconds(int64_t seconds, char* dst) {
+  if (seconds < 0 || seconds > std::numeric_limits<uint32_t>::max()) return false;
+  Store(dst, static_cast<uint32_t>(seconds));
+  return true;
+}
+
+bool PutDateToDateTime(const Plan&, const Column& column, size_t row, char* dst) {
+  int64_t days = column.ints()[row];
+  // Beyond this range the product could overflow; it is outside UInt32 seconds anyway.
+  if (days < 0 || days > (int64_t{1} << 32)) return false;
+  return PutSeconds(days * 86400, dst);
+}
+
+bool PutMillisToDateTime(const Plan&, const Column& column, size_t row, char* dst) {
+  int64_t seconds = 0;
+  FloorDiv(column.ints()[row], 1000, &seconds);
+  return PutSeconds(seconds, dst);
+}
+
+bool PutDateTime64(const Plan& plan, const Column& column, size_t row, char* dst) {
+  int128 millis = column.ints()[row];
+  if (plan.op == Op::kDateToDateTime64) millis *= kMillisPerDay;
+  int128 ticks = millis * plan.factor;
+  if (plan.divide) {
+    int64_t q = 0;
+    FloorDiv(static_cast<int64_t>(millis), plan.factor, &q);
+    ticks = q;
+  }
+  if (ticks < std::numeric_limits<int64_t>::min() || ticks > std::numeric_limits<int64_t>::max()) {
+    return false;
+  }
+  Store(dst, static_cast<int64_t>(ticks));
+  return true;
+}
+
+RowBinaryEncoder::ColumnFn ChooseIntColumnFn(int width) {
+  switch (width) {
+    case 1:
+      return EncodeFixedColumn<PutInt<1>>;
+    case 2:
+      return EncodeFixedColumn<PutInt<2>>;
+    case 4:
+      return EncodeFixedColumn<PutInt<4>>;
+    default:
+      return EncodeFixedColumn<PutInt<8>>;
+  }
+}
+
+RowBinaryEncoder::ColumnFn ChooseColumnFn(const Plan& plan) {
   switch (plan.op) {
     case Op::kBoolToInt:
-      AppendInt(out, column.bools()[row], t.byte_width());
-      break;
+      return EncodeFixedColumn<PutBool>;
     case Op::kIntToInt:
-      ok = AppendCheckedInt(out, column.ints()[row], t);
-      break;
+      return ChooseIntColumnFn(plan.width);
     case Op::kIntToFloat32:
-      AppendFloat32(out, static_cast<double>(column.ints()[row]));
-      break;
+      return EncodeFixedColumn<PutIntToFloat32>;
     case Op::kIntToFloat64:
-      AppendFloat64(out, static_cast<double>(column.ints()[row]));
-      break;
+      return EncodeFixedColumn<PutIntToFloat64>;
     case Op::kDoubleToFloat32:
-      AppendFloat32(out, column.doubles()[row]);
-      break;
+      return EncodeFixedColumn<PutDoubleToFloat32>;
     case Op::kDoubleToFloat64:
-      AppendFloat64(out, column.doubles()[row]);
-      break;
+      return EncodeFixedColumn<PutDoubleToFloat64>;
     case Op::kDecimalToFloat32:
-    case Op::kDecimalToFloat64: {
-      double v = static_cast<double>(column.ints()[row]) / static_cast<double>(plan.factor);
-      plan.op == Op::kDecimalToFloat32 ? AppendFloat32(out, v) : AppendFloat64(out, v);
-      break;
-    }
+      return EncodeFixedColumn<PutDecimalToFloat<float>>;
+    case Op::kDecimalToFloat64:
+      return EncodeFixedColumn<PutDecimalToFloat<double>>;
     case Op::kIntToDecimal:
-      ok = AppendDecimal(out, static_cast<int128>(column.ints()[row]) * plan.factor, t);
-      break;
-    case Op::kDoubleToDecimal: {
-      double v = column.doubles()[row];
-      ok = std::isfinite(v) && std::fabs(v) < 1e38;
-      if (ok) {
-        // Scales in two steps so that scales above 18 stay exact for the integer part.
-        int128 scaled = static_cast<int128>(std::llround(v * static_cast<double>(plan.factor)));
-        ok = AppendDecimal(out,
-                           scaled * static_cast<int128>(Pow10(t.scale - std::min(t.scale, 18))), t);
-      }
-      break;
-    }
+      return EncodeFixedColumn<PutIntToDecimal>;
+    case Op::kDoubleToDecimal:
+      return EncodeFixedColumn<PutDoubleToDecimal>;
     case Op::kString:
-      AppendString(out, column.strings()[row]);
-      break;
-    case Op::kFixedString: {
-      std::string_view s = column.strings()[row];
-      ok = s.size() <= static_cast<size_t>(t.fixed_size);
-      if (ok) AppendFixedString(out, s, t.fixed_size);
-      break;
-    }
-    case Op::kEnum: {
-      auto it = plan.enum_values.find(column.strings()[row]);
-      ok = it != plan.enum_values.end();
-      if (ok) AppendInt(out, it->second, t.kind == Kind::kEnum8 ? 1 : 2);
-      break;
-    }
-    case Op::kUuid: {
-      uint64_t high = 0, low = 0;
-      ok = ParseUuid(column.strings()[row], &high, &low);
-      if (ok) {
-        AppendBytes(out, &high, 8);
-        AppendBytes(out, &low, 8);
-      }
-      break;
-    }
+      return EncodeStringColumn;
+    case Op::kFixedString:
+      return EncodeFixedColumn<PutFixedString>;
+    case Op::kEnum:
+      return EncodeFixedColumn<PutEnum>;
+    case Op::kUuid:
+      return EncodeFixedColumn<PutUuid>;
     case Op::kDateToDate:
-      ok = column.ints()[row] >= 0 && column.ints()[row] <= 65535;
-      if (ok) AppendInt(out, column.ints()[row], 2);
-      break;
+      return EncodeFixedColumn<PutDateToDate>;
     case Op::kDateToDateTime:
-      ok = AppendRanged(out, static_cast<int128>(column.ints()[row]) * 86400, Kind::kUInt32, 4);
-      break;
+      return EncodeFixedColumn<PutDateToDateTime>;
     case Op::kMillisToDateTime:
-      FloorDiv(column.ints()[row], 1000, &q);
-      ok = AppendRanged(out, q, Kind::kUInt32, 4);
-      break;
+      return EncodeFixedColumn<PutMillisToDateTime>;
     case Op::kDateToDateTime64:
-    case Op::kMillisToDateTime64: {
-      int128 millis = column.ints()[row];
-      if (plan.op == Op::kDateToDateTime64) millis *= kMillisPerDay;
-      int128 ticks = millis * plan.factor;
-      if (plan.divide) {
-        FloorDiv(static_cast<int64_t>(millis), plan.factor, &q);
-        ticks = q;
-      }
-      ok = AppendRanged(out, ticks, Kind::kInt64, 8);
-      break;
-    }
+    case Op::kMillisToDateTime64:
+      return EncodeFixedColumn<PutDateTime64>;
     case Op::kJsonArray:
-      ok = AppendJsonArray(out, column.strings()[row], t);
-      break;
+      return nullptr;
   }
-  if (ok) return Status::Ok();
+  return nullptr;
+}
+
+// Sets the value width, integer range and decimal limit of `plan` and chooses its column loop.
+void SetLayout(Plan* plan) {
+  const ClickHouseType& t = plan->spec.target;
+  const bool variable = plan->op == Op::kString || plan->op == Op::kJsonArray;
+  plan->width = variable                       ? 0
+                : plan->op == Op::kFixedString ? t.fixed_size
+                : plan->op == Op::kUuid        ? 16
+                                               : t.byte_width();
+  if (t.is_integer()) {
+    auto [lo, hi] = IntegerRange(t.kind);
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    plan->min = lo < kMin ? kMin : static_cast<int64_t>(lo);
+    plan->max = hi > kMax ? kMax : static_cast<int64_t>(hi);
+  }
+  if (t.kind == Kind::kDecimal) plan->decimal_limit = Pow10(t.precision);
+  plan->encode = ChooseColumnFn(*plan);
+}
+
+}  // namespace
+
+Result<RowBinaryEncoder> RowBinaryEncoder::Create(std::vector<ColumnSpec> columns,
+                                                  std::string table) {
+  RowBinaryEncoder encoder;
+  encoder.table_ = std::move(table);
+  for (ColumnSpec& spec : columns) {
+    std::optional<Op> op = ChooseOp(spec.source, spec.target);
+    if (!op) {
+      return Status::PlanError(fmt::format(
+          "column '{}' of type {} cannot be written to column '{}' of type {} in ClickHouse "
+          "table {}",
+          spec.name, DescribeSource(spec.source), spec.name, spec.target.spelling, encoder.table_));
+    }
+    Plan plan;
+    plan.spec = std::move(spec);
+    plan.op = *op;
+    SetFactor(&plan);
+    SetLayout(&plan);
+    if (plan.width > 0) {
+      encoder.fixed_row_bytes_ += static_cast<size_t>(plan.width) + plan.spec.target.nullable;
+    }
+    encoder.plans_.push_back(std::move(plan));
+  }
+  encoder.pieces_.resize(encoder.plans_.size());
+  encoder.piece_starts_.resize(encoder.plans_.size());
+  return encoder;
+}
+
+Status RowBinaryEncoder::Encode(const Batch& batch, std::string* out) const {
+  const size_t rows = batch.num_rows;
+  if (rows == 0) return Status::Ok();
+  // Pass 1: every row's size, then each row's start.
+  cursors_.assign(rows, fixed_row_bytes_);
+  for (size_t i = 0; i < plans_.size(); ++i) {
+    RETURN_IF_ERROR(
+        AddVariableSizes(i, batch.column(plans_[i].spec.batch_column), rows, cursors_.data()));
+  }
+  size_t total = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    size_t size = cursors_[r];
+    cursors_[r] = total;
+    total += size;
+  }
+  // Pass 2: one column after another, each value at its row's cursor.
+  const size_t before = out->size();
+  out->resize(before + total);
+  char* base = out->data() + before;
+  for (size_t i = 0; i < plans_.size(); ++i) {
+    const Plan& plan = plans_[i];
+    const Column& column = batch.column(plan.spec.batch_column);
+    if (plan.encode == nullptr) {  // pre-encoded in pass 1
+      const std::vector<size_t>& starts = piece_starts_[i];
+      for (size_t r = 0; r < rows; ++r) {
+        size_t size = starts[r + 1] - starts[r];
+        std::memcpy(base + cursors_[r], pieces_[i].data() + starts[r], size);
+        cursors_[r] += size;
+      }
+      continue;
+    }
+    size_t bad = plan.encode(plan, column, rows, base, cursors_.data());
+    if (bad != kAllFit) return ValueError(plan, column, bad);
+  }
+  return Status::Ok();
+}
+
+Status RowBinaryEncoder::AddVariableSizes(size_t index, const Column& column, size_t rows,
+                                          size_t* sizes) const {
+  const Plan& plan = plans_[index];
+  const bool nullable = plan.spec.target.nullable;
+  const bool nulls = column.has_nulls();
+  if (nulls && !nullable) return NullError(plan);
+  if (plan.op == Op::kString) {
+    const std::vector<std::string_view>& strings = column.strings();
+    for (size_t r = 0; r < rows; ++r) {
+      if (nulls && column.IsNull(r)) {
+        sizes[r] += 1;
+        continue;
+      }
+      sizes[r] += nullable + VarUIntSize(strings[r].size()) + strings[r].size();
+    }
+  } else if (plan.op == Op::kJsonArray) {
+    std::string& pieces = pieces_[index];
+    std::vector<size_t>& starts = piece_starts_[index];
+    pieces.clear();
+    starts.assign(1, 0);
+    for (size_t r = 0; r < rows; ++r) {
+      if (nullable) pieces.push_back(column.IsNull(r) ? 1 : 0);
+      if ((!nullable || !column.IsNull(r)) &&
+          !AppendJsonArray(&pieces, column.strings()[r], plan.spec.target)) {
+        return ValueError(plan, column, r);
+      }
+      starts.push_back(pieces.size());
+      sizes[r] += starts[r + 1] - starts[r];
+    }
+  } else if (nulls) {  // a NULL takes its flag byte only
+    for (size_t r = 0; r < rows; ++r) {
+      if (column.IsNull(r)) sizes[r] -= static_cast<size_t>(plan.width);
+    }
+  }
+  return Status::Ok();
+}
+
+Status RowBinaryEncoder::NullError(const Plan& plan) const {
+  return Status::DataError(fmt::format(
+      "NULL in column '{}' cannot be written to ClickHouse column of type {} (table {}); "
+      "make the column Nullable or filter the NULLs",
+      plan.spec.name, plan.spec.target.spelling, table_));
+}
+
+Status RowBinaryEncoder::ValueError(const Plan& plan, const Column& column, size_t row) const {
   return Status::DataError(fmt::format(
       "value {} of column '{}' does not fit ClickHouse type {} (table {})",
       column.type().physical() == PhysicalType::kString
           ? fmt::format("'{}'", column.strings()[row].substr(0, 100))
       : column.type().physical() == PhysicalType::kDouble ? fmt::format("{}", column.doubles()[row])
                                                           : fmt::format("{}", column.ints()[row]),
-      plan.spec.name, t.spelling, table_));
+      plan.spec.name, plan.spec.target.spelling, table_));
 }
 
 }  // namespace sluice::connectors
