@@ -69,6 +69,20 @@ std::optional<int64_t> IntervalLiteral(const BoundExprPtr& e) {
 
 }  // namespace
 
+Status JoinBinder::CheckKeyTypes(const BoundExprPtr& conjunct, const LogicalType& left,
+                                 const LogicalType& right) const {
+  auto integral = [](TypeId id) { return id == TypeId::kInt || id == TypeId::kBigInt; };
+  if (left.id == right.id && (left.id != TypeId::kDecimal || left.scale == right.scale)) {
+    return Status::Ok();
+  }
+  if (integral(left.id) && integral(right.id)) return Status::Ok();
+  return PlanErrorAt(
+      file_, conjunct->pos,
+      fmt::format("join keys of types {} and {} cannot be matched; CAST one side "
+                  "to the other's type in a subquery",
+                  left.WithNullable(true).ToString(), right.WithNullable(true).ToString()));
+}
+
 Status JoinBinder::Unsupported(SourcePos pos, const std::string& what) const {
   return PlanErrorAt(file_, pos, fmt::format("{}; {}", what, kSupportedJoins));
 }
@@ -140,6 +154,8 @@ Status JoinBinder::Classify(const BoundExprPtr& conjunct, const Relation& left,
       if (lw && rw && lw->which == rw->which && lw->which < 2) {
         out->window_equalities.emplace_back(l, r);
       } else {
+        RETURN_IF_ERROR(CheckKeyTypes(conjunct, left.node->schema->field(l).type,
+                                      right.node->schema->field(r).type));
         out->left_keys.push_back(l);
         out->right_keys.push_back(r);
       }

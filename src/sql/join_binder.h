@@ -55,6 +55,9 @@ class JoinBinder {
                                                  const Relation& right, const Conditions& c) const;
   Result<std::shared_ptr<PlanNode>> WindowJoin(const TableRef& ref, const Relation& left,
                                                const Relation& right, const Conditions& c) const;
+  /// Returns an error unless keys of types `left` and `right` compare by value as stored.
+  Status CheckKeyTypes(const BoundExprPtr& conjunct, const LogicalType& left,
+                       const LogicalType& right) const;
   Status Unsupported(SourcePos pos, const std::string& what) const;
 
   const std::string& file_;

@@ -28,19 +28,20 @@ std::string JoinSpec::Describe(const std::vector<std::string>& left_names,
   std::string keys;
   for (size_t i = 0; i < left_keys.size(); ++i) {
     if (i) keys += ", ";
-    keys +=
-        fmt::format("{} = {}", name(left_names, left_keys[i]), name(right_names, right_keys[i]));
+    keys += fmt::format("left.{} = right.{}", name(left_names, left_keys[i]),
+                        name(right_names, right_keys[i]));
   }
   std::string s = fmt::format("{}, keys=[{}]", JoinTypeName(type), keys);
   if (window) {
-    return s + fmt::format(", window=[{}, {}) = [{}, {})", name(left_names, left_window_start),
-                           name(left_names, left_window_end), name(right_names, right_window_start),
+    return s + fmt::format(", window=left[{}, {}) = right[{}, {})",
+                           name(left_names, left_window_start), name(left_names, left_window_end),
+                           name(right_names, right_window_start),
                            name(right_names, right_window_end));
   }
   auto signed_duration = [](int64_t ms) {
     return ms < 0 ? "-" + FormatDurationMillis(-ms) : FormatDurationMillis(ms);
   };
-  return s + fmt::format(", {} - {} in [{}, {}]", name(right_names, right_time),
+  return s + fmt::format(", right.{} - left.{} in [{}, {}]", name(right_names, right_time),
                          name(left_names, left_time), signed_duration(lower_ms),
                          signed_duration(upper_ms));
 }

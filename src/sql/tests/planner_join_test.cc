@@ -124,6 +124,28 @@ TEST(PlannerJoinTest, TimeBoundsNeedRowtimeAttributes) {
   EXPECT_NE(e.find("is not supported"), std::string::npos) << e;
 }
 
+TEST(PlannerJoinTest, KeysOfDifferentTypesAreRefused) {
+  // c.id is BIGINT, i.ad STRING: the binder refuses the comparison itself; a DOUBLE against a
+  // BIGINT compares, but the stored values (1 and 1.0) would never be equal keys.
+  std::string e = Error(
+      "SELECT i.id FROM imps i JOIN (SELECT CAST(id AS DOUBLE) AS d, ts FROM clicks) c "
+      "ON i.id = c.d AND c.ts BETWEEN i.ts AND i.ts + INTERVAL '1' SECOND;\n");
+  EXPECT_NE(e.find("join keys of types BIGINT and DOUBLE cannot be matched"), std::string::npos)
+      << e;
+}
+
+TEST(PlannerJoinTest, ExplainNamesTheSidesAndTheBounds) {
+  auto plan = Plan(
+      "SELECT i.id FROM imps i JOIN clicks c ON i.ad = c.ad AND "
+      "c.ts BETWEEN i.ts - INTERVAL '5' SECOND AND i.ts + INTERVAL '10' SECOND;\n");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_NE(
+      plan->ToString().find(
+          "IntervalJoin[INNER, keys=[left.ad = right.ad], right.ts - left.ts in [-5 s, 10 s]]"),
+      std::string::npos)
+      << plan->ToString();
+}
+
 TEST(PlannerJoinTest, CrossJoinIsAParseError) {
   auto plan = Plan("SELECT i.id FROM imps i CROSS JOIN clicks c;\n");
   ASSERT_FALSE(plan.ok());
