@@ -35,15 +35,12 @@ Result<std::unique_ptr<IntervalJoinOperator>> IntervalJoinOperator::Create(
 }
 
 IntervalJoinOperator::IntervalJoinOperator(const sql::PlanNode& node)
-    : JoinOperator(node, std::max<int64_t>({0, node.join.upper_ms, -node.join.lower_ms})) {
+    : JoinOperator(node, std::max<int64_t>({0, node.join.upper_ms, -node.join.lower_ms}),
+                   "IntervalJoin") {
   sides_[0].time_column = spec_.left_time;
   sides_[0].outer = spec_.left_outer();
   sides_[1].time_column = spec_.right_time;
   sides_[1].outer = spec_.right_outer();
-  std::vector<std::string> left_names, right_names;
-  for (const auto& f : node.inputs[0]->schema->fields()) left_names.push_back(f.name);
-  for (const auto& f : node.inputs[1]->schema->fields()) right_names.push_back(f.name);
-  description_ = "IntervalJoin[" + spec_.Describe(left_names, right_names, false) + "]";
 }
 
 int64_t IntervalJoinOperator::ExpiryOf(size_t side, int64_t time) const {

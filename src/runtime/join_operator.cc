@@ -8,14 +8,22 @@
 
 namespace sluice::runtime {
 
-JoinOperator::JoinOperator(const sql::PlanNode& node, int64_t watermark_delay_ms)
+JoinOperator::JoinOperator(const sql::PlanNode& node, int64_t watermark_delay_ms,
+                           const std::string& name)
     : spec_(node.join),
       schema_(node.schema),
       widths_{node.inputs[0]->schema->size(), node.inputs[1]->schema->size()},
       watermark_delay_ms_(watermark_delay_ms),
       input_watermarks_{kMinWatermark.value(), kMinWatermark.value()},
       watermark_(kMinWatermark.value()),
-      emitted_watermark_(kMinWatermark.value()) {}
+      emitted_watermark_(kMinWatermark.value()) {
+  std::vector<std::string> names[2];
+  for (size_t side = 0; side < 2; ++side) {
+    for (const auto& f : node.inputs[side]->schema->fields()) names[side].push_back(f.name);
+  }
+  description_ = fmt::format(
+      "{}[{}]", name, spec_.Describe(names[0], names[1], node.kind == sql::PlanKind::kWindowJoin));
+}
 
 int64_t JoinOperator::OutputWatermark(int64_t watermark) const {
   if (watermark == kMaxWatermark.value()) return watermark;

@@ -30,7 +30,8 @@ class JoinOperator : public Operator {
   std::string Describe() const override { return description_; }
 
  protected:
-  JoinOperator(const sql::PlanNode& node, int64_t watermark_delay_ms);
+  /// `name` starts the description ("IntervalJoin", "WindowJoin").
+  JoinOperator(const sql::PlanNode& node, int64_t watermark_delay_ms, const std::string& name);
 
   /// Processes row `row` of input `side` (0 left, 1 right) at the join watermark `watermark`.
   virtual void ProcessRow(size_t side, Row row, int64_t watermark) = 0;

@@ -20,14 +20,9 @@ Result<std::unique_ptr<WindowJoinOperator>> WindowJoinOperator::Create(const sql
 }
 
 WindowJoinOperator::WindowJoinOperator(const sql::PlanNode& node)
-    : JoinOperator(node, 0),
+    : JoinOperator(node, 0, "WindowJoin"),
       start_columns_{node.join.left_window_start, node.join.right_window_start},
-      end_columns_{node.join.left_window_end, node.join.right_window_end} {
-  std::vector<std::string> left_names, right_names;
-  for (const auto& f : node.inputs[0]->schema->fields()) left_names.push_back(f.name);
-  for (const auto& f : node.inputs[1]->schema->fields()) right_names.push_back(f.name);
-  description_ = "WindowJoin[" + spec_.Describe(left_names, right_names, true) + "]";
-}
+      end_columns_{node.join.left_window_end, node.join.right_window_end} {}
 
 void WindowJoinOperator::ProcessRow(size_t side, Row row, int64_t watermark) {
   const Value& end = row[end_columns_[side]];
