@@ -67,7 +67,10 @@ class TestProducer {
  public:
   explicit TestProducer(const std::string& bootstraps) {
     auto conf = connectors::KafkaClientConfig::Build(
-        {{"bootstrap.servers", bootstraps}, {"message.max.bytes", "12000000"}}, {});
+        {{"bootstrap.servers", bootstraps},
+         {"message.max.bytes", "12000000"},
+         {"compression.type", "lz4"}},
+        {});
     EXPECT_TRUE(conf.ok()) << conf.status().message();
     auto producer =
         connectors::KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
@@ -79,6 +82,21 @@ class TestProducer {
         producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
+  }
+  // Sends `value` with `key` (none when `has_key` is false) and one header `trace` = `trace`
+  // (no header when empty).
+  void ProduceKeyed(const std::string& topic, bool has_key, const std::string& key,
+                    const std::string& value, const std::string& trace) {
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
+    if (!trace.empty()) rd_kafka_header_add(headers, "trace", -1, trace.data(), trace.size());
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(has_key ? const_cast<char*>(key.data()) : nullptr, key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(headers);
     ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
   }
   void Flush() { ASSERT_EQ(rd_kafka_flush(producer_.get(), 20'000), RD_KAFKA_RESP_ERR_NO_ERROR); }
@@ -186,15 +204,16 @@ GROUP BY k, window_start, window_end;
 }
 
 // Malformed messages among good ones on one partition: not JSON, a wrong type, an empty value
-// and a 4 MB value (over librdkafka's default 1 MB, so the test producer raises message.max.bytes;
-// the consumer still fetches it). A 10 MB value is not tested: the development broker keeps about
-// 5 MB per partition, and a partition holding one delivered nothing after it (see the README). Each
-// is counted, logged and written to the dead-letter file with topic-partition@offset; the rows
-// around them come through and the pipeline keeps running.
+// and a 10 MB value (over librdkafka's default 1 MB, so the test producer raises
+// message.max.bytes). The development broker keeps about 5 MB per partition and would drop a
+// plain 10 MB message at once, so the test producer compresses (lz4): the broker stores a few
+// kilobytes and the consumer still receives 10 MB. Each is counted, logged and written to the
+// dead-letter file with topic-partition@offset; the rows around them come through and the
+// pipeline keeps running.
 TEST_F(KafkaPipelineTest, MalformedMessagesGoToTheDeadLetterFile) {
   ASSERT_TRUE(cluster_->CreateTopic("malformed", 1).ok());
   TestProducer producer(Bootstraps());
-  const std::string big = "{\"k\":\"big\",\"v\":\"" + std::string(4 * 1024 * 1024, 'x');
+  const std::string big = "{\"k\":\"big\",\"v\":\"" + std::string(10 * 1024 * 1024, 'x');
   const std::vector<std::string> values = {
       "{\"k\":\"a\",\"v\":1}",        // 0: good
       "not json",                     // 1
@@ -239,7 +258,7 @@ INSERT INTO results SELECT k, v FROM events;
         << letter.substr(0, 300);
   }
   EXPECT_NE(letters[0].find("\"raw\":\"not json\""), std::string::npos) << letters[0];
-  EXPECT_GT(letters[3].size(), 4u * 1024 * 1024);  // the raw bytes are kept whole
+  EXPECT_GT(letters[3].size(), 10u * 1024 * 1024);  // the raw bytes are kept whole
   EXPECT_NE(stopped.stderr_text.find("4 bad records"), std::string::npos) << stopped.stderr_text;
 }
 
@@ -370,6 +389,51 @@ INSERT INTO results SELECT id FROM events;
   for (int id = produced_before_kill; id < next_id; ++id) {
     EXPECT_TRUE(after_kill.count(std::to_string(id))) << id << " missing from the survivor";
   }
+}
+
+// 'key.format' = 'json' with 'key.fields' = 'id' and 'value.fields-include' = 'EXCEPT_KEY': id
+// comes from the key, name from the value; a message without key has a NULL id; a key that is
+// not JSON makes the message a bad record (dead letter with its location). The 'headers'
+// metadata column is the headers as a JSON object, 'key' the raw key.
+TEST_F(KafkaPipelineTest, KeyFieldsFromTheKeyFormatAndHeadersMetadata) {
+  ASSERT_TRUE(cluster_->CreateTopic("keyed", 1).ok());
+  TestProducer producer(Bootstraps());
+  producer.ProduceKeyed("keyed", true, R"({"id":1})", R"({"name":"a","id":99})", "t1");
+  producer.ProduceKeyed("keyed", false, "", R"({"name":"b"})", "");
+  producer.ProduceKeyed("keyed", true, "not json", R"({"name":"c"})", "t3");
+  producer.ProduceKeyed("keyed", true, R"({"id":4})", R"({"name":"d"})", "");
+  producer.Flush();
+  const std::string out = dir_.File("keyed.json");
+  const std::string dead = dir_.File("keyed-dead.ndjson");
+  auto run = StartRun(R"sql(
+SET 'execution.epoch-interval' = '100 ms';
+SET 'pipeline.dead-letter.path' = '${DIR}/keyed-dead.ndjson';
+CREATE TABLE events (
+  id BIGINT, name STRING,
+  hdrs STRING METADATA FROM 'headers' VIRTUAL, raw_key STRING METADATA FROM 'key' VIRTUAL)
+WITH ('connector' = 'kafka', 'topic' = 'keyed',
+      'properties.bootstrap.servers' = '${KAFKA_BROKERS}', 'properties.group.id' = 'keyed',
+      'properties.auto.offset.reset' = 'error', 'scan.startup.mode' = 'earliest-offset',
+      'key.format' = 'json', 'key.fields' = 'id',
+      'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY');
+CREATE TABLE results (id BIGINT, name STRING, hdrs STRING, raw_key STRING)
+WITH ('connector' = 'filesystem', 'path' = '${DIR}/keyed.json', 'format' = 'json');
+INSERT INTO results SELECT id, name, hdrs, raw_key FROM events;
+)sql",
+                      "keyed.sql");
+  ASSERT_NE(run, nullptr);
+  bool done = WaitFor([&] { return Lines(TempDir::Read(out)).size() >= 3; }, seconds(20));
+  SubprocessOutput stopped = Stop(run.get());
+  ASSERT_TRUE(done) << TempDir::Read(out) << stopped.stderr_text;
+  EXPECT_EQ(Lines(TempDir::Read(out)),
+            (std::vector<std::string>{
+                R"({"id":1,"name":"a","hdrs":"{\"trace\":\"t1\"}","raw_key":"{\"id\":1}"})",
+                R"({"id":null,"name":"b","hdrs":"{}","raw_key":null})",
+                R"({"id":4,"name":"d","hdrs":"{}","raw_key":"{\"id\":4}"})"}));
+  std::vector<std::string> letters = Lines(TempDir::Read(dead));
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_NE(letters[0].find("\"location\":\"keyed-0@2\""), std::string::npos) << letters[0];
+  EXPECT_NE(letters[0].find("key: "), std::string::npos) << letters[0];
 }
 
 }  // namespace

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "common/logging.h"
+#include "connectors/formats/json_encoder.h"
 #include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
@@ -82,9 +85,16 @@ Result<KafkaSource::Options> KafkaSource::ParseOptions(
   };
   Options o;
   o.topics = SplitList(get("topic"), ';');
+  const std::string pattern = get("topic-pattern");
+  if (!pattern.empty() && !o.topics.empty()) {
+    return Status::InvalidArgument("connector 'kafka': set 'topic' or 'topic-pattern', not both");
+  }
+  // librdkafka reads a subscription starting with '^' as a regular expression; Flink matches
+  // the whole topic name.
+  if (!pattern.empty()) o.topics = {"^(" + pattern + ")$"};
   if (o.topics.empty()) {
     return Status::InvalidArgument(
-        "connector 'kafka' needs option 'topic' (topics separated by ';')");
+        "connector 'kafka' needs option 'topic' (topics separated by ';') or 'topic-pattern'");
   }
   o.properties = KafkaClientConfig::Properties(table_options);
   if (o.properties["bootstrap.servers"].empty()) {
@@ -120,16 +130,15 @@ Result<KafkaSource::Options> KafkaSource::ParseOptions(
 }
 
 Result<KafkaSource::MetadataKey> KafkaSource::ParseMetadataKey(const std::string& name) {
-  static const std::map<std::string, MetadataKey> kKeys = {{"topic", MetadataKey::kTopic},
-                                                           {"partition", MetadataKey::kPartition},
-                                                           {"offset", MetadataKey::kOffset},
-                                                           {"timestamp", MetadataKey::kTimestamp},
-                                                           {"key", MetadataKey::kKey}};
+  static const std::map<std::string, MetadataKey> kKeys = {
+      {"topic", MetadataKey::kTopic},   {"partition", MetadataKey::kPartition},
+      {"offset", MetadataKey::kOffset}, {"timestamp", MetadataKey::kTimestamp},
+      {"key", MetadataKey::kKey},       {"headers", MetadataKey::kHeaders}};
   auto it = kKeys.find(name);
   if (it == kKeys.end()) {
     return Status::InvalidArgument(fmt::format(
         "connector 'kafka' has no metadata '{}'; it has 'topic', 'partition', 'offset', "
-        "'timestamp', 'key'",
+        "'timestamp', 'key', 'headers'",
         name));
   }
   return it->second;
@@ -137,12 +146,14 @@ Result<KafkaSource::MetadataKey> KafkaSource::ParseMetadataKey(const std::string
 
 KafkaSource::KafkaSource(std::string table_name, Options options, SchemaPtr schema,
                          std::unique_ptr<runtime::RecordDecoder> decoder,
-                         std::vector<MetadataColumn> metadata, runtime::BadRecordReporter* reporter)
+                         std::vector<MetadataColumn> metadata, runtime::BadRecordReporter* reporter,
+                         KeyFormat key_format)
     : table_name_(std::move(table_name)),
       options_(std::move(options)),
       schema_(std::move(schema)),
       decoder_(std::move(decoder)),
       metadata_(std::move(metadata)),
+      key_format_(std::move(key_format)),
       reporter_(reporter) {
   auto physical = std::make_shared<Schema>();
   for (size_t i = 0; i < schema_->size(); ++i) {
@@ -434,14 +445,25 @@ SourceBatch KafkaSource::Decode(size_t split,
   const Split& s = splits_[split];
   runtime::BatchBuilder builder(physical_schema_);
   std::vector<std::shared_ptr<Column>> meta;
+  std::string headers;
   for (const auto& m : metadata_)
     meta.push_back(std::make_shared<Column>(schema_->field(m.index).type));
+  std::optional<runtime::BatchBuilder> keys;
+  if (key_format_.schema) keys.emplace(key_format_.schema);
   for (const rd_kafka_message_t* m : messages) {
     std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
     bytes_read_ += static_cast<int64_t>(value.size());
     const size_t before = builder.num_rows();
     Status st;
-    if (m->payload == nullptr && options_.skip_tombstones) {
+    size_t key_row = SIZE_MAX;
+    if (keys) {
+      auto decoded = DecodeKey(m, &*keys);
+      if (decoded.ok()) key_row = *decoded;
+      st = decoded.status();
+    }
+    if (!st.ok()) {
+      // reported below
+    } else if (m->payload == nullptr && options_.skip_tombstones) {
       continue;
     } else if (m->payload == nullptr) {
       st = Status::DataError("empty value (tombstone)");
@@ -489,6 +511,18 @@ SourceBatch KafkaSource::Decode(size_t split,
               c.AppendString(std::string_view(static_cast<const char*>(m->key), m->key_len));
             }
             break;
+          case MetadataKey::kHeaders:
+            headers.clear();
+            AppendHeadersJson(m, &headers);
+            c.AppendString(headers);
+            break;
+          case MetadataKey::kKeyField:
+            if (key_row == SIZE_MAX) {
+              c.AppendNull();
+            } else {
+              c.AppendFrom(keys->column(metadata_[i].key_field), key_row);
+            }
+            break;
         }
       }
     }
@@ -512,6 +546,44 @@ SourceBatch KafkaSource::Decode(size_t split,
   batch.end_position = fmt::format("{}:{}:{}:{}", s.topic, s.partition, messages.front()->offset,
                                    messages.back()->offset + 1);
   return batch;
+}
+
+Result<size_t> KafkaSource::DecodeKey(const rd_kafka_message_t* m, runtime::BatchBuilder* keys) {
+  if (m->key == nullptr) return SIZE_MAX;  // the key fields are NULL
+  std::string_view key(static_cast<const char*>(m->key), m->key_len);
+  if (key_format_.decoder == nullptr) {
+    keys->column(0).AppendString(key);
+    keys->CommitRow();
+  } else {
+    const size_t before = keys->num_rows();
+    Status st = key_format_.decoder->Decode(key, keys);
+    if (!st.ok()) return Status::DataError("key: " + st.message());
+    if (keys->num_rows() == before) return Status::DataError("key: skipped by its format");
+  }
+  return keys->num_rows() - 1;
+}
+
+void KafkaSource::AppendHeadersJson(const rd_kafka_message_t* m, std::string* out) {
+  out->push_back('{');
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      if (i > 0) out->push_back(',');
+      JsonEncoder::AppendQuoted(name, out);
+      out->push_back(':');
+      if (value == nullptr) {
+        out->append("null");
+      } else {
+        JsonEncoder::AppendQuoted(std::string_view(static_cast<const char*>(value), size), out);
+      }
+    }
+  }
+  out->push_back('}');
 }
 
 SourceBatch KafkaSource::EmptyBatch(size_t split) {

@@ -30,12 +30,21 @@ namespace sluice::connectors {
 class KafkaSource : public runtime::SourceReader {
  public:
   enum class StartupMode { kEarliest, kLatest, kGroupOffsets, kTimestamp, kSpecificOffsets };
-  enum class MetadataKey { kTopic, kPartition, kOffset, kTimestamp, kKey };
+  // kKeyField: a physical column read from the message key ('key.fields' with
+  // 'value.fields-include' = 'EXCEPT_KEY'), not a metadata key a table can name.
+  enum class MetadataKey { kTopic, kPartition, kOffset, kTimestamp, kKey, kHeaders, kKeyField };
 
   /// A metadata column of the output: its index in the output schema and what it holds.
   struct MetadataColumn {
     size_t index;
     MetadataKey key;
+    size_t key_field = 0;  // kKeyField: the field of the key format's schema
+  };
+
+  /// How the message key is decoded into the kKeyField columns ('key.format').
+  struct KeyFormat {
+    SchemaPtr schema;  // the key fields, in 'key.fields' order; null: no key format
+    std::unique_ptr<runtime::RecordDecoder> decoder;  // null for 'raw'
   };
 
   struct Options {
@@ -50,14 +59,15 @@ class KafkaSource : public runtime::SourceReader {
 
   /// Parses the table options (topic, properties.*, scan.startup.*); errors name the option.
   static Result<Options> ParseOptions(const std::map<std::string, std::string>& table_options);
-  /// Returns the metadata key named `name` ('topic', 'partition', 'offset', 'timestamp', 'key').
+  /// Returns the metadata key named `name` ('topic', 'partition', 'offset', 'timestamp', 'key',
+  /// 'headers': a STRING holding a JSON object of the headers, values as JSON strings or null).
   static Result<MetadataKey> ParseMetadataKey(const std::string& name);
 
   /// `decoder` fills rows of `schema` minus the `metadata` columns (null for the raw format);
   /// `reporter` may be null.
   KafkaSource(std::string table_name, Options options, SchemaPtr schema,
               std::unique_ptr<runtime::RecordDecoder> decoder, std::vector<MetadataColumn> metadata,
-              runtime::BadRecordReporter* reporter);
+              runtime::BadRecordReporter* reporter, KeyFormat key_format = {});
   ~KafkaSource() override;
 
   Status Open() override;
@@ -124,6 +134,10 @@ class KafkaSource : public runtime::SourceReader {
   runtime::SourceBatch Decode(size_t split, const std::vector<const rd_kafka_message_t*>& messages);
   // Returns a batch without rows for split `split`, positioned at "<topic>:<partition>:0:0".
   runtime::SourceBatch EmptyBatch(size_t split);
+  // Decodes the key of `m` into `keys`; returns the row (SIZE_MAX for a message without key).
+  Result<size_t> DecodeKey(const rd_kafka_message_t* m, runtime::BatchBuilder* keys);
+  // Appends the headers of `m` to `out` as a JSON object, e.g. {"trace":"abc","empty":null}.
+  static void AppendHeadersJson(const rd_kafka_message_t* m, std::string* out);
   Result<RdKafkaHandle> CreateConsumer(bool group_member);
 
   std::string table_name_;
@@ -132,6 +146,7 @@ class KafkaSource : public runtime::SourceReader {
   SchemaPtr physical_schema_;
   std::unique_ptr<runtime::RecordDecoder> decoder_;
   std::vector<MetadataColumn> metadata_;
+  KeyFormat key_format_;
   runtime::BadRecordReporter* reporter_;
   RdKafkaHandle consumer_;         // the group member
   RdKafkaHandle replay_consumer_;  // assign-only, for ReadUntil

@@ -29,10 +29,15 @@ struct Row {
 class KafkaSourceTest : public ::testing::Test {
  protected:
   // Schema: id BIGINT, name STRING, partition INT, offset BIGINT, topic STRING, key STRING.
-  std::unique_ptr<KafkaSource> MakeSource(std::map<std::string, std::string> table_options,
-                                          runtime::BadRecordReporter* reporter = nullptr) {
+  // `last` is what the sixth column holds (the key, or the headers as JSON).
+  std::unique_ptr<KafkaSource> MakeSource(
+      std::map<std::string, std::string> table_options,
+      runtime::BadRecordReporter* reporter = nullptr,
+      KafkaSource::MetadataKey last = KafkaSource::MetadataKey::kKey) {
     table_options["properties.bootstrap.servers"] = broker_.bootstraps();
-    if (!table_options.count("topic")) table_options["topic"] = "events";
+    if (!table_options.count("topic") && !table_options.count("topic-pattern")) {
+      table_options["topic"] = "events";
+    }
     auto options = KafkaSource::ParseOptions(table_options);
     EXPECT_TRUE(options.ok()) << options.status().message();
     auto schema = std::make_shared<Schema>(std::vector<Field>{{"id", LogicalType::BigInt()},
@@ -48,7 +53,7 @@ class KafkaSourceTest : public ::testing::Test {
     std::vector<KafkaSource::MetadataColumn> metadata = {{2, KafkaSource::MetadataKey::kPartition},
                                                          {3, KafkaSource::MetadataKey::kOffset},
                                                          {4, KafkaSource::MetadataKey::kTopic},
-                                                         {5, KafkaSource::MetadataKey::kKey}};
+                                                         {5, last}};
     auto source = std::make_unique<KafkaSource>("events", std::move(*options), schema,
                                                 std::move(*decoder), metadata, reporter);
     EXPECT_TRUE(source->Open().ok());
@@ -67,11 +72,12 @@ class KafkaSourceTest : public ::testing::Test {
     return rows;
   }
 
-  // Polls until `count` rows arrived or 10 s passed; keeps the batches in `batches`.
+  // Polls until `count` rows arrived or `timeout` passed; keeps the batches in `batches`.
   std::vector<Row> PollRows(KafkaSource* source, size_t count, size_t max_rows = 4,
-                            std::vector<runtime::SourceBatch>* batches = nullptr) {
+                            std::vector<runtime::SourceBatch>* batches = nullptr,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::vector<Row> rows;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
     while (rows.size() < count && std::chrono::steady_clock::now() < deadline) {
       auto polled = source->Poll(max_rows);
       EXPECT_TRUE(polled.ok()) << polled.status().message();
@@ -259,6 +265,55 @@ TEST_F(KafkaSourceTest, BadMessagesAreReportedWithTopicPartitionOffset) {
   EXPECT_EQ(rows[1].id, 3);
   EXPECT_EQ(reporter.count(), 1);
   EXPECT_EQ(source->bad_records(), 1);
+}
+
+// 'topic-pattern' subscribes to every topic whose whole name matches: orders.eu and orders.us,
+// not other.orders (a match inside the name only) nor orders (no dot).
+TEST_F(KafkaSourceTest, TopicPatternSubscribesToEveryMatchingTopic) {
+  for (const char* topic : {"orders.eu", "orders.us", "other.orders", "orders"}) {
+    ASSERT_TRUE(broker_.cluster().CreateTopic(topic, 1).ok());
+  }
+  int id = 0;
+  for (const char* topic : {"orders.eu", "orders.us", "other.orders", "orders"}) {
+    for (int i = 0; i < 3; ++i, ++id) {
+      broker_.Produce(topic, 0, "k", "{\"id\":" + std::to_string(id) + ",\"name\":\"x\"}");
+    }
+  }
+  broker_.Flush();
+  auto source = MakeSource({{"topic-pattern", "orders\\..*"},
+                            {"scan.startup.mode", "earliest-offset"},
+                            {"properties.topic.metadata.refresh.interval.ms", "500"}});
+  std::vector<Row> rows = PollRows(source.get(), 6);
+  // Nothing else comes (other.orders and orders would have been fetched with the rest).
+  for (const Row& r : PollRows(source.get(), 1, 4, nullptr, std::chrono::seconds(2))) {
+    rows.push_back(r);
+  }
+  std::map<std::string, std::set<int64_t>> ids_by_topic;
+  for (const Row& r : rows) ids_by_topic[r.topic].insert(r.id);
+  EXPECT_EQ(ids_by_topic, (std::map<std::string, std::set<int64_t>>{{"orders.eu", {0, 1, 2}},
+                                                                    {"orders.us", {3, 4, 5}}}));
+}
+
+TEST_F(KafkaSourceTest, TopicAndTopicPatternTogetherAreRefused) {
+  auto options = KafkaSource::ParseOptions(
+      {{"topic", "a"}, {"topic-pattern", "b.*"}, {"properties.bootstrap.servers", "127.0.0.1:1"}});
+  EXPECT_FALSE(options.ok());
+}
+
+// The 'headers' metadata column is a JSON object of the message's headers in their order; a
+// header without value is null, a message without headers gives {}.
+TEST_F(KafkaSourceTest, HeadersMetadataIsAJsonObject) {
+  ASSERT_TRUE(broker_.cluster().CreateTopic("events", 1).ok());
+  broker_.ProduceWithHeaders("events", 0, R"({"id":1,"name":"a"})",
+                             {{"trace", "t-1"}, {"quote\"", "line\nbreak"}, {"none", "<null>"}});
+  broker_.Produce("events", 0, "k", R"({"id":2,"name":"b"})");
+  broker_.Flush();
+  auto source = MakeSource({{"scan.startup.mode", "earliest-offset"}}, nullptr,
+                           KafkaSource::MetadataKey::kHeaders);
+  std::vector<Row> rows = PollRows(source.get(), 2);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].key, R"({"trace":"t-1","quote\"":"line\nbreak","none":null})");
+  EXPECT_EQ(rows[1].key, "{}");
 }
 
 }  // namespace

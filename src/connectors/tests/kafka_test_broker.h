@@ -45,6 +45,24 @@ class KafkaTestBroker {
                           RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_END);
     ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
   }
+  /// Produces `value` to `topic`/`partition` with `headers` (name, value; a value "<null>" is a
+  /// header without value).
+  void ProduceWithHeaders(const std::string& topic, int32_t partition, const std::string& value,
+                          const std::vector<std::pair<std::string, std::string>>& headers) {
+    rd_kafka_headers_t* list = rd_kafka_headers_new(headers.size());
+    for (const auto& [name, v] : headers) {
+      const bool null = v == "<null>";
+      rd_kafka_header_add(list, name.data(), static_cast<ssize_t>(name.size()),
+                          null ? nullptr : v.data(), null ? 0 : static_cast<ssize_t>(v.size()));
+    }
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                          RD_KAFKA_V_HEADERS(list), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(list);
+    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
   void Flush() { ASSERT_EQ(rd_kafka_flush(producer_.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR); }
 
   /// Reads `count` messages of `topic` partitions 0..partitions-1 from the beginning (waiting at
@@ -78,6 +96,45 @@ class KafkaTestBroker {
       }
       rd_kafka_message_destroy(m);
     }
+    rd_kafka_consumer_close(rk);
+    return out;
+  }
+
+  /// Reads `topic` partitions 0..partitions-1 from the beginning to their end as a consumer with
+  /// `isolation` (read_committed or read_uncommitted) sees it; fails the test on any error.
+  std::vector<ReadBackMessage> ReadToEnd(const std::string& topic, int partitions,
+                                         const std::string& isolation = "read_committed") {
+    auto conf = KafkaClientConfig::Build({{"bootstrap.servers", bootstraps()},
+                                          {"group.id", "read-to-end"},
+                                          {"isolation.level", isolation},
+                                          {"enable.partition.eof", "true"}},
+                                         {});
+    auto consumer = KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
+    rd_kafka_t* rk = consumer->get();
+    RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(partitions));
+    for (int p = 0; p < partitions; ++p) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
+    }
+    rd_kafka_assign(rk, list.get());
+    std::vector<ReadBackMessage> out;
+    int at_end = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (at_end < partitions && std::chrono::steady_clock::now() < deadline) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100);
+      if (m == nullptr) continue;
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        ++at_end;
+      } else if (m->err) {
+        ADD_FAILURE() << rd_kafka_message_errstr(m);
+      } else {
+        out.push_back({m->partition, m->offset,
+                       std::string(static_cast<const char*>(m->key), m->key ? m->key_len : 0),
+                       std::string(static_cast<const char*>(m->payload), m->len)});
+      }
+      rd_kafka_message_destroy(m);
+    }
+    EXPECT_EQ(at_end, partitions) << "not every partition of " << topic << " read to its end";
     rd_kafka_consumer_close(rk);
     return out;
   }
