@@ -76,10 +76,27 @@ Status JoinOperator::Finish() {
 
 std::optional<std::string> JoinOperator::KeyOf(size_t side, const Row& row) const {
   const std::vector<size_t>& keys = side == 0 ? spec_.left_keys : spec_.right_keys;
+  std::string key;
   for (size_t k : keys) {
-    if (row[k].is_null()) return std::nullopt;
+    const Value& v = row[k];
+    if (v.is_null()) return std::nullopt;
+    // By physical value: INT and BIGINT keys of equal value are equal; -0.0 equals 0.0.
+    if (std::holds_alternative<int64_t>(v.data)) {
+      const int64_t x = v.as_int();
+      key.append(reinterpret_cast<const char*>(&x), sizeof(x));
+    } else if (std::holds_alternative<double>(v.data)) {
+      const double x = v.as_double() == 0.0 ? 0.0 : v.as_double();
+      key.append(reinterpret_cast<const char*>(&x), sizeof(x));
+    } else if (std::holds_alternative<bool>(v.data)) {
+      key.push_back(v.as_bool() ? '\1' : '\0');
+    } else {
+      const std::string& x = v.as_string();
+      const uint64_t n = x.size();
+      key.append(reinterpret_cast<const char*>(&n), sizeof(n));
+      key.append(x);
+    }
   }
-  return EventTimeRowBuffer::KeyOf(row, keys);
+  return key;
 }
 
 void JoinOperator::AppendJoined(const Row* left, const Row* right) {
