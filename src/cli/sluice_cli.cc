@@ -1,5 +1,7 @@
 #include "cli/sluice_cli.h"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -31,6 +33,7 @@ namespace sluice::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+bool g_json_log = false;  // --log-format json: errors too are written as JSON lines
 
 extern "C" void HandleStopSignal(int /*signal*/) {
   if (g_stop.exchange(true)) std::_Exit(130);  // a second signal stops at once
@@ -45,8 +48,12 @@ int ExitCodeFor(const Status& status) {
 
 int Fail(const Status& status) {
   // Messages from the pipeline file start with file:line:col; print them as they are, but for
-  // the secrets.
-  std::fprintf(stderr, "%s\n", SecretRedactor::Global().Redact(status.message()).c_str());
+  // the secrets (a JSON log gets a JSON line).
+  if (g_json_log) {
+    LogLine(LogLevel::kError, status.message());
+  } else {
+    std::fprintf(stderr, "%s\n", SecretRedactor::Global().Redact(status.message()).c_str());
+  }
   return ExitCodeFor(status);
 }
 
@@ -93,6 +100,7 @@ Result<LoadedPipeline> Load(const CommonArgs& args) {
     return Status::InvalidArgument("--log-format '" + args.log_format + "': use text or json");
   }
   SetLogFormat(format);
+  g_json_log = format == LogFormat::kJson;
   ASSIGN_OR_RETURN(auto overrides, ParseSets(args.sets));
   SecretRedactor::Global().AddFromOptions(overrides);
   ASSIGN_OR_RETURN(LoadedPipeline loaded, LoadPipeline(args.file, overrides));
@@ -130,10 +138,35 @@ void LogStartup(const LoadedPipeline& loaded, const runtime::Pipeline& pipeline)
   }
 }
 
+// Prefixes an error about a table option ("option 'k' ...", from a connector) with the
+// file:line:col of the one table that sets option k, as errors from the parser have.
+Status LocateOptionError(const Status& status, const LoadedPipeline& loaded) {
+  const std::string& m = status.message();
+  const size_t at = m.find("option '");
+  const size_t end = at == std::string::npos ? at : m.find('\'', at + 8);
+  if (end == std::string::npos || m.rfind(loaded.plan.file_name + ":", 0) == 0) return status;
+  const std::string key = m.substr(at + 8, end - at - 8);
+  const sql::CatalogTable* found = nullptr;
+  for (const auto& [name, table] : loaded.plan.tables) {
+    if (table->options.count(key) == 0) continue;
+    if (found != nullptr) return status;  // ambiguous
+    found = table.get();
+  }
+  if (found == nullptr || found->pos.line == 0) return status;
+  return Status(status.code(), fmt::format("{}:{}:{}: table '{}': {}", loaded.plan.file_name,
+                                           found->pos.line, found->pos.column, found->name, m));
+}
+
+Result<std::unique_ptr<runtime::Pipeline>> CreatePipeline(const LoadedPipeline& loaded) {
+  auto pipeline = runtime::Pipeline::Create(loaded.plan, *loaded.connectors, *loaded.functions);
+  if (!pipeline.ok()) return LocateOptionError(pipeline.status(), loaded);
+  return pipeline;
+}
+
 int ExplainLoaded(const LoadedPipeline& loaded) {
   std::printf("== Logical plan ==\n%s",
               SecretRedactor::Global().Redact(loaded.plan.ToString()).c_str());
-  auto pipeline = runtime::Pipeline::Create(loaded.plan, *loaded.connectors, *loaded.functions);
+  auto pipeline = CreatePipeline(loaded);
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::printf("\n== Physical plan ==\n%s",
               SecretRedactor::Global().Redact((*pipeline)->Describe()).c_str());
@@ -206,7 +239,7 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_p
   if (!loaded.ok()) return Fail(loaded.status());
   // A file of EXPLAIN statements is explained, not run (as Flink's SQL client does).
   if (loaded->plan.explain_only) return ExplainLoaded(*loaded);
-  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
+  auto pipeline = CreatePipeline(*loaded);
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::signal(SIGINT, HandleStopSignal);
   std::signal(SIGTERM, HandleStopSignal);
@@ -237,7 +270,7 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_p
 int CheckCommand(const CommonArgs& args) {
   auto loaded = Load(args);
   if (!loaded.ok()) return Fail(loaded.status());
-  auto pipeline = runtime::Pipeline::Create(loaded->plan, *loaded->connectors, *loaded->functions);
+  auto pipeline = CreatePipeline(*loaded);
   if (!pipeline.ok()) return Fail(pipeline.status());
   std::printf("%s: OK (%zu table(s), %zu job(s))\n", args.file.c_str(), loaded->plan.tables.size(),
               loaded->plan.jobs.size());

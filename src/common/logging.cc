@@ -22,37 +22,9 @@ int64_t NowMillis() {
       .count();
 }
 
-const char* LevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "DEBUG";
-    case LogLevel::kInfo:
-      return "INFO ";
-    case LogLevel::kWarn:
-      return "WARN ";
-    case LogLevel::kError:
-      return "ERROR";
-    case LogLevel::kOff:
-      return "OFF  ";
-  }
-  return "?";
-}
-
-const char* JsonLevelName(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarn:
-      return "warn";
-    case LogLevel::kError:
-      return "error";
-    case LogLevel::kOff:
-      return "off";
-  }
-  return "?";
-}
+// Indexed by LogLevel: the padded name of text lines, the name of JSON lines.
+constexpr const char* kTextLevel[] = {"DEBUG", "INFO ", "WARN ", "ERROR", "OFF  "};
+constexpr const char* kJsonLevel[] = {"debug", "info", "warn", "error", "off"};
 
 void AppendJsonString(std::string_view text, std::string* out) {
   *out += '"';
@@ -75,10 +47,11 @@ std::string FormatLine(LogLevel level, const std::string& stamp, std::string_vie
                        const LogFields& fields) {
   std::string line;
   if (g_format.load() == LogFormat::kText) {
-    line = fmt::format("{} {} {}", stamp, LevelName(level), message);
+    line = fmt::format("{} {} {}", stamp, kTextLevel[static_cast<int>(level)], message);
     for (const auto& [key, value] : fields) line += " " + key + "=" + value;
   } else {
-    line = fmt::format("{{\"ts\":\"{}\",\"level\":\"{}\",\"msg\":", stamp, JsonLevelName(level));
+    line = fmt::format("{{\"ts\":\"{}\",\"level\":\"{}\",\"msg\":", stamp,
+                       kJsonLevel[static_cast<int>(level)]);
     AppendJsonString(message, &line);
     line += ",\"fields\":{";
     for (size_t i = 0; i < fields.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include "common/duration.h"
 #include "connectors/formats/text_value_parser.h"
+#include "sql/plan_error.h"
 
 namespace sluice::connectors {
 
@@ -61,8 +62,12 @@ Status ConnectorOptions::CheckKnown(const std::string& prefix, const std::set<st
     if (key.rfind(prefix, 0) != 0 || known.count(key.substr(prefix.size())) > 0) continue;
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "'" : ", '") + prefix + k + "'";
+    const std::string closest =
+        sql::ClosestName(key.substr(prefix.size()), {known.begin(), known.end()});
+    const std::string hint =
+        closest.empty() ? "" : fmt::format("; did you mean '{}{}'?", prefix, closest);
     return Status::InvalidArgument(
-        fmt::format("option '{}' is not known to {}; its options: {}", key, owner, list));
+        fmt::format("option '{}' is not known to {}{}; its options: {}", key, owner, hint, list));
   }
   return Status::Ok();
 }

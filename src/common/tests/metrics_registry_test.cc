@@ -123,5 +123,18 @@ TEST(MetricsRegistryTest, ProcessMetricsReadProcSelf) {
   }
 }
 
+TEST(MetricsRegistryTest, CollectorsRunBeforeEachRenderUntilRemoved) {
+  MetricsRegistry registry;
+  Counter* c = registry.GetCounter("pulled_total", "Pulled.");
+  int64_t source = 5;
+  int id = registry.AddCollector([&] { c->Increment(source - c->value()); });
+  EXPECT_NE(registry.RenderPrometheus().find("pulled_total 5\n"), std::string::npos);
+  source = 7;
+  EXPECT_NE(registry.RenderPrometheus().find("pulled_total 7\n"), std::string::npos);
+  registry.RemoveCollector(id);
+  source = 9;
+  EXPECT_NE(registry.RenderPrometheus().find("pulled_total 7\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice
