@@ -144,6 +144,21 @@ Status JoinBinder::Classify(const BoundExprPtr& conjunct, const Relation& left,
     const BoundExprPtr& a = conjunct->args[0];
     const BoundExprPtr& b = conjunct->args[1];
     if (AddTimeBound(conjunct->function, a, b, left, right, out)) return Status::Ok();
+    auto is_time = [](const BoundExprPtr& e) {
+      return e->type.id == TypeId::kTimestamp || e->type.id == TypeId::kTimestampLtz;
+    };
+    if (conjunct->function != "=" && is_time(a) && is_time(b)) {
+      auto rowtime = [](const Relation& side) {
+        return side.node->rowtime_column
+                   ? "'" + side.node->schema->field(*side.node->rowtime_column).name + "'"
+                   : std::string("none (no WATERMARK FOR)");
+      };
+      return Unsupported(
+          conjunct->pos,
+          fmt::format("a time bound in ON must compare the rowtime attributes of both sides, as "
+                      "`col [+|- INTERVAL ..]`; the left side's is {}, the right side's {}",
+                      rowtime(left), rowtime(right)));
+    }
     auto ca = ExprRewriter::AsColumn(StripCasts(a));
     auto cb = ExprRewriter::AsColumn(StripCasts(b));
     if (conjunct->function == "=" && ca && cb && (*ca < n) != (*cb < n)) {
