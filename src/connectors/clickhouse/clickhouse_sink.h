@@ -81,6 +81,8 @@ class ClickHouseSink : public runtime::SinkWriter {
   // starts versions above the table's largest.
   Status AddUpsertColumns(const ClickHouseTableSchema& table,
                           std::vector<RowBinaryEncoder::ColumnSpec>* specs, std::string* columns);
+  /// Reserves room for a whole block in `buffer_`, which holds the block's first batch.
+  void ReserveBlock(size_t first_rows);
   Status Flush(EpochId epoch);
   Status WaitForInFlight();
   /// Sends `sending_` (runs on the in-flight task's thread).
