@@ -69,9 +69,13 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
       table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
   for (const auto& f : names_from.fields()) names.push_back(f.name);
   if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
-  return std::unique_ptr<runtime::SinkWriter>(
-      std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
-                                       context.pipeline_name, context.sink_name));
+  auto sink = std::make_unique<ClickHouseSink>(std::move(options), context.input_schema,
+                                               std::move(names), context.pipeline_name,
+                                               context.sink_name);
+  if (context.bad_records && context.bad_records->routes_rejected_rows()) {
+    sink->dead_letters_ = context.bad_records;
+  }
+  return std::unique_ptr<runtime::SinkWriter>(std::move(sink));
 }
 
 std::string ClickHouseSink::QualifiedTable() const {
@@ -259,7 +263,7 @@ Status ClickHouseSink::BuildEncoder() {
   return Status::Ok();
 }
 
-Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
+Status ClickHouseSink::Write(EpochId epoch, int block, const Batch& batch) {
   if (!encoder_) return Status::Internal("clickhouse sink written before Open");
   if (epoch != current_epoch_) {
     if (buffered_rows_ > 0) RETURN_IF_ERROR(Flush(current_epoch_));
@@ -273,8 +277,13 @@ Status ClickHouseSink::Write(EpochId epoch, int /*block*/, const Batch& batch) {
   Status encoded = encoder_->Encode(rows, &buffer_);
   if (!encoded.ok()) {
     buffer_.resize(before);
-    return encoded;
+    if (!dead_letters_) return encoded;
+    dead_letters_->ReportRejectedRows(
+        sink_name_, fmt::format("{} epoch {} block {}", QualifiedTable(), epoch.value(), block),
+        batch, encoded.message());
+    return Status::Ok();
   }
+  if (dead_letters_) buffered_batches_.push_back(batch);
   if (buffered_rows_ == 0) {
     first_buffered_ = std::chrono::steady_clock::now();
     ReserveBlock(rows.num_rows);
@@ -333,6 +342,10 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   }
   std::swap(sending_, buffer_);
   buffer_.clear();
+  sending_batches_ = std::move(buffered_batches_);
+  buffered_batches_.clear();
+  sending_block_ = fmt::format("{} epoch {} insert {}", QualifiedTable(), epoch.value(),
+                               flushes_in_epoch_);
   int64_t rows = buffered_rows_;
   buffered_rows_ = 0;
   ++flushes_in_epoch_;
@@ -364,6 +377,12 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
     const Status& error = result.status();
     if (!error.retryable()) {
       ++failures_;
+      if (dead_letters_) {  // the rows go to the dead-letter table; the pipeline goes on
+        for (const Batch& b : sending_batches_) {
+          dead_letters_->ReportRejectedRows(sink_name_, sending_block_, b, error.message());
+        }
+        return Status::Ok();
+      }
       return error.WithContext(
           fmt::format("clickhouse sink {} ({})", sink_name_, QualifiedTable()));
     }

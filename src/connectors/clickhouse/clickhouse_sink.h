@@ -43,7 +43,7 @@ struct ClickHouseSinkCounters {
 /// INSERT is retried with exponential backoff and jitter while the pipeline thread waits at the
 /// next flush (the source is paused, memory stays bounded); after
 /// 'sink.max-retries' it returns kUnavailable; a non-retryable error returns ClickHouse's
-/// message. Called from the pipeline thread only; counters() may be read from any thread.
+/// message, or, with a dead-letter table, sends the block's rows there and goes on. Called from the pipeline thread only; counters() may be read from any thread.
 /// Destroying the sink waits for the INSERT in flight.
 class ClickHouseSink : public runtime::SinkWriter {
  public:
@@ -107,6 +107,12 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   std::string buffer_;   // rows being encoded (pipeline thread)
   std::string sending_;  // the block of the INSERT in flight (its task's thread only)
+  // With a dead-letter table: rows refused non-retryably (by the encoder or the server) are
+  // reported there instead of failing; the batches of the buffer and of the INSERT in flight.
+  runtime::BadRecordReporter* dead_letters_ = nullptr;
+  std::vector<Batch> buffered_batches_;
+  std::vector<Batch> sending_batches_;
+  std::string sending_block_;
   std::future<Status> in_flight_;
   int64_t buffered_rows_ = 0;
   int flushes_in_epoch_ = 0;
