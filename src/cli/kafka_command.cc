@@ -38,8 +38,10 @@ KafkaCommand::KafkaCommand(CLI::App* app) {
   auto* scenario = produce_->add_option(
       "--scenario", scenario_,
       "Generate events instead of reading a file (JSON lines): orders, impressions-clicks, "
-      "ad-events");
-  scenario->check(CLI::IsMember({"orders", "impressions-clicks", "ad-events"}));
+      "ad-events, page-views");
+  std::vector<std::string> scenarios;
+  for (std::string_view name : connectors::EventScenario::Names()) scenarios.emplace_back(name);
+  scenario->check(CLI::IsMember(scenarios));
   file->excludes(scenario);
   produce_->add_option("--seed", seed_, "Seed of the scenario")->capture_default_str();
   produce_->add_option("--count", count_, "Events of the scenario to send (0: until Ctrl-C)")

@@ -5,6 +5,7 @@
 #include "connectors/datagen/ad_events_scenario.h"
 #include "connectors/datagen/impressions_clicks_scenario.h"
 #include "connectors/datagen/orders_scenario.h"
+#include "connectors/datagen/page_views_scenario.h"
 
 namespace sluice::connectors {
 namespace {
@@ -52,7 +53,7 @@ bool Accepts(EventScenario::Kind kind, const LogicalType& type) {
 }  // namespace
 
 std::vector<std::string_view> EventScenario::Names() {
-  return {"orders", "impressions-clicks", "ad-events"};
+  return {"orders", "impressions-clicks", "ad-events", "page-views"};
 }
 
 Result<std::unique_ptr<EventScenario>> EventScenario::Create(std::string_view name, uint64_t seed) {
@@ -61,6 +62,7 @@ Result<std::unique_ptr<EventScenario>> EventScenario::Create(std::string_view na
     return std::unique_ptr<EventScenario>(new ImpressionsClicksScenario(seed));
   }
   if (name == "ad-events") return std::unique_ptr<EventScenario>(new AdEventsScenario(seed));
+  if (name == "page-views") return std::unique_ptr<EventScenario>(new PageViewsScenario(seed));
   return Status::InvalidArgument(
       fmt::format("datagen option 'scenario' = '{}': the known scenarios are {}", name,
                   fmt::join(Names(), ", ")));

@@ -16,7 +16,8 @@ namespace sluice::connectors {
 
 /// A generated event stream of `'connector' = 'datagen'` with `'scenario' = '<name>'` and of
 /// `sluice kafka produce --scenario <name>`: 'orders' (OrdersScenario), 'impressions-clicks'
-/// (ImpressionsClicksScenario) and 'ad-events' (AdEventsScenario). Each call of Next makes one
+/// (ImpressionsClicksScenario), 'ad-events' (AdEventsScenario) and 'page-views'
+/// (PageViewsScenario). Each call of Next makes one
 /// event, a pure function of the seed and the times passed so far, so a scenario replayed from
 /// the start with the same seed and times emits the same events. Columns of a table fed by a
 /// scenario are matched to the scenario's fields by name.

@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <map>
 #include <set>
 
+#include "common/civil_time.h"
 #include "connectors/datagen/ad_events_scenario.h"
 #include "connectors/datagen/datagen_source.h"
 #include "connectors/datagen/impressions_clicks_scenario.h"
+#include "connectors/datagen/page_views_scenario.h"
 #include "types/value.h"
 
 namespace sluice::connectors {
@@ -145,6 +148,61 @@ TEST(EventScenarioTest, JsonCarriesTheEventAsTheTablesReadIt) {
   EXPECT_EQ(
       clicks.ToJson().rfind(R"({"event_type":"impression","event_id":1,"impression_id":1,)", 0), 0u)
       << clicks.ToJson();
+}
+
+TEST(EventScenarioTest, PageViewsFollowTheSiteMapAndWriteLocalTimeWithItsOffset) {
+  PageViewsScenario scenario(7);
+  std::map<std::string, int> pages;
+  std::map<std::string, std::map<std::string_view, int>> methods;
+  int product_views = 0;
+  int hot_product_views = 0;
+  for (int i = 0; i < kEvents; ++i) {
+    const int64_t nominal = kStart + i * kSpacingMs;
+    scenario.Next(nominal);
+    const PageView& e = scenario.event();
+    EXPECT_LE(e.ts_ms, nominal);
+    EXPECT_GE(e.ts_ms, nominal - PageViewsScenario::kMaxDisorderMs);
+    std::string page = e.link;
+    if (page.rfind("/products/", 0) == 0) {
+      int id = std::stoi(page.substr(10));
+      EXPECT_GE(id, 1);
+      EXPECT_LE(id, 200);
+      ++product_views;
+      if (id <= 10) ++hot_product_views;
+      page = "/products/";
+    } else if (page.rfind("/api/cart/", 0) == 0) {
+      page = "/api/cart/";
+    }
+    ++pages[page];
+    ++methods[page][e.method];
+  }
+  // Every page of the site map appears with its weight (within 1 % of all events).
+  ASSERT_EQ(pages.size(), PageViewsScenario::Pages().size());
+  for (const auto& p : PageViewsScenario::Pages()) {
+    std::string path(p.path);
+    EXPECT_NEAR(static_cast<double>(pages[path]) / kEvents, p.weight, 0.01) << path;
+    if (path == "/api/cart/") {
+      EXPECT_EQ(methods[path].count("GET"), 0u);
+      EXPECT_NEAR(static_cast<double>(methods[path]["PUT"]) / pages[path], 0.7, 0.05);
+    } else {
+      EXPECT_NEAR(static_cast<double>(methods[path]["POST"]) / pages[path], p.post_share, 0.05)
+          << path;
+      EXPECT_EQ(methods[path]["GET"] + methods[path]["POST"], pages[path]) << path;
+    }
+  }
+  // Half of the product views go to the ten hot products, the rest spread over all 200
+  // (5 % of which land on the hot ten again): 0.5 + 0.5 * 10 / 200 = 0.525.
+  EXPECT_NEAR(static_cast<double>(hot_product_views) / product_views, 0.525, 0.02);
+
+  // The middleware's JSON: local time at +09:00, which parses back to the event time.
+  simdjson::dom::parser parser;
+  simdjson::dom::element json = parser.parse(scenario.ToJson());
+  std::string_view footprint = json["footprint_time"].get_string().value();
+  EXPECT_EQ(footprint.substr(footprint.size() - 6), "+09:00") << footprint;
+  EXPECT_EQ(footprint[10], 'T') << footprint;
+  EXPECT_EQ(ParseTimestamp(footprint), scenario.event().ts_ms) << footprint;
+  EXPECT_EQ(json["link"].get_string().value(), scenario.event().link);
+  EXPECT_EQ(json["method"].get_string().value(), scenario.event().method);
 }
 
 TEST(EventScenarioTest, DatagenFillsColumnsByNameFromAScenario) {
