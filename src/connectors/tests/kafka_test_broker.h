@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -69,19 +70,11 @@ class KafkaTestBroker {
   /// most `wait_seconds`); fails the test on any consumer error, offset resets included.
   std::vector<ReadBackMessage> ReadBack(const std::string& topic, int partitions, size_t count,
                                         int wait_seconds = 10) {
-    auto conf = KafkaClientConfig::Build({{"bootstrap.servers", bootstraps()},
-                                          {"group.id", "read-back"},
-                                          {"auto.offset.reset", "error"},
-                                          {"enable.partition.eof", "false"}},
-                                         {});
-    auto consumer = KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
-    rd_kafka_t* rk = consumer->get();
-    RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(partitions));
-    for (int p = 0; p < partitions; ++p) {
-      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
-          RD_KAFKA_OFFSET_BEGINNING;
-    }
-    rd_kafka_assign(rk, list.get());
+    RdKafkaHandle consumer = AssignedConsumer(topic, partitions,
+                                              {{"group.id", "read-back"},
+                                               {"auto.offset.reset", "error"},
+                                               {"enable.partition.eof", "false"}});
+    rd_kafka_t* rk = consumer.get();
     std::vector<ReadBackMessage> out;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
     while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
@@ -104,19 +97,11 @@ class KafkaTestBroker {
   /// `isolation` (read_committed or read_uncommitted) sees it; fails the test on any error.
   std::vector<ReadBackMessage> ReadToEnd(const std::string& topic, int partitions,
                                          const std::string& isolation = "read_committed") {
-    auto conf = KafkaClientConfig::Build({{"bootstrap.servers", bootstraps()},
-                                          {"group.id", "read-to-end"},
-                                          {"isolation.level", isolation},
-                                          {"enable.partition.eof", "true"}},
-                                         {});
-    auto consumer = KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
-    rd_kafka_t* rk = consumer->get();
-    RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(partitions));
-    for (int p = 0; p < partitions; ++p) {
-      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
-          RD_KAFKA_OFFSET_BEGINNING;
-    }
-    rd_kafka_assign(rk, list.get());
+    RdKafkaHandle consumer = AssignedConsumer(topic, partitions,
+                                              {{"group.id", "read-to-end"},
+                                               {"isolation.level", isolation},
+                                               {"enable.partition.eof", "true"}});
+    rd_kafka_t* rk = consumer.get();
     std::vector<ReadBackMessage> out;
     int at_end = 0;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -137,6 +122,22 @@ class KafkaTestBroker {
     EXPECT_EQ(at_end, partitions) << "not every partition of " << topic << " read to its end";
     rd_kafka_consumer_close(rk);
     return out;
+  }
+
+  /// Returns a consumer with `properties` assigned partitions 0..partitions-1 of `topic` from
+  /// their beginning.
+  RdKafkaHandle AssignedConsumer(const std::string& topic, int partitions,
+                                 std::map<std::string, std::string> properties) {
+    properties["bootstrap.servers"] = bootstraps();
+    auto conf = KafkaClientConfig::Build(properties, {});
+    auto consumer = KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
+    RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(partitions));
+    for (int p = 0; p < partitions; ++p) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
+    }
+    rd_kafka_assign(consumer->get(), list.get());
+    return std::move(*consumer);
   }
 
   /// Returns the offset group `group` committed for `topic`/`partition` (negative: none).
