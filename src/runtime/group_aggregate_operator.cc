@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sluice::runtime {
 namespace {
 
@@ -25,7 +27,7 @@ bool SameCell(const Column& a, size_t i, const Column& b, size_t j) {
 }  // namespace
 
 Result<std::unique_ptr<GroupAggregateOperator>> GroupAggregateOperator::Create(
-    const sql::PlanNode& node, const expr::FunctionRegistry& registry) {
+    const sql::PlanNode& node, const expr::FunctionRegistry& registry, int64_t state_ttl_ms) {
   if (node.kind != sql::PlanKind::kGroupAggregate) {
     return Status::Internal("GroupAggregateOperator needs a kGroupAggregate plan node");
   }
@@ -37,18 +39,20 @@ Result<std::unique_ptr<GroupAggregateOperator>> GroupAggregateOperator::Create(
                    AggregateInputs::Create(node.group_keys, node.aggregates, registry,
                                            !node.inputs.empty() && node.inputs[0]->changelog));
   return std::unique_ptr<GroupAggregateOperator>(
-      new GroupAggregateOperator(node, std::move(inputs)));
+      new GroupAggregateOperator(node, std::move(inputs), state_ttl_ms));
 }
 
 GroupAggregateOperator::GroupAggregateOperator(const sql::PlanNode& node,
-                                               std::unique_ptr<AggregateInputs> inputs)
+                                               std::unique_ptr<AggregateInputs> inputs,
+                                               int64_t state_ttl_ms)
     : schema_(node.schema),
       inputs_(std::move(inputs)),
       functions_(inputs_->function_pointers()),
       state_offsets_(AggregateStateArena::StateOffsets(functions_)),
       num_keys_(node.group_keys.size()),
       keys_(inputs_->key_types()),
-      states_(functions_) {}
+      states_(functions_),
+      expiry_(state_ttl_ms > 0 ? state_ttl_ms : -1) {}
 
 GroupAggregateOperator::~GroupAggregateOperator() = default;
 
@@ -93,6 +97,14 @@ Status GroupAggregateOperator::ApplyRows(const Batch& batch) {
       touched_in_.push_back(0);
       old_index_.push_back(0);
     }
+    if (expiry_.enabled()) {
+      const int64_t clock = batch.row_watermarks.empty() ? watermark_ : batch.row_watermarks[i];
+      if (clock == kMinWatermark.value()) {
+        unwatermarked_.push_back(group);  // its access time is the first watermark
+      } else {
+        RETURN_IF_ERROR(CheckExpiry(group, clock));
+      }
+    }
     Touch(group);
     const RowKind kind = batch.row_kind(i);
     if (kind == RowKind::kInsert || kind == RowKind::kUpdateAfter) {
@@ -108,6 +120,10 @@ Status GroupAggregateOperator::ApplyRows(const Batch& batch) {
     retract_rows_.push_back(static_cast<uint32_t>(i));
   }
   FlushInserts();
+  return FlushRetractions();
+}
+
+Status GroupAggregateOperator::FlushRetractions() {
   for (size_t r = 0; r < retract_rows_.size(); ++r) {
     for (size_t a = 0; a < functions_.size(); ++a) {
       if (!inputs_->Passes(a, retract_rows_[r])) continue;
@@ -118,6 +134,23 @@ Status GroupAggregateOperator::ApplyRows(const Batch& batch) {
   retract_regions_.clear();
   retract_rows_.clear();
   return Status::Ok();
+}
+
+Status GroupAggregateOperator::CheckExpiry(uint32_t group, int64_t clock) {
+  if (!expiry_.Access(group, clock, clock)) return Status::Ok();
+  if (touched_in_[group] == batch_seq_) {
+    // The batch already holds rows of the key (the watermark moved by the TTL within it).
+    FlushInserts();
+    RETURN_IF_ERROR(FlushRetractions());
+  }
+  ResetGroup(group);
+  return Status::Ok();
+}
+
+void GroupAggregateOperator::ResetGroup(uint32_t group) {
+  states_.Reset(group);
+  row_counts_[group] = 0;
+  emitted_[group] = 0;
 }
 
 Status GroupAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) {
@@ -207,13 +240,23 @@ Status GroupAggregateOperator::EmitChanges() {
 }
 
 Status GroupAggregateOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
+  watermark_ = std::max(watermark_, watermark.value());
+  if (watermark_ != kMinWatermark.value()) {
+    for (uint32_t group : unwatermarked_) {
+      expiry_.Access(group, kMinWatermark.value(), watermark_);  // records, never expires
+    }
+    unwatermarked_.clear();
+  }
+  expiry_.Expire(watermark_, [this](uint32_t group) { ResetGroup(group); });
   return EmitWatermark(watermark);
 }
 
 Status GroupAggregateOperator::Finish() { return EmitFinish(); }
 
 std::string GroupAggregateOperator::Describe() const {
-  return fmt::format("GroupAggregate[keys={}, aggregates={}]", num_keys_, functions_.size());
+  std::string ttl;
+  if (expiry_.enabled()) ttl = fmt::format(", ttl={}ms", expiry_.horizon());
+  return fmt::format("GroupAggregate[keys={}, aggregates={}{}]", num_keys_, functions_.size(), ttl);
 }
 
 Status GroupAggregateOperator::SaveState(StateEncoder* out) const {
@@ -224,6 +267,11 @@ Status GroupAggregateOperator::SaveState(StateEncoder* out) const {
     out->PutI64(row_counts_[g]);
     out->PutU8(emitted_[g]);
   }
+  if (!expiry_.enabled()) return Status::Ok();  // the layout before state TTL existed
+  out->PutI64(watermark_);
+  out->PutI64(static_cast<int64_t>(unwatermarked_.size()));
+  for (uint32_t group : unwatermarked_) out->PutI64(group);
+  expiry_.SaveState(out);
   return Status::Ok();
 }
 
@@ -244,6 +292,17 @@ Status GroupAggregateOperator::RestoreState(StateDecoder* in) {
   }
   touched_in_.assign(groups, 0);
   old_index_.assign(groups, 0);
-  return Status::Ok();
+  if (!expiry_.enabled()) return Status::Ok();
+  RETURN_IF_ERROR(in->GetI64(&watermark_));
+  size_t pending = 0;
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &pending));
+  unwatermarked_.resize(pending);
+  for (uint32_t& group : unwatermarked_) {
+    int64_t g = 0;
+    RETURN_IF_ERROR(in->GetI64(&g));
+    if (g < 0 || static_cast<size_t>(g) >= groups) return in->Corrupt("group out of range");
+    group = static_cast<uint32_t>(g);
+  }
+  return expiry_.RestoreState(in);
 }
 }  // namespace sluice::runtime

@@ -10,6 +10,7 @@
 #include "runtime/aggregate_inputs.h"
 #include "runtime/aggregate_state_arena.h"
 #include "runtime/group_key_table.h"
+#include "runtime/key_expiry_queue.h"
 #include "runtime/operator.h"
 #include "sql/logical_plan.h"
 
@@ -21,11 +22,17 @@ namespace sluice::runtime {
 /// (nothing when it did not), and -D (previous result) when retractions remove every row of a
 /// key. Input rows of kind -U / -D retract (COUNT, SUM, AVG support it; others return
 /// kUnsupported). Output columns: the keys, then the aggregates. Watermarks are forwarded.
+/// With a state TTL (`'table.exec.state.ttl'`, in event time) a key's newest access is the
+/// watermark in force when its newest row arrived (Batch::row_watermarks; rows before any
+/// watermark count as accessed at the first one); once the watermark reaches that + ttl its
+/// state is reset (nothing is emitted) and its next row starts it afresh with +I, as Flink does
+/// after state expiry. The key itself stays interned in the key table.
 /// Lifecycle as Operator; single-threaded.
 class GroupAggregateOperator : public Operator {
  public:
+  /// Builds the operator for `node`; `state_ttl_ms` > 0 expires idle keys.
   static Result<std::unique_ptr<GroupAggregateOperator>> Create(
-      const sql::PlanNode& node, const expr::FunctionRegistry& registry);
+      const sql::PlanNode& node, const expr::FunctionRegistry& registry, int64_t state_ttl_ms = 0);
   ~GroupAggregateOperator() override;
 
   Status Process(const BatchPtr& batch, size_t input) override;
@@ -37,14 +44,22 @@ class GroupAggregateOperator : public Operator {
   Status RestoreState(StateDecoder* in) override;
 
   size_t num_groups() const { return keys_.size(); }
+  /// Returns the number of keys whose state expired (state TTL). Restored with the state.
+  int64_t keys_expired() const { return expiry_.expired_count(); }
 
  private:
-  GroupAggregateOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs);
+  GroupAggregateOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs,
+                         int64_t state_ttl_ms);
 
   /// Records `group`'s first change in this batch, keeping its previous result.
   void Touch(uint32_t group);
   Status ApplyRows(const Batch& batch);
+  /// Starts `group` afresh when its state expired by `clock` (applying pending rows first when
+  /// the batch already touched it); records the access.
+  Status CheckExpiry(uint32_t group, int64_t clock);
+  void ResetGroup(uint32_t group);
   void FlushInserts();
+  Status FlushRetractions();
   Status EmitChanges();
   void AppendOutput(uint32_t group, RowKind kind, const std::vector<std::shared_ptr<Column>>& from,
                     size_t row);
@@ -58,6 +73,9 @@ class GroupAggregateOperator : public Operator {
   GroupKeyTable keys_;
   AggregateStateArena states_;
   expr::EvalContext context_;
+  KeyExpiryQueue<uint32_t> expiry_;  // the state TTL
+  int64_t watermark_ = kMinWatermark.value();
+  std::vector<uint32_t> unwatermarked_;  // accessed before the first watermark
 
   // Per group.
   std::vector<int64_t> row_counts_;   // rows added minus rows retracted

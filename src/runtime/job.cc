@@ -65,17 +65,18 @@ class JobBuilder {
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kGroupAggregate: {
-        ASSIGN_OR_RETURN(auto op, GroupAggregateOperator::Create(node, functions_));
+        ASSIGN_OR_RETURN(auto op, GroupAggregateOperator::Create(node, functions_,
+                                                                 options_.state_ttl_ms));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kUnion:
         return std::unique_ptr<Operator>(std::make_unique<UnionOperator>(node.inputs.size()));
       case sql::PlanKind::kOverAggregate: {
-        ASSIGN_OR_RETURN(auto op, OverAggregateOperator::Create(node));
+        ASSIGN_OR_RETURN(auto op, OverAggregateOperator::Create(node, options_.state_ttl_ms));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kRank: {
-        ASSIGN_OR_RETURN(auto op, RankOperator::Create(node));
+        ASSIGN_OR_RETURN(auto op, RankOperator::Create(node, options_.state_ttl_ms));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kWindowTable: {

@@ -10,7 +10,7 @@
 namespace sluice::runtime {
 
 Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
-    const sql::PlanNode& node) {
+    const sql::PlanNode& node, int64_t state_ttl_ms) {
   if (node.kind != sql::PlanKind::kOverAggregate) {
     return Status::Internal("OverAggregateOperator needs a kOverAggregate node");
   }
@@ -25,11 +25,12 @@ Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
     arg_types.push_back(call.arg ? input.field(*call.arg).type : LogicalType::BigInt());
   }
   return std::unique_ptr<OverAggregateOperator>(
-      new OverAggregateOperator(node, std::move(arg_types)));
+      new OverAggregateOperator(node, std::move(arg_types), state_ttl_ms));
 }
 
 OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
-                                             std::vector<LogicalType> arg_types)
+                                             std::vector<LogicalType> arg_types,
+                                             int64_t state_ttl_ms)
     : EventTimeRowOperator(node.schema, node.over.order_column, node.inputs[0]->schema->size()),
       spec_(node.over),
       arg_types_(std::move(arg_types)) {
@@ -40,6 +41,11 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
     has_lag_ = true;
     lag_depth_ = std::max<size_t>(lag_depth_, static_cast<size_t>(call.offset));
   }
+  int64_t horizon = state_ttl_ms > 0 ? state_ttl_ms : -1;
+  if (!spec_.unbounded && spec_.frame == sql::OverSpec::Frame::kRange && !has_lag_) {
+    horizon = horizon < 0 ? spec_.preceding : std::min(horizon, spec_.preceding);
+  }
+  expiry_ = KeyExpiryQueue<std::string>(horizon);
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = "OverAggregate[" + spec_.Describe(names) + "]";
@@ -50,7 +56,6 @@ Status OverAggregateOperator::SaveState(StateEncoder* out) const {
   out->PutI64(static_cast<int64_t>(keys_.size()));
   for (const auto& [key, state] : keys_) {
     out->PutString(key);
-    out->PutI64(state.last_time);
     out->PutI64(static_cast<int64_t>(state.frame.size()));
     for (const FrameRow& fr : state.frame) {
       out->PutI64(fr.time);
@@ -60,25 +65,19 @@ Status OverAggregateOperator::SaveState(StateEncoder* out) const {
     out->PutI64(static_cast<int64_t>(state.lag_history.size()));
     for (const auto& values : state.lag_history) ValueCodec::PutRow(values, out);
   }
-  out->PutI64(static_cast<int64_t>(expiry_queue_.size()));
-  for (const auto& [time, key] : expiry_queue_) {
-    out->PutI64(time);
-    out->PutString(key);
-  }
+  expiry_.SaveState(out);
   return Status::Ok();
 }
 
 Status OverAggregateOperator::RestoreState(StateDecoder* in) {
   keys_.clear();
-  expiry_queue_.clear();
   RETURN_IF_ERROR(RestoreBuffer(in));
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
   for (size_t k = 0; k < num_keys; ++k) {
     std::string key;
     RETURN_IF_ERROR(in->GetString(&key));
-    KeyState& state = StateOf(key, 0);
-    RETURN_IF_ERROR(in->GetI64(&state.last_time));
+    KeyState& state = NewState(key);
     size_t frame = 0;
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &frame));
     state.frame.resize(frame);
@@ -93,16 +92,7 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
     state.lag_history.resize(lag);
     for (auto& values : state.lag_history) RETURN_IF_ERROR(ValueCodec::GetRow(in, &values));
   }
-  expiry_queue_.clear();  // StateOf above queued placeholder entries
-  size_t queued = 0;
-  RETURN_IF_ERROR(ValueCodec::GetCount(in, &queued));
-  for (size_t q = 0; q < queued; ++q) {
-    std::pair<int64_t, std::string> entry;
-    RETURN_IF_ERROR(in->GetI64(&entry.first));
-    RETURN_IF_ERROR(in->GetString(&entry.second));
-    expiry_queue_.push_back(std::move(entry));
-  }
-  return Status::Ok();
+  return expiry_.RestoreState(in);
 }
 
 OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row) const {
@@ -125,9 +115,12 @@ OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row
 
 OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::string& key,
                                                                 int64_t time) {
-  if (!spec_.unbounded && spec_.frame == sql::OverSpec::Frame::kRange && !has_lag_) {
-    expiry_queue_.emplace_back(time + spec_.preceding, key);
-  }
+  // Every row before `time` has been processed: the clock stands at time - 1.
+  if (expiry_.Access(key, time - 1, time)) keys_.erase(key);
+  return NewState(key);
+}
+
+OverAggregateOperator::KeyState& OverAggregateOperator::NewState(const std::string& key) {
   auto [it, inserted] = keys_.try_emplace(key);
   if (inserted && spec_.unbounded) {
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
@@ -162,7 +155,6 @@ void OverAggregateOperator::FireRows(int64_t time, const std::vector<Row>& rows)
 }
 
 void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
-  state.last_time = row.time;
   if (spec_.unbounded) {
     static const Value kCounted = Value::Bool(true);
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
@@ -240,13 +232,8 @@ void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value
 }
 
 void OverAggregateOperator::ExpireKeys(int64_t watermark) {
-  // Later rows have rowtime > watermark, so a key whose newest row is at or before
-  // watermark - preceding has nothing left in any future frame.
-  while (!expiry_queue_.empty() && expiry_queue_.front().first <= watermark) {
-    auto it = keys_.find(expiry_queue_.front().second);
-    if (it != keys_.end() && it->second.last_time + spec_.preceding <= watermark) keys_.erase(it);
-    expiry_queue_.pop_front();
-  }
+  // Later rows have rowtime > watermark: a key idle past the horizon has no future use.
+  expiry_.Expire(watermark, [this](const std::string& key) { keys_.erase(key); });
 }
 
 }  // namespace sluice::runtime

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/event_time_row_operator.h"
+#include "runtime/key_expiry_queue.h"
 #include "runtime/over_accumulator.h"
 #include "sql/logical_plan.h"
 #include "types/value.h"
@@ -31,13 +32,18 @@ namespace sluice::runtime {
 /// A row whose rowtime is at or before the watermark in force when it arrives
 /// (Batch::row_watermarks, or the operator's watermark) is late: dropped and counted. State per
 /// key holds the rows of its frame (and the last n rows for LAG); keys of a bounded RANGE
-/// window without LAG are dropped once the watermark has passed their frame. Output rows carry
+/// window without LAG are dropped once the watermark has passed their frame. With a state TTL
+/// (`'table.exec.state.ttl'`, measured in event time) a key whose newest row is at t is dropped
+/// once the watermark reaches t + ttl, and a row with rowtime > t + ttl starts the key afresh
+/// (whatever the batching: rows check their key's expiry at their own rowtime). Output rows carry
 /// the watermark in force before their firing as row watermark. The state is plain containers of
 /// Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and output.
 class OverAggregateOperator : public EventTimeRowOperator {
  public:
-  /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER).
-  static Result<std::unique_ptr<OverAggregateOperator>> Create(const sql::PlanNode& node);
+  /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER); `state_ttl_ms` > 0
+  /// expires idle keys.
+  static Result<std::unique_ptr<OverAggregateOperator>> Create(const sql::PlanNode& node,
+                                                               int64_t state_ttl_ms = 0);
 
   /// Writes the watermark, the buffered rows and every key's frame, accumulators, LAG history
   /// and the expiry queue.
@@ -46,6 +52,9 @@ class OverAggregateOperator : public EventTimeRowOperator {
 
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
+  /// Returns the number of keys whose state was dropped: idle past the state TTL or, for a
+  /// RANGE frame without LAG, past their frame. Restored with the state.
+  int64_t keys_expired() const { return expiry_.expired_count(); }
 
  private:
   /// A processed row as its key's frame keeps it: rowtime and, per call that needs row values
@@ -59,14 +68,16 @@ class OverAggregateOperator : public EventTimeRowOperator {
     std::vector<FrameRow> frame;                  // bounded frames, oldest first
     std::vector<OverAccumulator> running;         // unbounded frames
     std::vector<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
-    int64_t last_time = 0;
   };
 
-  OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types);
+  OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types,
+                        int64_t state_ttl_ms);
 
   FrameRow FrameRowOf(const Row& row) const;
-  /// Returns the state of `key`, creating it, and notes a row at `time` for its expiry.
+  /// Returns the state of `key` for a row at `time`, creating it (afresh when it expired).
   KeyState& StateOf(const std::string& key, int64_t time);
+  /// Returns the state of `key`, creating an empty one.
+  KeyState& NewState(const std::string& key);
   void FireRows(int64_t time, const std::vector<Row>& rows) override;
   void AfterWatermark(int64_t watermark) override { ExpireKeys(watermark); }
   /// Adds `row` to the key's frame, evicting rows that left it.
@@ -85,9 +96,8 @@ class OverAggregateOperator : public EventTimeRowOperator {
   bool has_lag_ = false;
 
   std::unordered_map<std::string, KeyState> keys_;
-  // Bounded RANGE without LAG: (rowtime + preceding, key) per processed row, in rowtime order;
-  // a key expires when the watermark passes the entry of its newest row.
-  std::deque<std::pair<int64_t, std::string>> expiry_queue_;
+  // Horizon: the state TTL and, for a bounded RANGE without LAG, the frame (the smaller).
+  KeyExpiryQueue<std::string> expiry_;
 };
 
 }  // namespace sluice::runtime

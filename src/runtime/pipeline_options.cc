@@ -30,6 +30,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "execution.epoch-interval",
                                  "execution.batch-size",
                                  "table.exec.emit.allow-lateness",
+                                 "table.exec.state.ttl",
                                  "table.exec.source.idle-timeout",
                                  "pipeline.dead-letter",
                                  "pipeline.dead-letter.path",
@@ -60,6 +61,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       o.batch_rows = static_cast<size_t>(rows);
     } else if (key == "table.exec.emit.allow-lateness") {
       RETURN_IF_ERROR(duration(&o.allowed_lateness_ms));
+    } else if (key == "table.exec.state.ttl") {
+      RETURN_IF_ERROR(duration(&o.state_ttl_ms));
     } else if (key == "table.exec.source.idle-timeout") {
       RETURN_IF_ERROR(duration(&o.idle_timeout_ms));
     } else if (key == "pipeline.dead-letter") {

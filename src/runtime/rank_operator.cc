@@ -1,5 +1,7 @@
 #include "runtime/rank_operator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -7,19 +9,22 @@
 
 namespace sluice::runtime {
 
-Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& node) {
+Result<std::unique_ptr<RankOperator>> RankOperator::Create(const sql::PlanNode& node,
+                                                           int64_t state_ttl_ms) {
   if (node.kind != sql::PlanKind::kRank) return Status::Internal("RankOperator needs a kRank node");
-  return std::unique_ptr<RankOperator>(new RankOperator(node));
+  return std::unique_ptr<RankOperator>(new RankOperator(node, state_ttl_ms));
 }
 
-RankOperator::RankOperator(const sql::PlanNode& node)
+RankOperator::RankOperator(const sql::PlanNode& node, int64_t state_ttl_ms)
     : EventTimeRowOperator(node.schema,
                            node.rank.window_end_column.value_or(node.rank.order_column),
                            node.inputs[0]->schema->size()),
-      spec_(node.rank) {
+      spec_(node.rank),
+      expiry_(state_ttl_ms > 0 && !node.rank.window_end_column ? state_ttl_ms : -1) {
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = spec_.Describe(names);
+  if (expiry_.enabled()) description_ += fmt::format(" ttl={}ms", state_ttl_ms);
 }
 
 Status RankOperator::SaveState(StateEncoder* out) const {
@@ -30,6 +35,7 @@ Status RankOperator::SaveState(StateEncoder* out) const {
     out->PutI64(static_cast<int64_t>(top.size()));
     for (const Row& row : top) ValueCodec::PutRow(row, out);
   }
+  if (expiry_.enabled()) expiry_.SaveState(out);  // else the layout before state TTL existed
   return Status::Ok();
 }
 
@@ -47,15 +53,19 @@ Status RankOperator::RestoreState(StateDecoder* in) {
     top.resize(n);
     for (Row& row : top) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
   }
-  return Status::Ok();
+  return expiry_.enabled() ? expiry_.RestoreState(in) : Status::Ok();
 }
 
-void RankOperator::FireRows(int64_t /*time*/, const std::vector<Row>& rows) {
+void RankOperator::FireRows(int64_t time, const std::vector<Row>& rows) {
   if (spec_.window_end_column) {
     RankWindow(rows);
     return;
   }
-  for (const Row& row : rows) Rank(row);
+  for (const Row& row : rows) Rank(row, time);
+}
+
+void RankOperator::AfterWatermark(int64_t watermark) {
+  expiry_.Expire(watermark, [this](const std::string& key) { keys_.erase(key); });
 }
 
 void RankOperator::RankWindow(const std::vector<Row>& rows) {
@@ -84,8 +94,11 @@ void RankOperator::RankWindow(const std::vector<Row>& rows) {
   }
 }
 
-void RankOperator::Rank(const Row& row) {
-  std::deque<Row>& top = keys_[EventTimeRowBuffer::KeyOf(row, spec_.partition_keys)];
+void RankOperator::Rank(const Row& row, int64_t time) {
+  const std::string key = EventTimeRowBuffer::KeyOf(row, spec_.partition_keys);
+  // Every row before `time` has been ranked: the clock stands at time - 1.
+  if (expiry_.Access(key, time - 1, time)) keys_.erase(key);
+  std::deque<Row>& top = keys_[key];
   const size_t limit = static_cast<size_t>(spec_.limit);
   if (!spec_.descending) {
     if (top.size() >= limit) return;  // rows come in rowtime order: never ahead of the kept ones

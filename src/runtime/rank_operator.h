@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/event_time_row_operator.h"
+#include "runtime/key_expiry_queue.h"
 #include "sql/logical_plan.h"
 
 namespace sluice::runtime {
@@ -26,12 +27,16 @@ namespace sluice::runtime {
 /// Window Top-N (RankSpec::window_end_column): rows wait until the watermark reaches their
 /// window_end, then each window's rows are sorted per key by the ORDER BY column (NULLs last,
 /// ties in arrival order) and its top N emitted as +I: append-only.
-/// State: per key its current top rows (plain Values, serialisable); keys are kept (as Flink
-/// without state TTL). Lifecycle as Operator; single-threaded; insert-only input.
+/// State: per key its current top rows (plain Values, serialisable); keys are kept unless a
+/// state TTL is set (`'table.exec.state.ttl'`, in event time): a key whose newest row is at t is
+/// dropped once the watermark reaches t + ttl, and a row with rowtime > t + ttl starts it afresh
+/// (row number 1 again). Lifecycle as Operator; single-threaded; insert-only input.
 class RankOperator : public EventTimeRowOperator {
  public:
-  /// Builds the operator for `node` (kRank).
-  static Result<std::unique_ptr<RankOperator>> Create(const sql::PlanNode& node);
+  /// Builds the operator for `node` (kRank); `state_ttl_ms` > 0 expires idle keys (not used by
+  /// window Top-N, whose state ends with each window).
+  static Result<std::unique_ptr<RankOperator>> Create(const sql::PlanNode& node,
+                                                      int64_t state_ttl_ms = 0);
 
   /// Writes the watermark, the buffered rows and every key's top rows.
   Status SaveState(StateEncoder* out) const override;
@@ -39,18 +44,22 @@ class RankOperator : public EventTimeRowOperator {
 
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
+  /// Returns the number of keys dropped as idle past the state TTL. Restored with the state.
+  int64_t keys_expired() const { return expiry_.expired_count(); }
 
  private:
-  explicit RankOperator(const sql::PlanNode& node);
+  RankOperator(const sql::PlanNode& node, int64_t state_ttl_ms);
   void FireRows(int64_t time, const std::vector<Row>& rows) override;
-  /// Ranks one row in its key's top rows and appends the changes.
-  void Rank(const Row& row);
+  void AfterWatermark(int64_t watermark) override;
+  /// Ranks one row of rowtime `time` in its key's top rows and appends the changes.
+  void Rank(const Row& row, int64_t time);
   /// Ranks the rows of one window (window Top-N) per partition key and appends each top N.
   void RankWindow(const std::vector<Row>& rows);
   void Append(const Row& row, int64_t rank, RowKind kind);
 
   sql::RankSpec spec_;
   std::unordered_map<std::string, std::deque<Row>> keys_;  // top rows by rank
+  KeyExpiryQueue<std::string> expiry_;                     // the state TTL
 };
 
 }  // namespace sluice::runtime
