@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sql/expr_rewriter.h"
+#include "sql/group_window_rewriter.h"
 #include "sql/join_binder.h"
 #include "sql/over_binder.h"
 #include "sql/plan_builder.h"
@@ -51,6 +52,9 @@ Result<Relation> QueryBinder::BindQuery(const Query& query) {
 
 Result<Relation> QueryBinder::BindSelect(const SelectStmt& stmt) {
   if (!stmt.from) return PlanErrorAt(file_, stmt.pos, "SELECT without FROM is not supported");
+  ASSIGN_OR_RETURN(std::optional<SelectStmt> group_window,
+                   GroupWindowRewriter::Rewrite(file_, stmt));
+  if (group_window) return BindSelect(*group_window);
   ASSIGN_OR_RETURN(From from, BindFrom(*stmt.from));
   bool over = false;
   for (const auto& item : stmt.items) over |= OverBinder::ContainsOver(*item.expr);
