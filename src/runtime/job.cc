@@ -57,7 +57,8 @@ class JobBuilder {
       }
       case sql::PlanKind::kWindowAggregate: {
         if (node.window.session_gap_ms > 0) {
-          ASSIGN_OR_RETURN(auto op, SessionWindowOperator::Create(node, functions_));
+          ASSIGN_OR_RETURN(auto op, SessionWindowOperator::Create(node, functions_,
+                                                                  options_.allowed_lateness_ms));
           return std::unique_ptr<Operator>(std::move(op));
         }
         ASSIGN_OR_RETURN(auto op, WindowAggregateOperator::Create(node, functions_,
@@ -65,8 +66,8 @@ class JobBuilder {
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kGroupAggregate: {
-        ASSIGN_OR_RETURN(auto op, GroupAggregateOperator::Create(node, functions_,
-                                                                 options_.state_ttl_ms));
+        ASSIGN_OR_RETURN(auto op,
+                         GroupAggregateOperator::Create(node, functions_, options_.state_ttl_ms));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kUnion:

@@ -12,7 +12,8 @@
 namespace sluice::runtime {
 
 Result<std::unique_ptr<SessionWindowOperator>> SessionWindowOperator::Create(
-    const sql::PlanNode& node, const expr::FunctionRegistry& registry) {
+    const sql::PlanNode& node, const expr::FunctionRegistry& registry,
+    int64_t allowed_lateness_ms) {
   if (node.kind != sql::PlanKind::kWindowAggregate || node.window.session_gap_ms <= 0) {
     return Status::Internal("SessionWindowOperator needs a SESSION window aggregate");
   }
@@ -21,12 +22,17 @@ Result<std::unique_ptr<SessionWindowOperator>> SessionWindowOperator::Create(
   }
   ASSIGN_OR_RETURN(auto inputs,
                    AggregateInputs::Create(node.group_keys, node.aggregates, registry));
-  return std::unique_ptr<SessionWindowOperator>(new SessionWindowOperator(node, std::move(inputs)));
+  return std::unique_ptr<SessionWindowOperator>(
+      new SessionWindowOperator(node, std::move(inputs), allowed_lateness_ms));
 }
 
 SessionWindowOperator::SessionWindowOperator(const sql::PlanNode& node,
-                                             std::unique_ptr<AggregateInputs> inputs)
-    : schema_(node.schema), window_(node.window), inputs_(std::move(inputs)) {
+                                             std::unique_ptr<AggregateInputs> inputs,
+                                             int64_t allowed_lateness_ms)
+    : schema_(node.schema),
+      window_(node.window),
+      inputs_(std::move(inputs)),
+      allowed_lateness_ms_(std::max<int64_t>(0, allowed_lateness_ms)) {
   for (const auto& a : node.aggregates) {
     sql::OverCall c;
     c.function = a.function;
@@ -40,6 +46,10 @@ SessionWindowOperator::SessionWindowOperator(const sql::PlanNode& node,
       fmt::format("SessionWindowAggregate[SESSION({}, gap={}), keys={}, aggs={}]",
                   names[window_.time_column].name, FormatDurationMillis(window_.session_gap_ms),
                   node.group_keys.size(), node.aggregates.size());
+  if (allowed_lateness_ms_ > 0) {  // the state then holds emitted results (fingerprint)
+    description_.insert(description_.size() - 1,
+                        ", allowed-lateness=" + FormatDurationMillis(allowed_lateness_ms_));
+  }
 }
 
 size_t SessionWindowOperator::num_sessions() const {
@@ -67,6 +77,7 @@ Status SessionWindowOperator::SaveState(StateEncoder* out) const {
       for (const Args& args : s.rows) {
         for (const auto& arg : args) ValueCodec::PutOptional(arg, out);
       }
+      if (allowed_lateness_ms_ > 0) SaveLateness(s, out);
     }
   }
   return Status::Ok();
@@ -104,6 +115,7 @@ Status SessionWindowOperator::RestoreState(StateDecoder* in) {
         args.resize(calls_.size());
         for (auto& arg : args) RETURN_IF_ERROR(ValueCodec::GetOptional(in, &arg));
       }
+      if (allowed_lateness_ms_ > 0) RETURN_IF_ERROR(RestoreLateness(&s, in));
     }
   }
   return Status::Ok();
@@ -126,12 +138,13 @@ Status SessionWindowOperator::Process(const BatchPtr& batch, size_t /*input*/) {
     int64_t wm = current_watermark_;
     if (!b.row_watermarks.empty()) wm = std::max(wm, b.row_watermarks[i]);
     if (wm > fired_up_to_) RETURN_IF_ERROR(FireAndEmit(wm));
-    if (t + window_.session_gap_ms <= wm) {
+    std::vector<Value> key;
+    for (const Column* c : inputs_->keys()) key.push_back(Value::FromColumn(*c, i));
+    std::string encoded = EventTimeRowBuffer::KeyOf(key, key_positions);
+    if (IsLate(encoded, t, wm)) {
       ++late_records_dropped_;
       continue;
     }
-    std::vector<Value> key;
-    for (const Column* c : inputs_->keys()) key.push_back(Value::FromColumn(*c, i));
     Args args;
     for (size_t a = 0; a < calls_.size(); ++a) {
       if (!inputs_->Passes(a, i)) {
@@ -141,9 +154,42 @@ Status SessionWindowOperator::Process(const BatchPtr& batch, size_t /*input*/) {
         args.emplace_back(arg ? Value::FromColumn(*arg, i) : Value::Bool(true));
       }
     }
-    std::string encoded = EventTimeRowBuffer::KeyOf(key, key_positions);
     AddRow(encoded, std::move(key), t, std::move(args));
   }
+  return Status::Ok();
+}
+
+bool SessionWindowOperator::IsLate(const std::string& key, int64_t time, int64_t wm) const {
+  if (time + window_.session_gap_ms + allowed_lateness_ms_ > wm) return false;
+  // Every session still held ends after wm - lateness: a row joining one is not late.
+  auto it = keys_.find(key);
+  if (it == keys_.end()) return true;
+  for (const Session& s : it->second.sessions) {
+    if (s.start <= time + window_.session_gap_ms && s.end >= time) return false;
+  }
+  return true;
+}
+
+int64_t SessionWindowOperator::DueTime(const Session& session) const {
+  return session.fired ? session.end + allowed_lateness_ms_ : session.end;
+}
+
+void SessionWindowOperator::SaveLateness(const Session& session, StateEncoder* out) const {
+  out->PutU8(session.fired ? 1 : 0);
+  ValueCodec::PutRow(session.emitted, out);
+  out->PutI64(static_cast<int64_t>(session.retract.size()));
+  for (const Row& row : session.retract) ValueCodec::PutRow(row, out);
+}
+
+Status SessionWindowOperator::RestoreLateness(Session* session, StateDecoder* in) {
+  uint8_t fired = 0;
+  size_t retract = 0;
+  RETURN_IF_ERROR(in->GetU8(&fired));
+  session->fired = fired != 0;
+  RETURN_IF_ERROR(ValueCodec::GetRow(in, &session->emitted));
+  RETURN_IF_ERROR(ValueCodec::GetCount(in, &retract));
+  session->retract.resize(retract);
+  for (Row& row : session->retract) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
   return Status::Ok();
 }
 
@@ -152,7 +198,10 @@ void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
   auto [it, inserted] = keys_.try_emplace(key);
   KeyState& state = it->second;
   if (inserted) state.key = std::move(key_values);
-  Session merged{time, time + window_.session_gap_ms, next_seq_++, {}};
+  Session merged;
+  merged.start = time;
+  merged.end = time + window_.session_gap_ms;
+  merged.seq = next_seq_++;
   const int64_t start = merged.start;
   const int64_t end = merged.end;
   // Sessions of a key never intersect each other; those meeting [t, t + gap] merge with it,
@@ -164,6 +213,8 @@ void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
       merged.end = std::max(merged.end, s.end);
       merged.seq = std::min(merged.seq, s.seq);
       for (auto& r : s.rows) merged.rows.push_back(std::move(r));
+      for (auto& r : s.retract) merged.retract.push_back(std::move(r));
+      if (s.fired) merged.retract.push_back(std::move(s.emitted));
     } else {
       kept.push_back(std::move(s));
     }
@@ -182,36 +233,32 @@ void SessionWindowOperator::FireUpTo(int64_t watermark) {
     int64_t end;
     uint64_t seq;
     const KeyState* state;
-    Session session;
+    Session* session;
   };
   std::vector<Due> due;
-  int64_t next = std::numeric_limits<int64_t>::max();
-  for (auto it = keys_.begin(); it != keys_.end();) {
-    auto& sessions = it->second.sessions;
-    std::vector<Session> open;
-    for (Session& s : sessions) {
-      if (s.end <= watermark) {
-        due.push_back({s.end, s.seq, &it->second, std::move(s)});
-      } else {
-        next = std::min(next, s.end);
-        open.push_back(std::move(s));
-      }
+  for (auto& [key, state] : keys_) {
+    for (Session& s : state.sessions) {
+      if (!s.fired && s.end <= watermark) due.push_back({s.end, s.seq, &state, &s});
     }
-    sessions = std::move(open);
-    ++it;
   }
-  next_fire_ = next;
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
     return a.end != b.end ? a.end < b.end : a.seq < b.seq;
   });
-  for (const Due& d : due) AppendResult(*d.state, d.session);
+  for (const Due& d : due) AppendResult(*d.state, *d.session);
+  // Fired sessions are kept until the watermark passes end + allowed lateness.
+  int64_t next = std::numeric_limits<int64_t>::max();
   for (auto it = keys_.begin(); it != keys_.end();) {
-    it = it->second.sessions.empty() ? keys_.erase(it) : std::next(it);
+    auto& sessions = it->second.sessions;
+    std::erase_if(sessions, [&](const Session& s) { return s.fired && DueTime(s) <= watermark; });
+    for (const Session& s : sessions) next = std::min(next, DueTime(s));
+    it = sessions.empty() ? keys_.erase(it) : std::next(it);
   }
+  next_fire_ = next;
 }
 
-void SessionWindowOperator::AppendResult(const KeyState& state, const Session& session) {
-  std::vector<Value> row = state.key;
+SessionWindowOperator::Row SessionWindowOperator::ResultRow(const KeyState& state,
+                                                            const Session& session) const {
+  Row row = state.key;
   const LogicalType bound = LogicalType::Timestamp(3).WithNullable(false);
   const size_t k = state.key.size();
   row.push_back(Value::Int64(bound, session.start));
@@ -224,12 +271,45 @@ void SessionWindowOperator::AppendResult(const KeyState& state, const Session& s
     }
     row.push_back(acc.Result());
   }
-  out_rows_.push_back(std::move(row));
+  return row;
+}
+
+void SessionWindowOperator::AppendResult(const KeyState& state, Session& session) {
+  Row result = ResultRow(state, session);
+  const size_t k = state.key.size();
+  const Row* same_bounds = nullptr;  // an absorbed result with the new bounds: updated in place
+  for (const Row& old : session.retract) {
+    if (!same_bounds && old[k].data == result[k].data && old[k + 1].data == result[k + 1].data) {
+      same_bounds = &old;
+      continue;
+    }
+    out_rows_.push_back(old);
+    out_kinds_.push_back(RowKind::kDelete);
+  }
+  auto emit = [&](Row row, RowKind kind) {
+    out_has_updates_ |= kind != RowKind::kInsert;
+    out_rows_.push_back(std::move(row));
+    out_kinds_.push_back(kind);
+  };
+  if (!session.retract.empty()) out_has_updates_ = true;
+  if (!same_bounds) {
+    emit(result, RowKind::kInsert);
+  } else if (!std::equal(result.begin(), result.end(), same_bounds->begin(), same_bounds->end(),
+                         [](const Value& a, const Value& b) { return a.data == b.data; })) {
+    emit(*same_bounds, RowKind::kUpdateBefore);
+    emit(result, RowKind::kUpdateAfter);
+  }
+  session.retract.clear();
+  session.fired = true;
+  if (allowed_lateness_ms_ > 0) session.emitted = std::move(result);
 }
 
 Status SessionWindowOperator::AdvanceWatermark(Watermark watermark, size_t /*input*/) {
   current_watermark_ = std::max(current_watermark_, watermark.value());
-  if (current_watermark_ > fired_up_to_) RETURN_IF_ERROR(FireAndEmit(current_watermark_));
+  // Also when late rows changed fired sessions (they are due at once).
+  if (current_watermark_ > fired_up_to_ || next_fire_ <= current_watermark_) {
+    RETURN_IF_ERROR(FireAndEmit(current_watermark_));
+  }
   return EmitWatermark(watermark);
 }
 
@@ -247,8 +327,12 @@ Status SessionWindowOperator::FireAndEmit(int64_t watermark) {
 
 Status SessionWindowOperator::EmitOutput(int64_t row_watermark) {
   if (out_rows_.empty()) return Status::Ok();
-  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, {});
+  std::vector<RowKind> kinds;
+  if (out_has_updates_) kinds = std::move(out_kinds_);
+  BatchPtr batch = EventTimeRowBuffer::ToBatch(schema_, out_rows_, row_watermark, std::move(kinds));
   out_rows_.clear();
+  out_kinds_.clear();
+  out_has_updates_ = false;
   return Emit(batch);
 }
 
