@@ -77,8 +77,8 @@ sql::PlanNodePtr CountSumBuysNode() {
 
 class GroupAggregateOperatorTest : public ::testing::Test {
  protected:
-  void Build(const sql::PlanNodePtr& node) {
-    auto op = GroupAggregateOperator::Create(*node, registry_);
+  void Build(const sql::PlanNodePtr& node, int64_t state_ttl_ms = 0) {
+    auto op = GroupAggregateOperator::Create(*node, registry_, state_ttl_ms);
     ASSERT_TRUE(op.ok()) << op.status().ToString();
     op_ = std::move(*op);
     op_->SetOutput(&out_, 0);
@@ -173,5 +173,30 @@ TEST_F(GroupAggregateOperatorTest, StateRestoredIntoAFreshOperatorContinuesTheCh
             (Rows{"-U 1,1,10,1", "+U 1,2,13,1", "-D 2,1,5,0", "+I 3,1,4,1"}));
   EXPECT_EQ(op_->num_groups(), 3u);
 }
+
+TEST_F(GroupAggregateOperatorTest, StateTtlResetsIdleKeysAndSurvivesARestore) {
+  Build(CountSumBuysNode(), 10);
+  ASSERT_TRUE(op_->AdvanceWatermark(Watermark{0}, 0).ok());
+  EXPECT_EQ(Push({{kI, 1, 10, true}, {kI, 2, 5}}), (Rows{"+I 1,1,10,1", "+I 2,1,5,0"}));  // at 0
+  ASSERT_TRUE(op_->AdvanceWatermark(Watermark{5}, 0).ok());
+  EXPECT_EQ(Push({{kI, 1, 3}}), (Rows{"-U 1,1,10,1", "+U 1,2,13,1"}));  // key 1 accessed at 5
+  ASSERT_TRUE(op_->AdvanceWatermark(Watermark{10}, 0).ok());  // 0 + 10 <= 10: key 2 is reset
+  EXPECT_EQ(op_->keys_expired(), 1);
+  StateEncoder saved;
+  ASSERT_TRUE(op_->SaveState(&saved).ok());
+  out_ = CollectingOperator();
+  Build(CountSumBuysNode(), 10);
+  StateDecoder in(saved.data(), "test state");
+  Status restored = op_->RestoreState(&in);
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  EXPECT_TRUE(in.done());
+  EXPECT_EQ(op_->keys_expired(), 1);
+  // Key 2 starts afresh (+I, nothing retracted); key 1 (5 + 10 > 10) continues.
+  EXPECT_EQ(Push({{kI, 2, 7}, {kI, 1, 1}}), (Rows{"+I 2,1,7,0", "-U 1,2,13,1", "+U 1,3,14,1"}));
+  ASSERT_TRUE(op_->AdvanceWatermark(Watermark{20}, 0).ok());  // both accessed at 10
+  EXPECT_EQ(op_->keys_expired(), 3);
+  EXPECT_EQ(Push({{kI, 1, 2}}), (Rows{"+I 1,1,2,0"}));
+}
+
 }  // namespace
 }  // namespace sluice::runtime

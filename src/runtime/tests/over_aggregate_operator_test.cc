@@ -76,8 +76,8 @@ sql::PlanNodePtr OverNode(sql::OverSpec::Frame frame, bool unbounded, int64_t pr
 }
 
 struct Harness {
-  explicit Harness(const sql::PlanNodePtr& node) {
-    auto created = OverAggregateOperator::Create(*node);
+  explicit Harness(const sql::PlanNodePtr& node, int64_t state_ttl_ms = 0) {
+    auto created = OverAggregateOperator::Create(*node, state_ttl_ms);
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     op = std::move(created).value();
     op->SetOutput(&out, 0);
@@ -163,6 +163,43 @@ TEST(OverAggregateOperatorTest, RestoredStateContinuesLikeAnUninterruptedRun) {
   // The pending row at ts 6 and the frames survived: ts 6 sees 1, 3 (k=1, ROWS 2 PRECEDING).
   EXPECT_EQ(whole.out.rows, (Rows{"1,1,1,1,1,null", "2,2,5,1,5,null", "1,3,2,2,3,1", "WM 4",
                                   "1,6,4,3,7,2", "1,7,8,3,14,4", "2,9,1,2,6,5"}));
+}
+
+TEST(OverAggregateOperatorTest, StateTtlExpiresIdleKeysAcrossARestore) {
+  // RANGE 100 with LAG: only the 10 ms state TTL drops keys.
+  auto node = OverNode(sql::OverSpec::Frame::kRange, false, 100);
+  auto first = MakeBatch({{1, 5, 1}, {2, 8, 2}});
+  auto second = MakeBatch({{2, 17, 4}, {1, 20, 3}});
+  Harness whole(node, 10);
+  ASSERT_TRUE(whole.op->Process(first, 0).ok());
+  ASSERT_TRUE(whole.op->AdvanceWatermark(Watermark{15}, 0).ok());  // 5 + 10 <= 15: key 1 goes
+  EXPECT_EQ(whole.op->num_keys(), 1u);
+  EXPECT_EQ(whole.op->keys_expired(), 1);
+  ASSERT_TRUE(whole.op->Process(second, 0).ok());
+  ASSERT_TRUE(whole.op->AdvanceWatermark(Watermark{40}, 0).ok());  // 17 + 10, 20 + 10 <= 40
+  EXPECT_EQ(whole.op->num_keys(), 0u);
+  EXPECT_EQ(whole.op->keys_expired(), 3);
+  // Key 2 at 17 (17 <= 8 + 10) keeps its frame and LAG; key 1 at 20 starts afresh.
+  EXPECT_EQ(whole.out.rows, (Rows{"1,5,1,1,1,null", "2,8,2,1,2,null", "WM 15", "2,17,4,2,6,2",
+                                  "1,20,3,1,3,null", "WM 40"}));
+
+  Harness before(node, 10);
+  ASSERT_TRUE(before.op->Process(first, 0).ok());
+  ASSERT_TRUE(before.op->AdvanceWatermark(Watermark{15}, 0).ok());
+  StateEncoder encoder;
+  ASSERT_TRUE(before.op->SaveState(&encoder).ok());
+  Harness after(node, 10);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(after.op->RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+  EXPECT_EQ(after.op->keys_expired(), 1);
+  ASSERT_TRUE(after.op->Process(second, 0).ok());
+  ASSERT_TRUE(after.op->AdvanceWatermark(Watermark{40}, 0).ok());
+  EXPECT_EQ(after.op->num_keys(), 0u);
+  EXPECT_EQ(after.op->keys_expired(), 3);
+  Rows resumed = before.out.rows;
+  resumed.insert(resumed.end(), after.out.rows.begin(), after.out.rows.end());
+  EXPECT_EQ(resumed, whole.out.rows);
 }
 
 }  // namespace

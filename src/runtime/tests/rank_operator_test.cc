@@ -51,8 +51,9 @@ sql::PlanNodePtr RankNode(bool descending, int64_t limit) {
   return node;
 }
 
-std::unique_ptr<RankOperator> Make(const sql::PlanNodePtr& node, CollectingOperator* out) {
-  auto created = RankOperator::Create(*node);
+std::unique_ptr<RankOperator> Make(const sql::PlanNodePtr& node, CollectingOperator* out,
+                                   int64_t state_ttl_ms = 0) {
+  auto created = RankOperator::Create(*node, state_ttl_ms);
   EXPECT_TRUE(created.ok());
   auto op = std::move(created).value();
   op->SetOutput(out, 0);
@@ -88,6 +89,30 @@ TEST(RankOperatorTest, KeepLastSurvivesSaveAndRestore) {
   EXPECT_EQ(before_out.rows, (Rows{"1,1,10,1", "WM 1"}));
   // The kept row (ts 1) and the pending one (ts 2) came back: each later row replaces it.
   EXPECT_EQ(after_out.rows, (Rows{"-U 1,1,10,1", "+U 1,2,20,1", "-U 1,2,20,1", "+U 1,3,30,1"}));
+}
+
+TEST(RankOperatorTest, KeepFirstWithStateTtlForgetsIdleKeysAcrossARestore) {
+  auto node = RankNode(false, 1);
+  CollectingOperator before_out;
+  auto before = Make(node, &before_out, 10);
+  ASSERT_TRUE(before->Process(MakeBatch({{1, 5, 50}, {2, 6, 60}}), 0).ok());
+  ASSERT_TRUE(before->AdvanceWatermark(Watermark{10}, 0).ok());
+  ASSERT_TRUE(before->AdvanceWatermark(Watermark{15}, 0).ok());  // 5 + 10 <= 15: key 1 goes
+  EXPECT_EQ(before->num_keys(), 1u);
+  EXPECT_EQ(before->keys_expired(), 1);
+  StateEncoder encoder;
+  ASSERT_TRUE(before->SaveState(&encoder).ok());
+  CollectingOperator after_out;
+  auto after = Make(node, &after_out, 10);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(after->RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+  EXPECT_EQ(after->keys_expired(), 1);
+  // Key 1 is first again (row number 1); key 2 (16 <= 6 + 10) is still known: a duplicate.
+  ASSERT_TRUE(after->Process(MakeBatch({{1, 16, 160}, {2, 16, 161}}), 0).ok());
+  ASSERT_TRUE(after->Finish().ok());
+  EXPECT_EQ(before_out.rows, (Rows{"1,5,50,1", "2,6,60,1", "WM 10", "WM 15"}));
+  EXPECT_EQ(after_out.rows, (Rows{"1,16,160,1"}));
 }
 
 }  // namespace
