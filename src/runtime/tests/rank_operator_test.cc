@@ -7,6 +7,7 @@
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
+#include "runtime/tests/key_time_value_batch.h"
 
 namespace sluice::runtime {
 namespace {
@@ -14,23 +15,9 @@ namespace {
 using Rows = std::vector<std::string>;
 
 // Input columns: k BIGINT, ts TIMESTAMP(3), v BIGINT; output adds the row number.
-SchemaPtr InputSchema() {
-  return std::make_shared<Schema>(std::vector<Field>{{"k", LogicalType::BigInt()},
-                                                     {"ts", LogicalType::Timestamp(3)},
-                                                     {"v", LogicalType::BigInt()}});
-}
-
+SchemaPtr InputSchema() { return KeyTimeValueSchema(); }
 BatchPtr MakeBatch(const std::vector<std::array<int64_t, 3>>& rows) {
-  auto batch = std::make_shared<Batch>();
-  batch->schema = InputSchema();
-  std::vector<std::shared_ptr<Column>> cols;
-  for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
-  for (const auto& r : rows) {
-    for (size_t c = 0; c < 3; ++c) cols[c]->AppendInt(r[c]);
-  }
-  batch->columns.assign(cols.begin(), cols.end());
-  batch->num_rows = rows.size();
-  return batch;
+  return KeyTimeValueBatch(rows);
 }
 
 sql::PlanNodePtr RankNode(bool descending, int64_t limit) {
