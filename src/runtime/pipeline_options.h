@@ -16,7 +16,7 @@ struct PipelineOptions {
   size_t batch_rows = 4096;                       // 'execution.batch-size'
   int64_t allowed_lateness_ms = 0;                // 'table.exec.emit.allow-lateness'
   int64_t idle_timeout_ms = 0;                    // 'table.exec.source.idle-timeout' (0: never)
-  int64_t state_ttl_ms = 0;  // 'table.exec.state.ttl' (0: keys never expire), in event time
+  int64_t state_ttl_ms = 0;                       // 'table.exec.state.ttl' (0: never; event time)
   std::string dead_letter_path;                   // 'pipeline.dead-letter.path'
   std::string dead_letter_table;                  // 'pipeline.dead-letter'
   std::string epoch_log_path;                     // 'execution.epoch-log.path' (empty: memory only)
