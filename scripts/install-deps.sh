@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sluice needs to build, test and demo. Idempotent: does nothing
-# when every package is present; otherwise runs `apt-get update` once and installs the rest.
+# Installs the Debian packages sluice needs. Idempotent: does nothing when every package is
+# present; otherwise runs `apt-get update` once and installs the rest.
+#   scripts/install-deps.sh        everything: build, every test's servers, the browser test
+#   scripts/install-deps.sh demo   only what building the binary and `sluice demo` need
 set -euo pipefail
+profile="${1:-all}"
+# Building the `sluice` binary (every library it links) and running the demo's ClickHouse.
 packages=(
   cmake ninja-build g++ make pkg-config git ca-certificates python3
   libsimdjson-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
   clickhouse-server clickhouse-client libcurl4-openssl-dev
   librdkafka-dev
-  postgresql libpq-dev
+  libpq-dev
   libcpp-httplib-dev
-  mariadb-server libmariadb-dev
-  zookeeper
-  chromium
+  libmariadb-dev
 )
-# The browser test needs node and npm. Debian's packages provide them on a bare machine; a machine
-# with Node.js from elsewhere (whose nodejs package bundles npm) keeps its own.
-command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ "$profile" != demo ]; then
+  # Tests and benchmarks, and the servers the tests start.
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql mariadb-server zookeeper chromium)
+  # The browser test needs node and npm. Debian's packages provide them on a bare machine; a
+  # machine with Node.js from elsewhere (whose nodejs package bundles npm) keeps its own.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
