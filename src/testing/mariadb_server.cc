@@ -1,21 +1,12 @@
 #include "testing/mariadb_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <mysql.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
 
 #include "testing/free_port.h"
 
@@ -24,13 +15,6 @@ namespace {
 
 constexpr const char* kServer = "/usr/sbin/mariadbd";
 constexpr const char* kInstallDb = "/usr/bin/mariadb-install-db";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -46,27 +30,13 @@ MariaDbServer::~MariaDbServer() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
-Result<pid_t> MariaDbServer::Spawn(const std::vector<std::string>& argv,
-                                   const std::string& log) const {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t child = ::fork();
-  if (child < 0) return Status::IoError("fork failed");
-  if (child > 0) return child;
-  // In the child: only async-signal-safe calls from here on.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(1);
-  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd >= 0) {
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  if (::chdir(dir_.c_str()) != 0) ::_exit(126);
-  ::execv(args[0], args.data());
-  ::_exit(127);
+ServerProcess::Options MariaDbServer::ProcessOptions(std::vector<std::string> argv,
+                                                     const std::string& log) const {
+  ServerProcess::Options options;
+  options.argv = std::move(argv);
+  options.log_path = log;
+  options.working_dir = dir_;
+  return options;
 }
 
 Status MariaDbServer::InstallDb() {
@@ -77,16 +47,12 @@ Status MariaDbServer::InstallDb() {
                     kServer, kInstallDb));
   }
   ASSIGN_OR_RETURN(port_, PickFreePort());
-  ASSIGN_OR_RETURN(pid_t pid,
-                   Spawn({kInstallDb, "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data",
-                          "--auth-root-authentication-method=normal", "--skip-test-db"},
-                         dir_ + "/install.log"));
-  int wstatus = 0;
-  ::waitpid(pid, &wstatus, 0);
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    return Status::Unavailable(fmt::format("mariadb-install-db failed (status {}):\n{}", wstatus,
-                                           ReadFile(dir_ + "/install.log")));
-  }
+  ServerProcess install;
+  RETURN_IF_ERROR(install.Start(
+      ProcessOptions({kInstallDb, "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data",
+                      "--auth-root-authentication-method=normal", "--skip-test-db"},
+                     dir_ + "/install.log")));
+  RETURN_IF_ERROR(install.WaitForSuccess("mariadb-install-db"));
   installed_ = true;
   return Status::Ok();
 }
@@ -94,67 +60,35 @@ Status MariaDbServer::InstallDb() {
 Status MariaDbServer::Start(int timeout_ms) {
   if (running()) return Status::Ok();
   if (!installed_) RETURN_IF_ERROR(InstallDb());
-  ASSIGN_OR_RETURN(pid_t pid, Spawn({kServer,
-                                     "--no-defaults",
-                                     "--user=root",
-                                     "--datadir=" + dir_ + "/data",
-                                     "--socket=" + dir_ + "/mysqld.sock",
-                                     "--pid-file=" + dir_ + "/mysqld.pid",
-                                     "--bind-address=127.0.0.1",
-                                     fmt::format("--port={}", port_),
-                                     "--server-id=1",
-                                     "--log-bin=" + dir_ + "/data/binlog",
-                                     "--binlog-format=ROW",
-                                     "--binlog-row-image=FULL",
-                                     "--default-time-zone=+00:00",
-                                     "--skip-name-resolve",
-                                     "--innodb-buffer-pool-size=32M",
-                                     "--innodb-log-file-size=16M",
-                                     "--innodb-flush-log-at-trx-commit=2",
-                                     "--sync-binlog=0",
-                                     "--max-connections=50",
-                                     "--character-set-server=utf8mb4"},
-                                    dir_ + "/server.log"));
-  pid_ = pid;
-  Status up = WaitUntilUp(timeout_ms);
+  RETURN_IF_ERROR(process_.Start(ProcessOptions({kServer,
+                                                 "--no-defaults",
+                                                 "--user=root",
+                                                 "--datadir=" + dir_ + "/data",
+                                                 "--socket=" + dir_ + "/mysqld.sock",
+                                                 "--pid-file=" + dir_ + "/mysqld.pid",
+                                                 "--bind-address=127.0.0.1",
+                                                 fmt::format("--port={}", port_),
+                                                 "--server-id=1",
+                                                 "--log-bin=" + dir_ + "/data/binlog",
+                                                 "--binlog-format=ROW",
+                                                 "--binlog-row-image=FULL",
+                                                 "--default-time-zone=+00:00",
+                                                 "--skip-name-resolve",
+                                                 "--innodb-buffer-pool-size=32M",
+                                                 "--innodb-log-file-size=16M",
+                                                 "--innodb-flush-log-at-trx-commit=2",
+                                                 "--sync-binlog=0",
+                                                 "--max-connections=50",
+                                                 "--character-set-server=utf8mb4"},
+                                                dir_ + "/server.log")));
+  Status up = process_.WaitUntilUp(
+      "mariadbd", std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(100),
+      [this] { return Query("CREATE DATABASE IF NOT EXISTS test").status(); });
   if (!up.ok()) Stop();
   return up;
 }
 
-Status MariaDbServer::WaitUntilUp(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  Status last = Status::Unavailable("not tried");
-  while (std::chrono::steady_clock::now() < deadline) {
-    int wstatus = 0;
-    if (::waitpid(pid_, &wstatus, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Unavailable(fmt::format(
-          "mariadbd exited during start-up (status {}); log tail:\n{}", wstatus, LogTail()));
-    }
-    auto created = Query("CREATE DATABASE IF NOT EXISTS test");
-    if (created.ok()) return Status::Ok();
-    last = created.status();
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return Status::Unavailable(fmt::format("mariadbd did not answer within {} ms ({}); log tail:\n{}",
-                                         timeout_ms, last.message(), LogTail()));
-}
-
-void MariaDbServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  int wstatus = 0;
-  while (::waitpid(pid_, &wstatus, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &wstatus, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  pid_ = -1;
-}
+void MariaDbServer::Stop() { process_.Stop(SIGTERM, std::chrono::seconds(20)); }
 
 Result<std::vector<MariaDbServer::Row>> MariaDbServer::Query(const std::string& sql) const {
   MYSQL* conn = ::mysql_init(nullptr);
@@ -190,9 +124,6 @@ Result<std::vector<MariaDbServer::Row>> MariaDbServer::Query(const std::string& 
   return rows;
 }
 
-std::string MariaDbServer::LogTail(size_t max_bytes) const {
-  std::string log = ReadFile(dir_ + "/server.log");
-  return log.size() > max_bytes ? log.substr(log.size() - max_bytes) : log;
-}
+std::string MariaDbServer::LogTail(size_t max_bytes) const { return process_.LogTail(max_bytes); }
 
 }  // namespace sluice::testing

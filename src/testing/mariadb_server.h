@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/server_process.h"
 #include "common/status.h"
 
 namespace sluice::testing {
@@ -18,7 +19,7 @@ namespace sluice::testing {
 ///
 /// Lifecycle: construct, Start (installs the data directory on first start; waits until the
 /// server answers), any number of Stop/Start (port and data survive), destroy (kills the server
-/// and removes the directory). The server dies with the thread that started it (PR_SET_PDEATHSIG).
+/// and removes the directory). The server dies with this process (PR_SET_PDEATHSIG).
 /// Not thread-safe, except that Query may run on several threads.
 class MariaDbServer {
  public:
@@ -34,7 +35,7 @@ class MariaDbServer {
   Status Start(int timeout_ms = 60000);
   /// Stops the server (SIGTERM, then SIGKILL after 20 s) and waits for it to end.
   void Stop();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   /// Runs `sql` (one statement) as root in database `test` on a new connection and returns its
   /// rows as text (none for statements without a result); an error holds MariaDB's message.
@@ -47,13 +48,14 @@ class MariaDbServer {
 
  private:
   Status InstallDb();
-  Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) const;
-  Status WaitUntilUp(int timeout_ms);
+  /// `argv` run in the server directory with its output appended to `log`.
+  ServerProcess::Options ProcessOptions(std::vector<std::string> argv,
+                                        const std::string& log) const;
 
   std::string dir_;
   int port_ = 0;
   bool installed_ = false;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace sluice::testing

@@ -1,25 +1,14 @@
 #include "testing/postgres_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <grp.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
-#include <thread>
 
 #include "testing/free_port.h"
 
@@ -72,31 +61,14 @@ Status PostgresServer::PrepareDirectory() {
   return Status::Ok();
 }
 
-Result<pid_t> PostgresServer::Spawn(const std::vector<std::string>& argv,
-                                    const std::string& log) const {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t child = ::fork();
-  if (child < 0) return Status::IoError("fork failed");
-  if (child > 0) return child;
-  // In the child: only async-signal-safe calls from here on.
-  if (switch_user_ &&
-      (::setgroups(0, nullptr) != 0 || ::setgid(gid_) != 0 || ::setuid(uid_) != 0)) {
-    ::_exit(126);
-  }
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // after setuid, which clears it
-  if (::getppid() != parent) ::_exit(1);
-  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd >= 0) {
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  if (::chdir(dir_.c_str()) != 0) ::_exit(126);
-  ::execv(args[0], args.data());
-  ::_exit(127);
+ServerProcess::Options PostgresServer::ProcessOptions(std::vector<std::string> argv,
+                                                      const std::string& log) const {
+  ServerProcess::Options options;
+  options.argv = std::move(argv);
+  options.log_path = log;
+  options.working_dir = dir_;
+  if (switch_user_) options.user = std::make_pair(uid_, gid_);
+  return options;
 }
 
 Status PostgresServer::InitDb() {
@@ -105,17 +77,11 @@ Status PostgresServer::InitDb() {
     return Status::NotFound(
         fmt::format("{} is missing: run scripts/install-deps.sh (package postgresql)", initdb));
   }
-  ASSIGN_OR_RETURN(pid_t pid, Spawn({initdb, "-D", dir_ + "/data", "-U", "postgres", "-A", "trust",
-                                     "-E", "UTF8", "--locale=C", "--no-sync"},
-                                    dir_ + "/initdb.log"));
-  int wstatus = 0;
-  ::waitpid(pid, &wstatus, 0);
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    std::ifstream in(dir_ + "/initdb.log");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return Status::Unavailable(fmt::format("initdb failed (status {}):\n{}", wstatus, ss.str()));
-  }
+  ServerProcess init;
+  RETURN_IF_ERROR(init.Start(ProcessOptions({initdb, "-D", dir_ + "/data", "-U", "postgres", "-A",
+                                             "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
+                                            dir_ + "/initdb.log")));
+  RETURN_IF_ERROR(init.WaitForSuccess("initdb"));
   initialized_ = true;
   return Status::Ok();
 }
@@ -126,67 +92,41 @@ Status PostgresServer::Start(int timeout_ms) {
     RETURN_IF_ERROR(PrepareDirectory());
     RETURN_IF_ERROR(InitDb());
   }
-  ASSIGN_OR_RETURN(pid_t pid, Spawn({std::string(kBinDir) + "/postgres",
-                                     "-D",
-                                     dir_ + "/data",
-                                     "-p",
-                                     std::to_string(port_),
-                                     "-k",
-                                     dir_,
-                                     "-c",
-                                     "listen_addresses=127.0.0.1",
-                                     "-c",
-                                     "fsync=off",
-                                     "-c",
-                                     "full_page_writes=off",
-                                     "-c",
-                                     "shared_buffers=32MB",
-                                     "-c",
-                                     "max_connections=40",
-                                     "-c",
-                                     "TimeZone=UTC",
-                                     "-c",
-                                     "log_timezone=UTC"},
-                                    dir_ + "/server.log"));
-  pid_ = pid;
-  Status up = WaitUntilUp(timeout_ms);
+  RETURN_IF_ERROR(process_.Start(ProcessOptions({std::string(kBinDir) + "/postgres",
+                                                 "-D",
+                                                 dir_ + "/data",
+                                                 "-p",
+                                                 std::to_string(port_),
+                                                 "-k",
+                                                 dir_,
+                                                 "-c",
+                                                 "listen_addresses=127.0.0.1",
+                                                 "-c",
+                                                 "fsync=off",
+                                                 "-c",
+                                                 "full_page_writes=off",
+                                                 "-c",
+                                                 "shared_buffers=32MB",
+                                                 "-c",
+                                                 "max_connections=40",
+                                                 "-c",
+                                                 "TimeZone=UTC",
+                                                 "-c",
+                                                 "log_timezone=UTC"},
+                                                dir_ + "/server.log")));
+  const std::string conninfo =
+      fmt::format("host=127.0.0.1 port={} dbname=postgres user=postgres connect_timeout=2", port_);
+  Status up = process_.WaitUntilUp(
+      "postgres", std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(50), [&] {
+        return PQping(conninfo.c_str()) == PQPING_OK ? Status::Ok()
+                                                     : Status::Unavailable("no connection yet");
+      });
   if (!up.ok()) Stop();
   return up;
 }
 
-Status PostgresServer::WaitUntilUp(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::string conninfo =
-      fmt::format("host=127.0.0.1 port={} dbname=postgres user=postgres connect_timeout=2", port_);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int wstatus = 0;
-    if (::waitpid(pid_, &wstatus, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Unavailable(fmt::format(
-          "postgres exited during start-up (status {}); log tail:\n{}", wstatus, LogTail()));
-    }
-    if (PQping(conninfo.c_str()) == PQPING_OK) return Status::Ok();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return Status::Unavailable(fmt::format(
-      "postgres did not accept connections within {} ms; log tail:\n{}", timeout_ms, LogTail()));
-}
-
-void PostgresServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGINT);  // fast shutdown: ends sessions, checkpoints, exits
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int wstatus = 0;
-  while (::waitpid(pid_, &wstatus, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &wstatus, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  pid_ = -1;
-}
+// Fast shutdown: ends sessions, checkpoints, exits.
+void PostgresServer::Stop() { process_.Stop(SIGINT, std::chrono::seconds(10)); }
 
 Result<std::vector<PostgresServer::Row>> PostgresServer::Query(const std::string& sql) const {
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn(PQconnectdb(url().c_str()), PQfinish);
@@ -217,14 +157,7 @@ Result<std::vector<PostgresServer::Row>> PostgresServer::Query(const std::string
   return rows;
 }
 
-std::string PostgresServer::LogTail(size_t max_bytes) const {
-  std::ifstream in(dir_ + "/server.log", std::ios::binary);
-  if (!in) return "";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
-}
+std::string PostgresServer::LogTail(size_t max_bytes) const { return process_.LogTail(max_bytes); }
 
 Result<PostgresServer*> PostgresServer::Shared() {
   std::unique_ptr<PostgresServer>& slot = SharedSlot();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/server_process.h"
 #include "common/status.h"
 
 namespace sluice::testing {
@@ -35,7 +36,7 @@ class PostgresServer {
   Status Start(int timeout_ms = 30000);
   /// Stops the server (fast shutdown: SIGINT, then SIGKILL after 10 s) and waits for it to end.
   void Stop();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   /// Runs `sql` (one or more statements) in database `postgres` on a new connection and returns
   /// the last statement's rows as text; an error holds PostgreSQL's message.
@@ -57,9 +58,9 @@ class PostgresServer {
  private:
   Status PrepareDirectory();
   Status InitDb();
-  /// Forks and execs `argv` as the server user with stdout/stderr appended to `log`.
-  Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) const;
-  Status WaitUntilUp(int timeout_ms);
+  /// `argv` run as the server user in the server directory with its output appended to `log`.
+  ServerProcess::Options ProcessOptions(std::vector<std::string> argv,
+                                        const std::string& log) const;
 
   std::string dir_;
   int port_ = 0;
@@ -67,7 +68,7 @@ class PostgresServer {
   gid_t gid_ = 0;
   bool switch_user_ = false;
   bool initialized_ = false;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace sluice::testing

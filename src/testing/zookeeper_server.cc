@@ -1,23 +1,17 @@
 #include "testing/zookeeper_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <thread>
 
-#include "connectors/clickhouse/local_clickhouse_server.h"
+#include "testing/free_port.h"
 
 namespace sluice::testing {
 namespace {
@@ -37,16 +31,6 @@ constexpr const char* kJars[] = {"zookeeper.jar",
                                  "metrics-core.jar",
                                  "commons-io.jar",
                                  "commons-cli.jar"};
-
-bool WaitForExit(pid_t pid, int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -115,60 +99,27 @@ Status ZooKeeperServer::Start(int timeout_ms) {
     return Status::Unavailable("Debian's zookeeper package is not installed");
   }
   if (port_ == 0) {
-    ASSIGN_OR_RETURN(port_, connectors::LocalClickHouseServer::FreePort());
+    ASSIGN_OR_RETURN(port_, PickFreePort());
   }
   RETURN_IF_ERROR(WriteConfig());
   const std::string cp = ClassPath(dir_);
   const std::string cfg = dir_ + "/zoo.cfg";
   const std::string log = dir_ + "/zookeeper.log";
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) return Status::Internal("fork failed");
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (out >= 0) {
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-    }
-    ::execlp("java", "java", "-Xmx256m", "-Dzookeeper.jmx.log4j.disable=true", "-cp", cp.c_str(),
-             "org.apache.zookeeper.server.quorum.QuorumPeerMain", cfg.c_str(),
-             static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  pid_ = pid;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (Answers()) return Status::Ok();
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Unavailable("ZooKeeper exited at start-up: " + LogTail());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  Stop();
-  return Status::Unavailable(
-      fmt::format("ZooKeeper did not answer within {} ms: {}", timeout_ms, LogTail()));
+  ServerProcess::Options options;
+  options.argv = {"java", "-Xmx256m", "-Dzookeeper.jmx.log4j.disable=true",
+                  "-cp",  cp,         "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                  cfg};
+  options.log_path = log;
+  RETURN_IF_ERROR(process_.Start(options));
+  Status up = process_.WaitUntilUp(
+      "ZooKeeper", std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(200),
+      [this] { return Answers() ? Status::Ok() : Status::Unavailable("not serving yet"); });
+  if (!up.ok()) Stop();
+  return up;
 }
 
-void ZooKeeperServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  if (!WaitForExit(pid_, 10000)) {
-    ::kill(pid_, SIGKILL);
-    WaitForExit(pid_, 10000);
-  }
-  pid_ = -1;
-}
+void ZooKeeperServer::Stop() { process_.Stop(SIGTERM, std::chrono::seconds(10)); }
 
-std::string ZooKeeperServer::LogTail(size_t max_bytes) const {
-  std::ifstream in(dir_ + "/zookeeper.log");
-  std::stringstream all;
-  all << in.rdbuf();
-  std::string text = all.str();
-  return text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text;
-}
+std::string ZooKeeperServer::LogTail(size_t max_bytes) const { return process_.LogTail(max_bytes); }
 
 }  // namespace sluice::testing

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/server_process.h"
 #include "common/status.h"
 
 namespace sluice::testing {
@@ -28,7 +29,7 @@ class ZooKeeperServer {
   Status Start(int timeout_ms = 60000);
   /// Stops the server (SIGTERM, SIGKILL after 10 s) and waits for it.
   void Stop();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
   int port() const { return port_; }
   /// Returns "127.0.0.1:<port>".
   std::string address() const;
@@ -44,7 +45,7 @@ class ZooKeeperServer {
 
   std::string dir_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace sluice::testing

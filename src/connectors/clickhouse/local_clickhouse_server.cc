@@ -2,27 +2,16 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
-#include <sstream>
-#include <thread>
-#include <vector>
 
 namespace sluice::connectors {
 namespace {
@@ -33,59 +22,6 @@ size_t AppendToString(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
 }
-
-std::string ReadFileTail(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
-}
-
-// Runs functions on one thread that lives as long as the process. Servers are forked from it:
-// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so a server started from
-// a short-lived thread (a test's restart thread) would be killed as soon as that thread ended.
-class SpawnerThread {
- public:
-  static SpawnerThread& Get() {
-    static SpawnerThread* spawner = new SpawnerThread();  // never destroyed: the thread lives on
-    return *spawner;
-  }
-
-  pid_t Run(std::function<pid_t()> fork_child) {
-    std::packaged_task<pid_t()> task(std::move(fork_child));
-    std::future<pid_t> result = task.get_future();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      tasks_.push_back(std::move(task));
-    }
-    cv_.notify_one();
-    return result.get();
-  }
-
- private:
-  SpawnerThread() {
-    std::thread([this] { Loop(); }).detach();
-  }
-
-  void Loop() {
-    for (;;) {
-      std::packaged_task<pid_t()> task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [this] { return !tasks_.empty(); });
-        task = std::move(tasks_.front());
-        tasks_.erase(tasks_.begin());
-      }
-      task();
-    }
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::packaged_task<pid_t()>> tasks_;
-};
 
 }  // namespace
 
@@ -194,85 +130,37 @@ Status LocalClickHouseServer::Start(int timeout_ms) {
         "{} is missing: run scripts/install-deps.sh (package clickhouse-server)", kServerBinary));
   }
   RETURN_IF_ERROR(WriteConfig());
-  std::string config_arg = "--config-file=" + dir_ + "/config.xml";
-  std::string stdout_path = dir_ + "/stdout.log";
-  pid_t parent = ::getpid();
-  pid_t pid = SpawnerThread::Get().Run([&]() -> pid_t {
-    pid_t child = ::fork();
-    if (child != 0) return child;
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);
-    ::setpgid(0, 0);  // a Ctrl-C for the parent must not stop the server before the parent does
-    int fd = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execl(kServerBinary, kServerBinary, config_arg.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  });
-  if (pid < 0) return Status::IoError("fork failed");
-  pid_ = pid;
-  Status up = WaitUntilUp(timeout_ms);
+  ServerProcess::Options options;
+  options.argv = {kServerBinary, "--config-file=" + dir_ + "/config.xml"};
+  options.log_path = dir_ + "/stdout.log";
+  options.other_logs = {dir_ + "/server.err.log", dir_ + "/server.log"};
+  options.own_process_group = true;
+  RETURN_IF_ERROR(process_.Start(options));
+  const std::string ping_url = url() + "/ping";
+  Status up = process_.WaitUntilUp(
+      "clickhouse-server", std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(50),
+      [&]() -> Status {
+        std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+        std::string body;
+        curl_easy_setopt(curl.get(), CURLOPT_URL, ping_url.c_str());
+        curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 1000L);
+        curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, AppendToString);
+        curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
+        if (curl_easy_perform(curl.get()) == CURLE_OK && body.rfind("Ok.", 0) == 0) {
+          return Status::Ok();
+        }
+        return Status::Unavailable("GET /ping did not answer Ok.");
+      });
   if (!up.ok()) Stop();
   return up;
 }
 
-Status LocalClickHouseServer::WaitUntilUp(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::string ping_url = url() + "/ping";
-  while (std::chrono::steady_clock::now() < deadline) {
-    int wstatus = 0;
-    if (::waitpid(pid_, &wstatus, WNOHANG) == pid_) {
-      pid_ = -1;
-      return Status::Unavailable(
-          fmt::format("clickhouse-server exited during start-up (status {}); log tail:\n{}",
-                      wstatus, LogTail()));
-    }
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-    std::string body;
-    curl_easy_setopt(curl.get(), CURLOPT_URL, ping_url.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 1000L);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, AppendToString);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-    if (curl_easy_perform(curl.get()) == CURLE_OK && body.rfind("Ok.", 0) == 0) {
-      return Status::Ok();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return Status::Unavailable(fmt::format(
-      "clickhouse-server did not answer /ping within {} ms; log tail:\n{}", timeout_ms, LogTail()));
-}
+void LocalClickHouseServer::Stop() { process_.Stop(SIGTERM, std::chrono::seconds(10)); }
 
-void LocalClickHouseServer::Stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int wstatus = 0;
-  while (::waitpid(pid_, &wstatus, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &wstatus, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  pid_ = -1;
-}
-
-void LocalClickHouseServer::Kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int wstatus = 0;
-  ::waitpid(pid_, &wstatus, 0);
-  pid_ = -1;
-}
+void LocalClickHouseServer::Kill() { process_.Kill(); }
 
 std::string LocalClickHouseServer::LogTail(size_t max_bytes) const {
-  return ReadFileTail(dir_ + "/stdout.log", max_bytes / 4) +
-         ReadFileTail(dir_ + "/server.err.log", max_bytes / 4) +
-         ReadFileTail(dir_ + "/server.log", max_bytes / 2);
+  return process_.LogTail(max_bytes);
 }
 
 }  // namespace sluice::connectors

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 
+#include "common/server_process.h"
 #include "common/status.h"
 
 namespace sluice::connectors {
@@ -32,7 +31,7 @@ class LocalClickHouseServer {
   void Stop();
   /// Kills the server at once (SIGKILL) and waits for the process to end.
   void Kill();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   /// Returns "http://127.0.0.1:<http port>".
   std::string url() const;
@@ -47,13 +46,12 @@ class LocalClickHouseServer {
 
  private:
   Status WriteConfig();
-  Status WaitUntilUp(int timeout_ms);
 
   std::string dir_;
   int http_port_ = 0;
   int tcp_port_ = 0;
   int interserver_port_ = 0;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace sluice::connectors
