@@ -11,7 +11,7 @@ SET 'table.exec.source.idle-timeout' = '5 s';
 SET 'server.port' = '${SLUICE_HTTP_PORT:-8080}';
 SET 'server.dashboard' = 'dashboard.json';
 
--- orders: every change. All four jobs below read this one table; sluice reads it once (one
+-- orders: every change. All six jobs below read this one table; sluice reads it once (one
 -- Kafka consumer in one group, one position per partition) and hands every row to each job.
 CREATE TABLE orders (
   op             STRING,
@@ -96,7 +96,28 @@ SELECT 'HIGH_AMOUNT', symbol, order_id,
 FROM orders
 WHERE op = 'c' AND total_amount > 100000000;
 
--- PRICE_SPIKE and RAPID_ORDERS need the previous price of a symbol and a count over a user's
--- recent orders (LAG / OVER windows): they live in alerts.sql, which inserts into the same
--- anomaly_alerts table. Append it to this file (its jobs then read the same `orders` table), or
--- run it as its own pipeline with a consumer group of its own.
+-- Rules that need per-key state: the previous price of the symbol (LAG, one value per symbol)
+-- and a user's orders of the last minute (COUNT over a RANGE frame, expired as the watermark
+-- passes). Rows come out in event-time order once the watermark passes them.
+INSERT INTO anomaly_alerts
+SELECT 'PRICE_SPIKE', symbol, order_id,
+       CONCAT('price ', CAST(CAST(price AS BIGINT) AS STRING), ' moved more than 10% from ',
+              CAST(CAST(prev_price AS BIGINT) AS STRING)),
+       ABS(price - prev_price) / prev_price * 100.0, 10.0, source_ts
+FROM (SELECT order_id, symbol, price, source_ts,
+             LAG(price) OVER (PARTITION BY symbol ORDER BY source_ts) AS prev_price
+      FROM orders
+      WHERE op = 'c')
+WHERE prev_price IS NOT NULL AND ABS(price - prev_price) / prev_price * 100.0 > 10.0;
+
+INSERT INTO anomaly_alerts
+SELECT 'RAPID_ORDERS', symbol, order_id,
+       CONCAT(CAST(recent AS STRING), ' orders from user ', CAST(user_id AS STRING),
+              ' within 1 minute'),
+       CAST(recent AS DOUBLE), 5.0, source_ts
+FROM (SELECT order_id, user_id, symbol, source_ts,
+             COUNT(*) OVER (PARTITION BY user_id ORDER BY source_ts
+                            RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW) AS recent
+      FROM orders
+      WHERE op = 'c')
+WHERE recent > 5;

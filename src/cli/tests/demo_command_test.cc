@@ -78,6 +78,14 @@ TEST(DemoCommandTest, ServesTheOrdersDashboardAndStopsEverythingOnSigint) {
   // The history spans at least one whole 5-minute window, so aggregates have been written.
   std::string windows = WaitFor(url + "api/panels/volume-by-symbol", "window_start", seconds(60));
   EXPECT_NE(windows.find("\"window_start\""), std::string::npos) << windows;
+  // All four alert rules fire on the scenario's spikes, large orders and bursts (the two OVER
+  // rules once the watermark has passed the orders that trigger them).
+  const std::string alert_types =
+      std::string(clickhouse[1]) +
+      "/?query=SELECT%20arrayStringConcat(arraySort(groupUniqArray(alert_type)),%20',')%20"
+      "FROM%20cdc_pipeline.anomaly_alerts";
+  const std::string all_four = "HIGH_AMOUNT,LARGE_ORDER,PRICE_SPIKE,RAPID_ORDERS\n";
+  EXPECT_EQ(WaitFor(alert_types, all_four, seconds(90)), all_four);
   EXPECT_NE(Get(url + "api/dashboard").find("\"id\":\"recent-orders\""), std::string::npos);
   EXPECT_EQ(Get(url + "api/dashboard").find("SELECT"), std::string::npos);
 

@@ -1,6 +1,6 @@
-// `sluice run` with mysql-cdc sources synchronises MariaDB tables users/products/orders into
-// ClickHouse upsert tables (ReplacingMergeTree created by the sink): rows that existed before the
-// start arrive through the snapshot, a random workload of inserts, updates and deletes through
+// `sluice run` with mysql-cdc sources synchronises MariaDB tables users/products/orders/order_items
+// into ClickHouse upsert tables (ReplacingMergeTree created by the sink): rows that existed before
+// the start arrive through the snapshot, a random workload of inserts, updates and deletes through
 // the binlog; sluice is killed with SIGKILL three times mid-workload and restarted from its state
 // directory.
 // At the end `SELECT ... FINAL WHERE _sluice_deleted = 0` equals the MariaDB table row for row.
@@ -49,6 +49,11 @@ CREATE TABLE orders_src (id BIGINT, user_id BIGINT, product_id BIGINT, quantity 
 WITH ('connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '${MYSQL_PORT}',
       'username' = 'root', 'database-name' = 'shop', 'table-name' = 'orders',
       'server-id' = '5403');
+CREATE TABLE order_items_src (id BIGINT, order_id BIGINT, product_id BIGINT, quantity INT,
+                              unit_price DECIMAL(10, 2))
+WITH ('connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '${MYSQL_PORT}',
+      'username' = 'root', 'database-name' = 'shop', 'table-name' = 'order_items',
+      'server-id' = '5404');
 
 CREATE TABLE users (id BIGINT NOT NULL, name STRING, email STRING, created_at TIMESTAMP(3),
                     PRIMARY KEY (id) NOT ENFORCED)
@@ -63,10 +68,15 @@ CREATE TABLE orders (id BIGINT NOT NULL, user_id BIGINT, product_id BIGINT, quan
                      PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL}', 'database-name' = 'shop_sync',
       'table-name' = 'orders', 'sink.create-table' = 'true');
+CREATE TABLE order_items (id BIGINT NOT NULL, order_id BIGINT, product_id BIGINT, quantity INT,
+                          unit_price DECIMAL(10, 2), PRIMARY KEY (id) NOT ENFORCED)
+WITH ('connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL}', 'database-name' = 'shop_sync',
+      'table-name' = 'order_items', 'sink.create-table' = 'true');
 
 INSERT INTO users SELECT * FROM users_src;
 INSERT INTO products SELECT * FROM products_src;
 INSERT INTO orders SELECT * FROM orders_src;
+INSERT INTO order_items SELECT * FROM order_items_src;
 )sql";
 
 // What each side returns for a table, as one text line per row ordered by id: DECIMALs as
@@ -91,6 +101,11 @@ const Comparison kTables[] = {
      "SELECT id, user_id, product_id, quantity, status, toInt64(amount * 100), "
      "toUnixTimestamp(updated_at) FROM shop_sync.orders FINAL WHERE _sluice_deleted = 0 "
      "ORDER BY id FORMAT TabSeparated"},
+    {"order_items",
+     "SELECT id, order_id, product_id, quantity, CAST(unit_price * 100 AS SIGNED) "
+     "FROM shop.order_items ORDER BY id",
+     "SELECT id, order_id, product_id, quantity, toInt64(unit_price * 100) "
+     "FROM shop_sync.order_items FINAL WHERE _sluice_deleted = 0 ORDER BY id FORMAT TabSeparated"},
 };
 
 std::string MariaDbText(const MariaDbServer& server, const std::string& sql) {
@@ -121,6 +136,8 @@ class MySqlCdcSyncTest : public ::testing::Test {
     Sql("CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, user_id INT, product_id INT, "
         "quantity INT, status ENUM('new', 'paid', 'shipped'), amount DECIMAL(12, 2), "
         "updated_at TIMESTAMP NULL)");
+    Sql("CREATE TABLE shop.order_items (id INT AUTO_INCREMENT PRIMARY KEY, order_id BIGINT, "
+        "product_id INT, quantity SMALLINT, unit_price DECIMAL(10, 2))");
   }
 
   void Sql(const std::string& sql) {
@@ -130,7 +147,7 @@ class MySqlCdcSyncTest : public ::testing::Test {
 
   // One random insert, update or delete on a random table.
   void RandomChange(std::mt19937* rng) {
-    const int table = static_cast<int>((*rng)() % 3);
+    const int table = static_cast<int>((*rng)() % 4);
     const int id = static_cast<int>((*rng)() % 400) + 1;
     const int op = static_cast<int>((*rng)() % 3);
     const int v = static_cast<int>((*rng)() % 100000);
@@ -151,6 +168,16 @@ class MySqlCdcSyncTest : public ::testing::Test {
                         "WHERE id <= " +
                             std::to_string(id % 40)
                       : "DELETE FROM shop.products WHERE id = " + std::to_string(id);
+    } else if (table == 3) {
+      // Items of an order: new ones take the next AUTO_INCREMENT id (so ids are not reused);
+      // updates change a quantity, deletes remove an order's items.
+      sql = op == 0 ? "INSERT INTO shop.order_items (order_id, product_id, quantity, unit_price) "
+                      "VALUES (" +
+                          std::to_string(id) + ", " + std::to_string(v % 40) + ", " +
+                          std::to_string(v % 5 + 1) + ", " + std::to_string(v) + " / 100)"
+            : op == 1 ? "UPDATE shop.order_items SET quantity = quantity + 1 WHERE order_id = " +
+                            std::to_string(id)
+                      : "DELETE FROM shop.order_items WHERE order_id = " + std::to_string(id);
     } else {
       sql = op == 0 ? "INSERT INTO shop.orders VALUES (" + std::to_string(id) + ", " +
                           std::to_string(v % 400) + ", " + std::to_string(v % 40) + ", " +
