@@ -14,6 +14,7 @@
 #include "connectors/http/http_source.h"
 #include "connectors/kafka/kafka_connector_factory.h"
 #include "connectors/mysql/mysql_cdc_source.h"
+#include "connectors/nexmark/nexmark_source.h"
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/print/print_sink.h"
 
@@ -52,6 +53,19 @@ Result<std::unique_ptr<SourceReader>> CreateDatagenSource(const SourceContext& c
   ASSIGN_OR_RETURN(std::unique_ptr<DatagenSource> source,
                    DatagenSource::Create(context.table->options, context.decoded_schema,
                                          context.table->stored_schema()));
+  return std::unique_ptr<SourceReader>(std::move(source));
+}
+
+Result<std::unique_ptr<SourceReader>> CreateNexmarkSource(const SourceContext& context) {
+  for (const auto& c : context.table->columns) {
+    if (c.kind == sql::ColumnKind::kMetadata) {
+      return Status::InvalidArgument(
+          fmt::format("connector 'nexmark' has no metadata columns ('{}')", c.name));
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<NexmarkSource> source,
+                   NexmarkSource::Create(context.table->options, context.table->name,
+                                         context.decoded_schema, context.table->stored_schema()));
   return std::unique_ptr<SourceReader>(std::move(source));
 }
 
@@ -135,6 +149,7 @@ Result<std::unique_ptr<SinkWriter>> CreateBlackholeSink(const SinkContext&) {
 
 void RegisterBuiltinConnectors(runtime::ConnectorRegistry* registry) {
   registry->RegisterSource("datagen", CreateDatagenSource);
+  registry->RegisterSource("nexmark", CreateNexmarkSource);
   registry->RegisterSource("filesystem", CreateFilesystemSource);
   registry->RegisterSink("filesystem", CreateFilesystemSink);
   registry->RegisterSink("print", CreatePrintSink);
