@@ -25,7 +25,7 @@ PlanNodePtr MakeSink(PlanNodePtr input, CatalogTablePtr table, std::string name)
 }  // namespace
 
 bool SinkBinder::IsAppendOnlyConnector(const std::string& connector) {
-  return connector == "filesystem" || connector == "blackhole" || connector == "kafka";
+  return connector == "filesystem" || connector == "kafka";
 }
 
 Result<PlanNodePtr> SinkBinder::BindSelect(const Query& query) {

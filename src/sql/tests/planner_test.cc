@@ -349,9 +349,9 @@ TEST(PlannerTest, AllowedLatenessMakesTheWindowAggregateAChangelog) {
       "'print');\n"
       "INSERT INTO win_out " +
       std::string(kWindowCounts);
-  const std::string blackhole_sink =
+  const std::string file_sink =
       "CREATE TABLE win_out (symbol STRING, ws TIMESTAMP(3), cnt BIGINT) WITH ('connector' = "
-      "'blackhole');\n"
+      "'filesystem', 'path' = 'out.json', 'format' = 'json');\n"
       "INSERT INTO win_out " +
       std::string(kWindowCounts);
   auto late =
@@ -366,23 +366,32 @@ TEST(PlannerTest, AllowedLatenessMakesTheWindowAggregateAChangelog) {
   ASSERT_EQ(node->kind, PlanKind::kWindowAggregate);
   EXPECT_TRUE(node->changelog);
   // Zero lateness (or none set) keeps the window insert-only.
-  auto zero = Plan(std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '0 s';\n" +
-                   blackhole_sink);
+  auto zero =
+      Plan(std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '0 s';\n" + file_sink);
   ASSERT_TRUE(zero.ok()) << zero.status().ToString();
   EXPECT_FALSE(zero->jobs[0]->changelog);
-  auto none = Plan(std::string(kOrders) + blackhole_sink);
+  auto none = Plan(std::string(kOrders) + file_sink);
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_FALSE(none->jobs[0]->changelog);
   // An override wins over the file's SET, both ways.
-  auto overridden_off = Plan(
-      std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '5 s';\n" + blackhole_sink,
-      {{"table.exec.emit.allow-lateness", "0"}});
+  auto overridden_off =
+      Plan(std::string(kOrders) + "SET 'table.exec.emit.allow-lateness' = '5 s';\n" + file_sink,
+           {{"table.exec.emit.allow-lateness", "0"}});
   ASSERT_TRUE(overridden_off.ok()) << overridden_off.status().ToString();
   auto overridden_on =
-      Plan(std::string(kOrders) + blackhole_sink, {{"table.exec.emit.allow-lateness", "2 s"}});
+      Plan(std::string(kOrders) + file_sink, {{"table.exec.emit.allow-lateness", "2 s"}});
   ASSERT_FALSE(overridden_on.ok());
   EXPECT_NE(overridden_on.status().message().find("accepts only inserts"), std::string::npos)
       << overridden_on.status().ToString();
+  // blackhole takes the changelog, as Flink's does.
+  std::string blackhole_sink = file_sink;
+  blackhole_sink.replace(
+      blackhole_sink.find("'filesystem', 'path' = 'out.json', 'format' = 'json'"),
+      std::string("'filesystem', 'path' = 'out.json', 'format' = 'json'").size(), "'blackhole'");
+  auto blackhole =
+      Plan(std::string(kOrders) + blackhole_sink, {{"table.exec.emit.allow-lateness", "2 s"}});
+  ASSERT_TRUE(blackhole.ok()) << blackhole.status().ToString();
+  EXPECT_TRUE(blackhole->jobs[0]->changelog);
 }
 
 TEST(PlannerTest, AllowedLatenessMustBeADuration) {
