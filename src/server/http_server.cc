@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 
 #include "common/secret_redactor.h"
+#include "server/connection_threads.h"
 #include "server/ingest_routes.h"
 #include "server/pipeline_readiness.h"
 #include "server/status_json.h"
@@ -28,8 +30,36 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-// POST /ingest requests hold a worker until their epoch commits.
-constexpr int kServerThreads = 16;
+// One thread per connection (POST /ingest requests hold theirs until their epoch commits; slow
+// clients hold only their own), at most this many at once; idle ones end after a while.
+constexpr size_t kMaxConnectionThreads = 256;
+constexpr std::chrono::seconds kIdleThreadExit{10};
+// The largest body a request may carry when no 'http' source raises it (no other route reads one).
+constexpr size_t kDefaultMaxBodyBytes = 64 * 1024;
+
+bool HasBody(const httplib::Request& req) {
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
+// Refuses, before a byte of it is read, a body the server could not bound: chunked transfer
+// encoding (httplib reads it whole, whatever its size) and any body for a route that takes none.
+// Returns whether `res` holds the refusal.
+bool RefuseUnboundedBody(const httplib::Request& req, httplib::Response& res) {
+  if (req.has_header("Transfer-Encoding")) {
+    res.status = 411;
+    res.set_content("send the body with Content-Length; Transfer-Encoding is not accepted\n",
+                    "text/plain");
+  } else if (HasBody(req) && req.path.rfind("/ingest/", 0) != 0) {
+    res.status = 413;
+    res.set_content("this route takes no request body\n", "text/plain");
+  } else {
+    return false;
+  }
+  // The body was not read: the connection cannot carry another request.
+  res.set_header("Connection", "close");
+  return true;
+}
 
 }  // namespace
 
@@ -41,12 +71,17 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   s->metrics_ = metrics;
   s->snapshot_ = std::move(snapshot);
   s->server_ = std::make_unique<httplib::Server>();
-  s->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  s->server_->new_task_queue = [] {
+    return new ConnectionThreads(kMaxConnectionThreads, kIdleThreadExit);
+  };
+  s->server_->set_payload_max_length(kDefaultMaxBodyBytes);
   // Only SO_REUSEADDR: httplib's default adds SO_REUSEPORT, which would let a second process bind
   // the same port and take a share of the requests.
-  s->server_->set_socket_options([](socket_t sock) {
+  socket_t listening = INVALID_SOCKET;
+  s->server_->set_socket_options([&listening](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening = sock;
   });
   s->AddRoutes();
   if (options.port == 0) {
@@ -58,6 +93,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Status::IoError(
         fmt::format("HTTP server: cannot listen on {}:{}", options.bind_address, options.port));
   }
+  // httplib listens with a backlog of 5: a burst of connections (scrapers, dashboards, ingest
+  // clients) would have its SYNs dropped and wait a second for the retransmission.
+  ::listen(listening, SOMAXCONN);
   httplib::Server* server = s->server_.get();
   s->thread_ = std::thread([server] { server->listen_after_bind(); });
   // Stop() only takes effect once the listen loop runs; wait for it so Stop never misses it.
@@ -82,8 +120,10 @@ bool HttpServer::Authorized(const std::string& authorization_header) const {
 void HttpServer::AddRoutes() {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/healthz" || Authorized(req.get_header_value("Authorization"))) {
-      return httplib::Server::HandlerResponse::Unhandled;
+      return RefuseUnboundedBody(req, res) ? httplib::Server::HandlerResponse::Handled
+                                           : httplib::Server::HandlerResponse::Unhandled;
     }
+    res.set_header("Connection", "close");
     res.status = 401;
     res.set_header("WWW-Authenticate", "Bearer");
     res.set_content("unauthorized\n", "text/plain");

@@ -29,14 +29,43 @@ void AnswerRetry(httplib::Response& res, int status, const HttpIngestQueue& queu
   AnswerError(res, status, message);
 }
 
-void Ingest(HttpIngestQueue& queue, const httplib::Request& req, httplib::Response& res) {
-  if (req.body.size() > queue.options().max_body_bytes) {
-    AnswerError(res, 413,
-                fmt::format("the body has {} bytes; 'http.max-body-size' allows {}",
-                            req.body.size(), queue.options().max_body_bytes));
-    return;
+// Reads the body (decoded when gzip) into `body`, at most 'http.max-body-size' of it: a small
+// gzip body may decode to gigabytes. Answers 413, 415 or 400 itself and returns false.
+bool ReadBody(const HttpIngestQueue& queue, const httplib::Request& req,
+              const httplib::ContentReader& content_reader, httplib::Response& res,
+              std::string* body) {
+  // The body is not read after a refusal: the connection cannot carry another request.
+  if (req.is_multipart_form_data()) {
+    res.set_header("Connection", "close");
+    AnswerError(res, 415, "send NDJSON or a JSON array, not multipart/form-data");
+    return false;
   }
-  IngestOutcome outcome = queue.Offer(req.body);
+  const size_t max = queue.options().max_body_bytes;
+  bool too_large = false;
+  const bool read = content_reader([&](const char* data, size_t n) {
+    if (body->size() + n > max) {
+      too_large = true;
+      return false;
+    }
+    body->append(data, n);
+    return true;
+  });
+  if (read) return true;
+  res.set_header("Connection", "close");
+  // httplib sets 413 itself for a Content-Length over the limit, 400 for a body it could not read.
+  if (too_large || res.status == 413) {
+    AnswerError(res, 413,
+                fmt::format("the body (decoded) has more than the {} bytes 'http.max-body-size' "
+                            "allows",
+                            max));
+  } else {
+    AnswerError(res, 400, "the body could not be read (cut short, or not valid gzip)");
+  }
+  return false;
+}
+
+void Ingest(HttpIngestQueue& queue, const std::string& body, httplib::Response& res) {
+  IngestOutcome outcome = queue.Offer(body);
   switch (outcome.kind) {
     case IngestOutcome::Kind::kRejected:
       Answer(res, 400, outcome.ToJson());
@@ -67,16 +96,18 @@ void IngestRoutes::Register(httplib::Server* server,
                             const connectors::HttpIngestRegistry* registry) {
   size_t max_body = registry->max_body_bytes();
   if (max_body > 0) server->set_payload_max_length(max_body);
-  server->Post(R"(/ingest/([^/]+))",
-               [registry](const httplib::Request& req, httplib::Response& res) {
-                 const std::string table = req.matches[1];
-                 std::shared_ptr<HttpIngestQueue> queue = registry->Find(table);
-                 if (queue == nullptr) {
-                   AnswerError(res, 404, "no 'http' source table '" + table + "'");
-                   return;
-                 }
-                 Ingest(*queue, req, res);
-               });
+  server->Post(R"(/ingest/([^/]+))", [registry](const httplib::Request& req, httplib::Response& res,
+                                                const httplib::ContentReader& content_reader) {
+    const std::string table = req.matches[1];
+    std::shared_ptr<HttpIngestQueue> queue = registry->Find(table);
+    if (queue == nullptr) {
+      res.set_header("Connection", "close");  // the body was not read
+      AnswerError(res, 404, "no 'http' source table '" + table + "'");
+      return;
+    }
+    std::string body;
+    if (ReadBody(*queue, req, content_reader, res, &body)) Ingest(*queue, body, res);
+  });
 }
 
 }  // namespace sluice::server

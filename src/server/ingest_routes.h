@@ -14,7 +14,9 @@ namespace sluice::server {
 ///   committed (they are in every sink);
 /// - 400 with the bad records' numbers and reasons, nothing queued (unless 'http.partial');
 /// - 404 for a table that is not an 'http' source of this process;
-/// - 413 for a body over 'http.max-body-size' (before or after decompression);
+/// - 413 for a body over 'http.max-body-size' (on the wire, or while decoding gzip: decoding
+///   stops there, so a small body that inflates to gigabytes is never held);
+/// - 415 for multipart/form-data;
 /// - 429 with Retry-After when the table's buffer is full (backpressure);
 /// - 503 with Retry-After when the pipeline stopped, or the commit did not come within
 ///   'http.ack-timeout' (the records may still commit: a retry can duplicate them).

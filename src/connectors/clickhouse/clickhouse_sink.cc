@@ -167,8 +167,11 @@ Status ClickHouseSink::DetectFeatures() {
     return Status::NotFound(
         fmt::format("ClickHouse table {} does not exist at {}", QualifiedTable(), options_.url));
   }
-  ASSIGN_OR_RETURN(std::string create,
-                   client_->Query("SHOW CREATE TABLE " + QualifiedTable() + " FORMAT TSVRaw"));
+  ASSIGN_OR_RETURN(
+      std::string create,
+      client_->Query("SHOW CREATE TABLE " +
+                     ClickHouseHttpClient::QuoteIdentifier(options_.database) + "." +
+                     ClickHouseHttpClient::QuoteIdentifier(options_.table) + " FORMAT TSVRaw"));
   ClassifyGuarantee(engine, create);
   static const char* kLevels[] = {"at-least-once", "effectively-once", "exactly-once"};
   auto rank = [](const std::string& level) {

@@ -1,8 +1,8 @@
 // POST /ingest/<table> against a real HttpServer on loopback with an HttpIngestQueue registered
 // as an 'http' source would: 200 only after the consuming epoch commits, 400 with every bad
 // line and nothing queued, 413 over the body limit, 401 without the token, 404 for an unknown
-// table, 429 with Retry-After when the buffer is full, 503 once the source is closed, and gzip
-// bodies. The test plays the pipeline thread (TakeNext / CommitDelivered).
+// table, 429 with Retry-After when the buffer is full, 503 once the source is closed, gzip
+// bodies, a gzip bomb cut off at the limit, and multipart bodies refused. The test plays the pipeline thread (TakeNext / CommitDelivered).
 
 #include "server/ingest_routes.h"
 
@@ -10,6 +10,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <string>
@@ -184,6 +186,53 @@ TEST_F(IngestRoutesTest, RejectsOversizedBodiesMissingTokensAndUnknownTables) {
   res = Post("{\"id\":1,\"page\":\"/a\"}", "nosuch");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(queue_->buffered_rows(), 0u);
+}
+
+// Returns the process's peak resident memory in KB since the last ResetPeakRss.
+int64_t PeakRssKb() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+// A gzip body of 250 KB that decodes to 256 MB: refused as soon as the decoded bytes pass the
+// limit, without the server ever holding them (the peak RSS of this process, server included,
+// grows by far less than 256 MB).
+TEST_F(IngestRoutesTest, GzipBombIsCutOffAtTheLimitWithoutDecodingIt) {
+  HttpIngestQueue::Options options;
+  options.max_body_bytes = 1 << 20;
+  Start(options);
+  std::string bomb;
+  httplib::detail::gzip_compressor gzip;
+  const std::string spaces(1 << 20, ' ');
+  for (int i = 0; i < 256; ++i) {
+    ASSERT_TRUE(gzip.compress(spaces.data(), spaces.size(), i == 255, [&](const char* d, size_t n) {
+      bomb.append(d, n);
+      return true;
+    }));
+  }
+  ASSERT_LT(bomb.size(), 1u << 20);  // within the limit on the wire
+  ResetPeakRss();
+  const int64_t before = PeakRssKb();
+  auto res =
+      Client().Post("/ingest/clicks", {{"Content-Encoding", "gzip"}}, bomb, "application/x-ndjson");
+  const int64_t grown_kb = PeakRssKb() - before;
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413) << res->body;
+  EXPECT_LT(grown_kb, 64 * 1024) << "peak RSS grew by " << grown_kb << " KB";
+  EXPECT_EQ(queue_->buffered_rows(), 0u);
+}
+
+TEST_F(IngestRoutesTest, MultipartBodiesAreRefused) {
+  Start({});
+  httplib::MultipartFormDataItems items = {{"file", "{\"id\":1,\"page\":\"/a\"}", "a.json", ""}};
+  auto res = Client().Post("/ingest/clicks", items);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 415) << res->body;
   EXPECT_EQ(queue_->buffered_rows(), 0u);
 }
 
