@@ -30,6 +30,7 @@ demo:
 
 bench: build
 	$(BUILD_DIR)/bench/sluice_bench
+	$(BUILD_DIR)/src/cli/sluice bench nexmark
 
 format:
 	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

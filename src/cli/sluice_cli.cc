@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/bench_command.h"
 #include "cli/clickhouse_command.h"
 #include "cli/demo_command.h"
 #include "cli/grafana_command.h"
@@ -319,6 +320,7 @@ int RunSluiceCli(int argc, char** argv) {
   ClickHouseCommand clickhouse(&app);
   DemoCommand demo(&app);
   GrafanaCommand grafana(&app);
+  BenchCommand bench(&app);
 
   try {
     app.parse(argc, argv);
@@ -334,6 +336,7 @@ int RunSluiceCli(int argc, char** argv) {
   if (clickhouse.parsed()) return clickhouse.Run();
   if (demo.parsed()) return demo.Run();
   if (grafana.parsed()) return grafana.Run();
+  if (bench.parsed()) return bench.Run();
   return kExitOk;
 }
 

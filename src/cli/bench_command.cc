@@ -1,0 +1,60 @@
+#include "cli/bench_command.h"
+
+#include <cstdio>
+
+#include "cli/sluice_cli.h"
+
+namespace sluice::cli {
+
+BenchCommand::BenchCommand(CLI::App* app) {
+  bench_ = app->add_subcommand("bench", "Benchmarks");
+  bench_->require_subcommand(1);
+  nexmark_ = bench_->add_subcommand(
+      "nexmark",
+      "Run Nexmark queries over generated events, one child process and one pipeline thread "
+      "each; print events/s, CPU seconds and peak RSS per query beside Flink's per-core figures");
+  nexmark_->add_option("--events", options_.events, "Events of the Nexmark stream per query")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  nexmark_
+      ->add_option("--rate", options_.rate,
+                   "Events per second of event time (the Flink benchmark: 10,000,000)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  nexmark_->add_option("--queries", queries_, "Queries to run, e.g. q0,q5 (default: all)")
+      ->delimiter(',');
+  nexmark_->add_option("--dir", options_.query_dir, "Folder of ddl.sql and the q<N>.sql files")
+      ->capture_default_str();
+}
+
+int BenchCommand::Run() {
+  std::vector<std::string> queries =
+      queries_.empty() ? ListNexmarkQueries(options_.query_dir) : queries_;
+  if (queries.empty()) {
+    std::fprintf(stderr, "no q<N>.sql files in '%s' (use --dir)\n", options_.query_dir.c_str());
+    return kExitUserError;
+  }
+  std::vector<NexmarkQueryRun> runs;
+  int exit_code = kExitOk;
+  for (const std::string& query : queries) {
+    std::fprintf(stderr, "running %s over %lld events...\n", query.c_str(),
+                 static_cast<long long>(options_.events));
+    auto run = RunNexmarkQuery(options_, query);
+    if (!run.ok()) {
+      std::fprintf(stderr, "%s\n", run.status().message().c_str());
+      exit_code = kExitRuntimeError;
+      continue;
+    }
+    runs.push_back(*run);
+  }
+  std::printf(
+      "Nexmark, %lld events at %lld events/s of event time, one pipeline thread per query\n%s",
+      static_cast<long long>(options_.events), static_cast<long long>(options_.rate),
+      FormatNexmarkTable(runs).c_str());
+  std::printf(
+      "events/CPU-s: events over the child's user+system CPU time; ratio: that over Flink 1.13's "
+      "events/s per core (issue 10). RSS: peak of the child process.\n");
+  return exit_code;
+}
+
+}  // namespace sluice::cli
