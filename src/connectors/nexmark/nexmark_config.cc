@@ -150,6 +150,7 @@ NexmarkTable NexmarkConfig::TableOf(int64_t n) const {
 }
 
 int64_t NexmarkConfig::TimestampOf(int64_t n) const {
+  if (n < (int64_t{1} << 53)) return base_time_ms + n * 1000 / event_rate;
   return base_time_ms + static_cast<int64_t>(static_cast<__int128>(n) * 1000 / event_rate);
 }
 

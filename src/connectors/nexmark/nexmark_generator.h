@@ -79,10 +79,13 @@ class NexmarkGenerator {
   std::shared_ptr<StringArena> arena_;  // pools, names, channels; shared with the columns
   std::string_view letters_;            // random letters
   std::string_view text_;               // random letters and spaces
+  struct Channel {
+    std::string_view name;
+    std::string_view url;
+  };
   std::vector<std::string_view> person_names_;
-  std::vector<std::string_view> channel_names_;
-  std::vector<std::string_view> channel_urls_;
-  std::vector<std::string_view> hot_urls_;
+  std::vector<Channel> hot_channels_;  // Google, Facebook, Baidu, Apple
+  std::vector<Channel> channels_;      // channel-0 .. channel-9999
 };
 
 }  // namespace sluice::connectors
