@@ -16,8 +16,10 @@ packages=(
   libmariadb-dev
 )
 if [ "$profile" != demo ]; then
-  # Tests and benchmarks, and the servers the tests start.
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql mariadb-server zookeeper chromium)
+  # Tests and benchmarks, and the servers the tests start; prometheus for promtool, which checks
+  # a /metrics scrape independently.
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql mariadb-server zookeeper chromium
+             prometheus)
   # The browser test needs node and npm. Debian's packages provide them on a bare machine; a
   # machine with Node.js from elsewhere (whose nodejs package bundles npm) keeps its own.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -44,6 +44,9 @@ class GroupAggregateOperator : public Operator {
   Status RestoreState(StateDecoder* in) override;
 
   size_t num_groups() const { return keys_.size(); }
+  std::optional<OperatorStats> stats() const override {
+    return OperatorStats{static_cast<int64_t>(keys_.size()), 0, 0};
+  }
   /// Returns the number of keys whose state expired (state TTL). Restored with the state.
   int64_t keys_expired() const { return expiry_.expired_count(); }
 

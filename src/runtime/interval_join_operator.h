@@ -36,6 +36,9 @@ class IntervalJoinOperator : public JoinOperator {
 
   /// Returns the number of rows held on `side` (0 left, 1 right).
   size_t num_held(size_t side) const { return sides_[side].held; }
+  std::optional<OperatorStats> stats() const override {
+    return OperatorStats{static_cast<int64_t>(sides_[0].keys.size() + sides_[1].keys.size()), 0, 0};
+  }
 
  protected:
   void ProcessRow(size_t side, Row row, int64_t watermark) override;

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "common/event_time.h"
 #include "common/status.h"
+#include "runtime/operator_stats.h"
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 #include "types/batch.h"
@@ -52,6 +54,10 @@ class Operator {
     (void)in;
     return Status::Ok();
   }
+
+  /// Returns the state keys and late-row counts of a stateful operator; nullopt for a stateless
+  /// one (those have no per-operator series).
+  virtual std::optional<OperatorStats> stats() const { return std::nullopt; }
 
  protected:
   Status Emit(const BatchPtr& batch) {

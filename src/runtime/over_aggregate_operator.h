@@ -52,6 +52,9 @@ class OverAggregateOperator : public EventTimeRowOperator {
 
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
+  std::optional<OperatorStats> stats() const override {
+    return OperatorStats{static_cast<int64_t>(keys_.size()), late_records_dropped(), 0};
+  }
   /// Returns the number of keys whose state was dropped: idle past the state TTL or, for a
   /// RANGE frame without LAG, past their frame. Restored with the state.
   int64_t keys_expired() const { return expiry_.expired_count(); }

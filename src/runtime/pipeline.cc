@@ -11,7 +11,6 @@
 #include "runtime/durable_file.h"
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
-#include "runtime/window_aggregate_operator.h"
 
 namespace sluice::runtime {
 namespace {
@@ -67,6 +66,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
                                          plan.settings, p->bad_records_.get()));
     p->jobs_.push_back(std::move(job));
   }
+  p->stateful_ = std::make_unique<StatefulOperators>(p->jobs_);
   RETURN_IF_ERROR(p->CreateSources(plan.settings, connectors, functions));
   return p;
 }
@@ -151,7 +151,7 @@ Status Pipeline::Open() {
       metrics_->AddSource(stage->table_name(), stage->reader().num_splits(), &stage->reader());
     }
     for (const auto& job : jobs_) metrics_->AddSink(job.sink->name(), &job.sink->writer());
-    for (const auto& job : jobs_) metrics_->AddJob(job.name);
+    for (const auto& e : stateful_->entries()) metrics_->AddOperator(e.job, e.name);
   }
   last_commit_ms_ = now;
   PublishSnapshot("running");
@@ -287,19 +287,10 @@ Status Pipeline::FinishEpoch(bool write_sinks) {
   }
   const int64_t now = WallClockMillis();
   if (metrics_) {
-    std::vector<int64_t> sink_rows, late;
-    for (const auto& job : jobs_) {
-      sink_rows.push_back(job.sink->rows_written());
-      int64_t dropped = 0;
-      for (const auto& op : job.operators) {
-        if (auto* w = dynamic_cast<const WindowAggregateOperator*>(op.get())) {
-          dropped += w->late_records_dropped();
-        }
-      }
-      late.push_back(dropped);
-    }
+    std::vector<int64_t> sink_rows;
+    for (const auto& job : jobs_) sink_rows.push_back(job.sink->rows_written());
     metrics_->RecordCommit(epoch_.value(), static_cast<double>(now - last_commit_ms_) / 1000.0,
-                           sink_rows, bad_records_->count(), late);
+                           sink_rows, bad_records_->count(), stateful_->Stats());
   }
   last_commit_ms_ = now;
   epoch_ = EpochId(epoch_.value() + 1);
@@ -330,6 +321,7 @@ void Pipeline::PublishSnapshot(const char* state) {
     snap.sources.push_back(std::move(source));
   }
   for (const auto& job : jobs_) snap.sinks.push_back({job.sink->name(), job.sink->rows_written()});
+  snap.operators = stateful_->Snapshot();
   std::lock_guard<std::mutex> lock(snapshot_mu_);
   snap.started_ms = snapshot_.started_ms != 0 ? snapshot_.started_ms : last_commit_ms_;
   snapshot_ = std::move(snap);
@@ -441,7 +433,7 @@ std::string Pipeline::Fingerprint() const {
   return fmt::format("{:016x}", h);
 }
 
-Result<std::string> Pipeline::SaveState() const {
+Result<std::string> Pipeline::SaveState(std::map<const Operator*, int64_t>* operator_bytes) const {
   StateEncoder out;
   out.PutI64(static_cast<int64_t>(sources_.size()));
   for (size_t s = 0; s < sources_.size(); ++s) {
@@ -458,6 +450,7 @@ Result<std::string> Pipeline::SaveState() const {
     for (const auto& op : job.operators) {
       StateEncoder op_state;
       RETURN_IF_ERROR(op->SaveState(&op_state).WithContext(op->Describe()));
+      (*operator_bytes)[op.get()] = static_cast<int64_t>(op_state.data().size());
       out.PutString(op_state.data());
     }
   }
@@ -507,7 +500,8 @@ Status Pipeline::WriteCheckpoint() {
   Checkpoint checkpoint;
   checkpoint.epoch = EpochId(epoch_.value() - 1);
   checkpoint.fingerprint = Fingerprint();
-  ASSIGN_OR_RETURN(checkpoint.payload, SaveState());
+  std::map<const Operator*, int64_t> operator_bytes;
+  ASSIGN_OR_RETURN(checkpoint.payload, SaveState(&operator_bytes));
   ASSIGN_OR_RETURN(size_t bytes, store_->Write(checkpoint));
   checkpoint_epochs_[1] = checkpoint_epochs_[0];
   checkpoint_epochs_[0] = checkpoint.epoch;
@@ -521,7 +515,12 @@ Status Pipeline::WriteCheckpoint() {
   ++state_stats_.checkpoints_written;
   state_stats_.last_checkpoint_bytes = static_cast<int64_t>(bytes);
   state_stats_.last_checkpoint_seconds = seconds;
-  if (metrics_) metrics_->RecordCheckpoint(seconds, static_cast<int64_t>(bytes));
+  stateful_->SetStateBytes(operator_bytes);
+  if (metrics_) {
+    std::vector<int64_t> state_bytes;
+    for (const auto& e : stateful_->entries()) state_bytes.push_back(e.state_bytes);
+    metrics_->RecordCheckpoint(seconds, static_cast<int64_t>(bytes), state_bytes);
+  }
   LogInfo("checkpoint after epoch {}: {} bytes in {:.3f} s", checkpoint.epoch.value(), bytes,
           seconds);
   return Status::Ok();

@@ -19,6 +19,7 @@
 #include "runtime/pipeline_options.h"
 #include "runtime/pipeline_snapshot.h"
 #include "runtime/source_stage.h"
+#include "runtime/stateful_operators.h"
 #include "sql/logical_plan.h"
 
 namespace sluice::runtime {
@@ -95,7 +96,8 @@ class Pipeline {
   /// Hands the epoch's output to the sinks (or drops it, for a replayed epoch already committed),
   /// commits it, and checkpoints when the interval has passed.
   Status FinishEpoch(bool write_sinks);
-  Result<std::string> SaveState() const;
+  /// Returns the checkpoint payload; records each operator's share of it in `operator_bytes`.
+  Result<std::string> SaveState(std::map<const Operator*, int64_t>* operator_bytes) const;
   Status RestoreState(const std::string& payload, const std::string& what);
   Status WriteCheckpoint();
   std::string Fingerprint() const;
@@ -109,6 +111,7 @@ class Pipeline {
   std::unique_ptr<DeadLetterSink> dead_letters_;  // 'pipeline.dead-letter' (null: none)
   std::unique_ptr<BadRecordReporter> bad_records_;
   std::vector<Job> jobs_;
+  std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
   std::vector<std::unique_ptr<SourceStage>> sources_;
   std::vector<int64_t> idle_timeout_ms_;           // per source
   std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)

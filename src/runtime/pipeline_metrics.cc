@@ -100,10 +100,14 @@ void PipelineMetrics::RecordSources() {
   }
 }
 
-void PipelineMetrics::RecordCheckpoint(double seconds, int64_t bytes) {
+void PipelineMetrics::RecordCheckpoint(double seconds, int64_t bytes,
+                                       const std::vector<int64_t>& state_bytes) {
   checkpoint_seconds_->Set(seconds);
   checkpoint_bytes_->Set(static_cast<double>(bytes));
   checkpoints_->Increment();
+  for (size_t i = 0; i < state_bytes.size() && i < operators_.size(); ++i) {
+    if (state_bytes[i] >= 0) operators_[i].state_bytes->Set(static_cast<double>(state_bytes[i]));
+  }
 }
 
 void PipelineMetrics::CollectSinks() {
@@ -159,11 +163,28 @@ void PipelineMetrics::AddSink(const std::string& name, SinkWriter* writer) {
                                                "Epochs the sink committed.", labels));
 }
 
-void PipelineMetrics::AddJob(const std::string& name) {
-  late_dropped_.push_back({registry_->GetCounter("sluice_late_records_dropped_total",
-                                                 "Records dropped because their window had closed.",
-                                                 {{"pipeline", pipeline_}, {"job", name}}),
-                           0});
+void PipelineMetrics::AddOperator(const std::string& job, const std::string& name) {
+  const MetricLabels labels = {{"pipeline", pipeline_}, {"job", job}, {"operator", name}};
+  OperatorSeries series;
+  series.state_keys = registry_->GetGauge(
+      "sluice_operator_state_keys",
+      "Keys holding state in the operator: (window, key) groups, GROUP BY, PARTITION BY, session "
+      "or join keys.",
+      labels);
+  series.state_bytes =
+      registry_->GetGauge("sluice_operator_state_bytes",
+                          "Size of the operator's state in the last checkpoint.", labels);
+  const char* const late_help =
+      "Late records: dropped (past the allowed lateness), or updated (changed a result already "
+      "emitted).";
+  MetricLabels dropped = labels, updated = labels;
+  dropped.emplace_back("action", "dropped");
+  updated.emplace_back("action", "updated");
+  series.late_dropped.counter =
+      registry_->GetCounter("sluice_operator_late_records_total", late_help, dropped);
+  series.late_updated.counter =
+      registry_->GetCounter("sluice_operator_late_records_total", late_help, updated);
+  operators_.push_back(series);
 }
 
 void PipelineMetrics::RecordBatch(size_t source, size_t split, int64_t records,
@@ -177,13 +198,16 @@ void PipelineMetrics::RecordBatch(size_t source, size_t split, int64_t records,
 
 void PipelineMetrics::RecordCommit(int64_t epoch, double duration_seconds,
                                    const std::vector<int64_t>& sink_rows, int64_t bad_records,
-                                   const std::vector<int64_t>& late_dropped) {
+                                   const std::vector<OperatorStats>& operators) {
   for (size_t i = 0; i < sink_rows.size() && i < sink_rows_.size(); ++i) {
     AddDelta(sink_rows_[i].counter, sink_rows[i], &sink_rows_[i].seen);
     sink_epochs_[i]->Increment();
   }
-  for (size_t i = 0; i < late_dropped.size() && i < late_dropped_.size(); ++i) {
-    AddDelta(late_dropped_[i].counter, late_dropped[i], &late_dropped_[i].seen);
+  for (size_t i = 0; i < operators.size() && i < operators_.size(); ++i) {
+    OperatorSeries& series = operators_[i];
+    series.state_keys->Set(static_cast<double>(operators[i].state_keys));
+    AddDelta(series.late_dropped.counter, operators[i].late_dropped, &series.late_dropped.seen);
+    AddDelta(series.late_updated.counter, operators[i].late_updated, &series.late_updated.seen);
   }
   AddDelta(bad_records_.counter, bad_records, &bad_records_.seen);
   RecordSources();

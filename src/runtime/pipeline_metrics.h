@@ -7,21 +7,22 @@
 
 #include "common/event_time.h"
 #include "common/metrics_registry.h"
+#include "runtime/operator_stats.h"
 #include "runtime/sink_writer.h"
 #include "runtime/source_reader.h"
 
 namespace sluice::runtime {
 
 /// The Prometheus series of one pipeline (sluice_source_*, sluice_sink_*, sluice_pipeline_*,
-/// sluice_late_records_dropped_total), resolved once at set-up so that the per-batch update is a
-/// vector index and one relaxed atomic add. Cumulative totals the runtime keeps anyway (sink rows,
-/// bad records, late records) are turned into counter increments by difference at each commit.
+/// sluice_operator_*), resolved once at set-up so that the per-batch update is a vector index and
+/// one relaxed atomic add. Cumulative totals the runtime keeps anyway (sink rows, bad records,
+/// late records) are turned into counter increments by difference at each commit.
 /// Sinks' delivery counters (bytes, requests, retries, failures, rows in flight) are read at
 /// every scrape through a registry collector, so they move while the pipeline thread waits on a
 /// sink that retries; sources' backlog (consumer lag) and bytes are read at each commit.
 /// Series are keyed by pipeline, source, sink and job names, so a restarted pipeline (a new
 /// PipelineMetrics) continues the same series.
-/// Lifecycle: construct, Add* every source, sink and job in index order, then Record*; destroy
+/// Lifecycle: construct, Add* every source, sink and operator in index order, then Record*; destroy
 /// before the readers and writers it was given. Used by the pipeline thread only; the registry
 /// renders the values on any thread.
 class PipelineMetrics {
@@ -35,16 +36,18 @@ class PipelineMetrics {
   void AddSource(const std::string& name, size_t num_splits, const SourceReader* reader);
   /// Adds a sink; gives `writer` (which must outlive this) its latency histogram.
   void AddSink(const std::string& name, SinkWriter* writer);
-  void AddJob(const std::string& name);
-  /// Records a checkpoint: its duration and size.
-  void RecordCheckpoint(double seconds, int64_t bytes);
+  /// Adds a stateful operator `name` of job `job` (see StatefulOperators).
+  void AddOperator(const std::string& job, const std::string& name);
+  /// Records a checkpoint: its duration and size, and the size of each operator's state in it
+  /// (AddOperator order; a negative size leaves the operator's gauge as it was).
+  void RecordCheckpoint(double seconds, int64_t bytes, const std::vector<int64_t>& state_bytes);
 
   /// Counts `records` rows of split `split` of source `source`; sets its watermark gauge.
   void RecordBatch(size_t source, size_t split, int64_t records, Watermark watermark);
-  /// Records a committed epoch: its wall-clock duration, and the cumulative totals so far of rows
-  /// per sink (AddSink order), bad records, and late records dropped per job (AddJob order).
+  /// Records a committed epoch: its wall-clock duration, the cumulative totals so far of rows
+  /// per sink (AddSink order) and bad records, and each operator's stats (AddOperator order).
   void RecordCommit(int64_t epoch, double duration_seconds, const std::vector<int64_t>& sink_rows,
-                    int64_t bad_records, const std::vector<int64_t>& late_dropped);
+                    int64_t bad_records, const std::vector<OperatorStats>& operators);
 
  private:
   struct Total {
@@ -64,6 +67,11 @@ class PipelineMetrics {
     Total bytes, requests, retries, failures;
     Gauge* in_flight = nullptr;
   };
+  struct OperatorSeries {
+    Gauge* state_keys = nullptr;
+    Gauge* state_bytes = nullptr;
+    Total late_dropped, late_updated;
+  };
 
   Counter* SplitCounter(size_t source, size_t split);
   Gauge* SplitLag(size_t source, size_t split);
@@ -82,7 +90,7 @@ class PipelineMetrics {
   Gauge* checkpoint_seconds_ = nullptr;
   Gauge* checkpoint_bytes_ = nullptr;
   Counter* checkpoints_ = nullptr;
-  std::vector<Total> late_dropped_;
+  std::vector<OperatorSeries> operators_;
   Total bad_records_;
   Gauge* last_epoch_ = nullptr;
   Histogram* epoch_duration_ = nullptr;

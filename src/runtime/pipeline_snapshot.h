@@ -22,6 +22,16 @@ struct SinkSnapshot {
   int64_t rows = 0;
 };
 
+/// What one stateful operator looked like at the end of the last epoch.
+struct OperatorSnapshot {
+  std::string job;
+  std::string name;  // its kind, numbered within the job when repeated (StatefulOperators)
+  int64_t state_keys = 0;
+  std::optional<int64_t> state_bytes;  // in the last checkpoint; absent before the first
+  int64_t late_dropped = 0;
+  int64_t late_updated = 0;
+};
+
 /// A copy of a pipeline's state that the pipeline thread publishes once per epoch (and at start
 /// and stop) for other threads (the HTTP server) to read; see Pipeline::snapshot().
 struct PipelineSnapshot {
@@ -34,6 +44,7 @@ struct PipelineSnapshot {
   int64_t bad_records = 0;
   std::vector<SourceSnapshot> sources;
   std::vector<SinkSnapshot> sinks;
+  std::vector<OperatorSnapshot> operators;
 };
 
 }  // namespace sluice::runtime

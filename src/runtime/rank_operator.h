@@ -44,6 +44,9 @@ class RankOperator : public EventTimeRowOperator {
 
   /// Returns the number of partition keys holding state.
   size_t num_keys() const { return keys_.size(); }
+  std::optional<OperatorStats> stats() const override {
+    return OperatorStats{static_cast<int64_t>(keys_.size()), late_records_dropped(), 0};
+  }
   /// Returns the number of keys dropped as idle past the state TTL. Restored with the state.
   int64_t keys_expired() const { return expiry_.expired_count(); }
 

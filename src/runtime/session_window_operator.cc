@@ -154,7 +154,7 @@ Status SessionWindowOperator::Process(const BatchPtr& batch, size_t /*input*/) {
         args.emplace_back(arg ? Value::FromColumn(*arg, i) : Value::Bool(true));
       }
     }
-    AddRow(encoded, std::move(key), t, std::move(args));
+    if (AddRow(encoded, std::move(key), t, std::move(args))) ++late_records_updated_;
   }
   return Status::Ok();
 }
@@ -193,7 +193,7 @@ Status SessionWindowOperator::RestoreLateness(Session* session, StateDecoder* in
   return Status::Ok();
 }
 
-void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> key_values,
+bool SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> key_values,
                                    int64_t time, Args args) {
   auto [it, inserted] = keys_.try_emplace(key);
   KeyState& state = it->second;
@@ -207,8 +207,10 @@ void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
   // Sessions of a key never intersect each other; those meeting [t, t + gap] merge with it,
   // their rows in session order before the new row.
   std::vector<Session> kept;
+  bool joined_fired = false;
   for (Session& s : state.sessions) {
     if (s.start <= end && s.end >= start) {
+      joined_fired |= s.fired;
       merged.start = std::min(merged.start, s.start);
       merged.end = std::max(merged.end, s.end);
       merged.seq = std::min(merged.seq, s.seq);
@@ -225,6 +227,12 @@ void SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
   std::sort(kept.begin(), kept.end(),
             [](const Session& a, const Session& b) { return a.start < b.start; });
   state.sessions = std::move(kept);
+  return joined_fired;
+}
+
+std::optional<OperatorStats> SessionWindowOperator::stats() const {
+  return OperatorStats{static_cast<int64_t>(keys_.size()), late_records_dropped_,
+                       late_records_updated_};
 }
 
 void SessionWindowOperator::FireUpTo(int64_t watermark) {

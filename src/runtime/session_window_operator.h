@@ -54,8 +54,12 @@ class SessionWindowOperator : public Operator {
 
   /// Returns the number of rows dropped as late.
   int64_t late_records_dropped() const { return late_records_dropped_; }
+  /// Returns the number of late rows that joined a session already fired (within the allowed
+  /// lateness); counted since the operator was created, not checkpointed.
+  int64_t late_records_updated() const { return late_records_updated_; }
   /// Returns the number of open sessions.
   size_t num_sessions() const;
+  std::optional<OperatorStats> stats() const override;
 
  private:
   using Args = std::vector<std::optional<Value>>;  // per aggregate; nullopt: FILTER rejected
@@ -78,7 +82,8 @@ class SessionWindowOperator : public Operator {
                         int64_t allowed_lateness_ms);
   /// Returns true when a row of `key` at `time` is late given watermark `wm` (see above).
   bool IsLate(const std::string& key, int64_t time, int64_t wm) const;
-  void AddRow(const std::string& key, std::vector<Value> key_values, int64_t time, Args args);
+  /// Adds a row to its key's sessions; returns true when it joined a session already fired.
+  bool AddRow(const std::string& key, std::vector<Value> key_values, int64_t time, Args args);
   /// Returns when `session` next needs attention: its end (to fire) or end + lateness (purge).
   int64_t DueTime(const Session& session) const;
   /// Emits (into the output buffer) every session ending at or before `watermark`.
@@ -106,6 +111,7 @@ class SessionWindowOperator : public Operator {
   int64_t current_watermark_ = kMinWatermark.value();
   int64_t fired_up_to_ = kMinWatermark.value();
   int64_t late_records_dropped_ = 0;
+  int64_t late_records_updated_ = 0;
 
   int64_t allowed_lateness_ms_ = 0;
   std::vector<std::vector<Value>> out_rows_;

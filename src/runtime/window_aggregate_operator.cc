@@ -58,6 +58,11 @@ size_t WindowAggregateOperator::num_groups() const {
   return n;
 }
 
+std::optional<OperatorStats> WindowAggregateOperator::stats() const {
+  return OperatorStats{static_cast<int64_t>(num_groups()), late_records_dropped_,
+                       late_records_updated_};
+}
+
 int64_t WindowAggregateOperator::DropTime(int64_t end) const {
   int64_t t;
   if (__builtin_add_overflow(end, allowed_lateness_ms_, &t)) {
@@ -93,6 +98,7 @@ void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t waterm
   assigned_.clear();
   assigner_.Assign(time, &assigned_);
   bool used = false;
+  bool updated_fired = false;
   for (const TimeWindow& bounds : assigned_) {
     if (DropTime(bounds.end) <= watermark) continue;  // past its allowed lateness
     Window* window = FindOrCreateWindow(bounds, watermark);
@@ -121,8 +127,10 @@ void WindowAggregateOperator::AssignRow(size_t row, int64_t time, int64_t waterm
     }
     pending_.push_back({window->states->group(group), static_cast<uint32_t>(row), retract});
     used = true;
+    updated_fired |= window->fired;
   }
   if (!used) ++late_records_dropped_;
+  if (updated_fired) ++late_records_updated_;
 }
 
 WindowAggregateOperator::Window* WindowAggregateOperator::FindOrCreateWindow(

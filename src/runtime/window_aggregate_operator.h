@@ -66,8 +66,12 @@ class WindowAggregateOperator : public Operator {
   /// Returns the number of rows dropped because every window they belong to had passed its
   /// allowed lateness.
   int64_t late_records_dropped() const { return late_records_dropped_; }
+  /// Returns the number of late rows that updated a window already fired (within the allowed
+  /// lateness); counted since the operator was created, not checkpointed.
+  int64_t late_records_updated() const { return late_records_updated_; }
   /// Returns the number of (window, key) groups held now.
   size_t num_groups() const;
+  std::optional<OperatorStats> stats() const override;
 
  private:
   struct Window {
@@ -135,6 +139,7 @@ class WindowAggregateOperator : public Operator {
   int64_t current_watermark_ = kMinWatermark.value();
   int64_t next_event_ = kMaxWatermark.value();  // least end (unfired) or drop time (fired)
   int64_t late_records_dropped_ = 0;
+  int64_t late_records_updated_ = 0;
   int64_t retractions_ignored_ = 0;  // retracted values an aggregate never held
 
   // Per-batch scratch, reused to keep the hot path free of allocations.

@@ -69,6 +69,12 @@ void WindowJoinOperator::Fire(const Window& window) {
   }
 }
 
+std::optional<OperatorStats> WindowJoinOperator::stats() const {
+  int64_t keys = 0;
+  for (const auto& [id, window] : windows_) keys += static_cast<int64_t>(window.keys.size());
+  return OperatorStats{keys, late_records_dropped_, 0};
+}
+
 Status WindowJoinOperator::SaveState(StateEncoder* out) const {
   SaveBase(out);
   out->PutI64(late_records_dropped_);

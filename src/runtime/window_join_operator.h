@@ -38,6 +38,7 @@ class WindowJoinOperator : public JoinOperator {
   int64_t late_records_dropped() const { return late_records_dropped_; }
   /// Returns the number of windows held.
   size_t num_windows() const { return windows_.size(); }
+  std::optional<OperatorStats> stats() const override;
 
  protected:
   void ProcessRow(size_t side, Row row, int64_t watermark) override;

@@ -59,6 +59,15 @@ std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms
     out += fmt::format("{}{{\"name\":{},\"rows\":{}}}", i > 0 ? "," : "",
                        JsonString(snapshot.sinks[i].name), snapshot.sinks[i].rows);
   }
+  out += "],\"operators\":[";
+  for (size_t i = 0; i < snapshot.operators.size(); ++i) {
+    const auto& o = snapshot.operators[i];
+    out += fmt::format(
+        "{}{{\"job\":{},\"name\":{},\"state_keys\":{},\"state_bytes\":{},"
+        "\"late_dropped\":{},\"late_updated\":{}}}",
+        i > 0 ? "," : "", JsonString(o.job), JsonString(o.name), o.state_keys,
+        o.state_bytes ? std::to_string(*o.state_bytes) : "null", o.late_dropped, o.late_updated);
+  }
   return out + "]}";
 }
 

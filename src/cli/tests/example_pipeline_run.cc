@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/tests/loopback_http.h"
+#include "cli/tests/metrics_scrape.h"
 
 namespace sluice::cli::testing {
 
@@ -63,19 +64,9 @@ Status ExamplePipelineRun::Produce(const std::vector<std::string>& lines,
   return Status::Ok();
 }
 
-double ExamplePipelineRun::MetricSum(const std::string& name) const {
-  httplib::Client client("127.0.0.1", port_);
-  auto res = client.Get("/metrics");
-  if (!res || res->status != 200) return -1;
-  double sum = 0;
-  std::istringstream in(res->body);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name, 0) != 0 || (line[name.size()] != '{' && line[name.size()] != ' ')) {
-      continue;
-    }
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return sum;
+double ExamplePipelineRun::MetricSum(const std::string& name, const std::string& label_part) const {
+  const ScrapeReply reply = ScrapeGet(port_, "/metrics");
+  return reply.status == 200 ? SumSamples(reply.body, name, label_part) : -1;
 }
 
 SubprocessOutput ExamplePipelineRun::Stop() {

@@ -34,9 +34,9 @@ class ExamplePipelineRun {
   /// Stops the pipeline with SIGTERM and returns its output; stops the broker.
   SubprocessOutput Stop();
 
-  /// Returns the sum of the Prometheus metric `name` over its labels from the pipeline's
-  /// /metrics, or -1 when it cannot be read.
-  double MetricSum(const std::string& name) const;
+  /// Returns the sum of the Prometheus metric `name` from the pipeline's /metrics over the series
+  /// whose labels contain `label_part` (SumSamples), or -1 when there is none or no answer.
+  double MetricSum(const std::string& name, const std::string& label_part = "") const;
 
   /// Returns the path of the sluice binary under test.
   static std::string Binary();

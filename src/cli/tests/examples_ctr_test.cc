@@ -134,9 +134,12 @@ void CheckLateClickUpdatesItsWindow() {
         return final_rows == expected;
       },
       seconds(60));
-  const double dropped = (*run)->MetricSum("sluice_late_records_dropped_total");
+  const std::string late = "sluice_operator_late_records_total";
+  const double dropped = (*run)->MetricSum(late, "action=\"dropped\"");
+  const double late_updates = (*run)->MetricSum(late, "action=\"updated\"");
   SubprocessOutput out = (*run)->Stop();
-  EXPECT_EQ(dropped, 1);  // the click of P02 at 5 s
+  EXPECT_EQ(dropped, 1);       // the click of P02 at 5 s
+  EXPECT_EQ(late_updates, 1);  // the click of P01 at 25 s
   ASSERT_TRUE(updated) << ::testing::PrintToString(final_rows) << "\n" << out.stderr_text;
   EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
 

@@ -3,8 +3,8 @@
 // bytes equal the produced values' bytes, consumer lag is 0 once caught up, the sink's inserts,
 // bytes and latency histogram move; then ClickHouse is killed: retries rise, /readyz fails, the
 // restart strategy restarts the pipeline; ClickHouse is started again: /readyz recovers and every
-// record is in ClickHouse. (Debian's prometheus package, whose promtool could parse the
-// exposition independently, is not installed here; the parsing below is by hand.)
+// record is in ClickHouse. (operator_metrics_test.cc runs promtool on a scrape; the parsing below
+// is by hand.)
 
 #include <gtest/gtest.h>
 #include <signal.h>

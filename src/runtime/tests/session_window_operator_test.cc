@@ -84,7 +84,9 @@ TEST(SessionWindowOperatorTest, LateRowBridgesFiredSessionsAcrossARestore) {
             (Rows{"1,0,5,4,1,1", "1,8,13,12,1,2", "WM 20", "-D 1,0,5,4,1,1", "-D 1,8,13,12,1,2",
                   "+I 1,0,13,12,3,7", "WM 21", "1,30,35,34,1,9", "WM 40"}));
   EXPECT_EQ(whole.op->late_records_dropped(), 1);
-  EXPECT_EQ(whole.op->num_sessions(), 1u);  // [30,35), held until 55
+  EXPECT_EQ(whole.op->late_records_updated(), 1);  // the row at 4, joining fired sessions
+  EXPECT_EQ(whole.op->num_sessions(), 1u);         // [30,35), held until 55
+  EXPECT_EQ(whole.op->stats()->state_keys, 1);
 
   Harness before(20);
   ASSERT_TRUE(before.op->Process(MakeBatch({{1, 0, 1}, {1, 8, 2}}), 0).ok());
@@ -110,6 +112,7 @@ TEST(SessionWindowOperatorTest, WithoutLatenessFiredSessionsAreGoneAndOutputIsIn
   ASSERT_TRUE(h.op->Finish().ok());
   EXPECT_EQ(h.out.rows, (Rows{"1,0,5,4,1,1", "1,8,13,12,1,2", "WM 20"}));
   EXPECT_EQ(h.op->late_records_dropped(), 1);
+  EXPECT_EQ(h.op->late_records_updated(), 0);
 }
 
 }  // namespace

@@ -238,6 +238,10 @@ TEST_F(WindowAggregateOperatorTest, AllowedLatenessInOneBatchEqualsRecordAtATime
   EXPECT_EQ(out_.DataRows(), (Rows{"+I 1,0,10,9,2,3,0", "-U 1,0,10,9,2,3,0", "+U 1,0,10,9,3,11,0",
                                    "+I 1,10,20,19,1,4,0", "1,20,30,29,1,16,0"}));
   EXPECT_EQ(op_->late_records_dropped(), 1);
+  // ts 8 updated the fired [0, 10); [20, 30) still holds its group when the batch ends.
+  EXPECT_EQ(op_->late_records_updated(), 1);
+  EXPECT_EQ(op_->stats()->late_updated, 1);
+  EXPECT_EQ(op_->stats()->late_dropped, 1);
 }
 
 // Rows with ts 1, 8, 12, 5, 3, 15, 22, 9 under the watermark max(ts) - 2; v doubles each row.

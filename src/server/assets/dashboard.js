@@ -276,7 +276,12 @@ async function refreshPipeline() {
                                 x.watermark_ms > 0 ? new Date(x.watermark_ms).toISOString() : '-',
                                 x.watermark_ms > 0 ? ((now - x.watermark_ms) / 1000).toFixed(1) + ' s' : '-'])),
       el('h3', {}, 'Sinks'),
-      table(['name', 'rows'], s.sinks.map(x => [x.name, formatNumber(x.rows)])));
+      table(['name', 'rows'], s.sinks.map(x => [x.name, formatNumber(x.rows)])),
+      el('h3', {}, 'Operators'),
+      table(['job', 'operator', 'state keys', 'state bytes', 'late dropped', 'late updated'],
+            (s.operators || []).map(x => [x.job, x.name, formatNumber(x.state_keys),
+                                          x.state_bytes === null ? '-' : formatNumber(x.state_bytes),
+                                          formatNumber(x.late_dropped), formatNumber(x.late_updated)])));
   } catch (e) {
     page.replaceChildren(el('div', { class: 'error' }, String(e.message || e)));
   }

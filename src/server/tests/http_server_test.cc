@@ -153,7 +153,10 @@ TEST(PipelineReadinessTest, BoundIsThreeEpochIntervalsOrTenSeconds) {
 TEST(StatusJsonTest, RendersTheSnapshot) {
   runtime::PipelineSnapshot s = RunningSnapshot(100000);
   s.sources.push_back({"q\"uote", true, true, 7, std::nullopt});
-  // started 5 s ago, committed 0.5 s ago; the second source has no watermark yet.
+  s.operators.push_back({"out", "WindowAggregate", 12, 3456, 2, 1});
+  s.operators.push_back({"out", "OverAggregate", 5, std::nullopt, 0, 0});
+  // started 5 s ago, committed 0.5 s ago; the second source has no watermark yet, the second
+  // operator no checkpoint.
   EXPECT_EQ(StatusJson(s, 100000),
             "{\"pipeline\":\"orders\",\"state\":\"running\",\"uptime_seconds\":5.000,"
             "\"last_committed_epoch\":4,\"last_commit_age_seconds\":0.500,\"ready\":true,"
@@ -162,7 +165,11 @@ TEST(StatusJsonTest, RendersTheSnapshot) {
             "\"watermark_ms\":1700000000000},"
             "{\"name\":\"q\\\"uote\",\"open\":true,\"finished\":true,\"records\":7,"
             "\"watermark_ms\":null}],"
-            "\"sinks\":[{\"name\":\"out\",\"rows\":100}]}");
+            "\"sinks\":[{\"name\":\"out\",\"rows\":100}],\"operators\":["
+            "{\"job\":\"out\",\"name\":\"WindowAggregate\",\"state_keys\":12,"
+            "\"state_bytes\":3456,\"late_dropped\":2,\"late_updated\":1},"
+            "{\"job\":\"out\",\"name\":\"OverAggregate\",\"state_keys\":5,"
+            "\"state_bytes\":null,\"late_dropped\":0,\"late_updated\":0}]}");
 }
 
 TEST(HttpServerStartTest, BindsLoopbackByDefaultAndReportsABusyPort) {
