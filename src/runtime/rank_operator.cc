@@ -49,7 +49,7 @@ Status RankOperator::RestoreState(StateDecoder* in) {
     size_t n = 0;
     RETURN_IF_ERROR(in->GetString(&key));
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &n));
-    std::deque<Row>& top = keys_[key];
+    std::vector<Row>& top = keys_[key];
     top.resize(n);
     for (Row& row : top) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
   }
@@ -98,7 +98,7 @@ void RankOperator::Rank(const Row& row, int64_t time) {
   const std::string key = EventTimeRowBuffer::KeyOf(row, spec_.partition_keys);
   // Every row before `time` has been ranked: the clock stands at time - 1.
   if (expiry_.Access(key, time - 1, time)) keys_.erase(key);
-  std::deque<Row>& top = keys_[key];
+  std::vector<Row>& top = keys_[key];
   const size_t limit = static_cast<size_t>(spec_.limit);
   if (!spec_.descending) {
     if (top.size() >= limit) return;  // rows come in rowtime order: never ahead of the kept ones
@@ -108,27 +108,30 @@ void RankOperator::Rank(const Row& row, int64_t time) {
     if (limit == 1) top.back().clear();
     return;
   }
-  std::deque<Row> before = top;
-  top.push_front(row);
-  if (top.size() > limit) top.pop_back();
+  // The new row goes first and the previous top rows follow it: top[i + 1] is the row that
+  // held rank i + 1 before and top[i] the one that holds it now (the old rows are not copied).
+  const size_t previous = top.size();
+  top.insert(top.begin(), row);
   if (!spec_.with_row_number && limit > 1) {
-    if (before.size() == limit)
-      Append(before.back(), static_cast<int64_t>(limit), RowKind::kDelete);
+    if (previous == limit) Append(top.back(), static_cast<int64_t>(limit), RowKind::kDelete);
     Append(row, 1, RowKind::kInsert);
-    return;
-  }
-  for (size_t i = 0; i < top.size(); ++i) {
-    if (i < before.size()) {
-      Append(before[i], static_cast<int64_t>(i + 1), RowKind::kUpdateBefore);
-      Append(top[i], static_cast<int64_t>(i + 1), RowKind::kUpdateAfter);
-    } else {
-      Append(top[i], static_cast<int64_t>(i + 1), RowKind::kInsert);
+  } else {
+    for (size_t i = 0; i < std::min(previous + 1, limit); ++i) {
+      if (i < previous) {
+        Append(top[i + 1], static_cast<int64_t>(i + 1), RowKind::kUpdateBefore);
+        Append(top[i], static_cast<int64_t>(i + 1), RowKind::kUpdateAfter);
+      } else {
+        Append(top[i], static_cast<int64_t>(i + 1), RowKind::kInsert);
+      }
     }
   }
+  if (top.size() > limit) top.pop_back();
 }
 
 void RankOperator::Append(const Row& row, int64_t rank, RowKind kind) {
-  Row out = row;
+  Row out;
+  out.reserve(row.size() + 1);
+  out.insert(out.end(), row.begin(), row.end());
   out.push_back(Value::Int64(LogicalType::BigInt().WithNullable(false), rank));
   AppendOutputRow(std::move(out), kind);
 }

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -61,8 +60,8 @@ class RankOperator : public EventTimeRowOperator {
   void Append(const Row& row, int64_t rank, RowKind kind);
 
   sql::RankSpec spec_;
-  std::unordered_map<std::string, std::deque<Row>> keys_;  // top rows by rank
-  KeyExpiryQueue<std::string> expiry_;                     // the state TTL
+  std::unordered_map<std::string, std::vector<Row>> keys_;  // top rows by rank (N is small)
+  KeyExpiryQueue<std::string> expiry_;                      // the state TTL
 };
 
 }  // namespace sluice::runtime
