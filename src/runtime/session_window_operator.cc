@@ -198,12 +198,23 @@ bool SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
   auto [it, inserted] = keys_.try_emplace(key);
   KeyState& state = it->second;
   if (inserted) state.key = std::move(key_values);
+  const int64_t start = time;
+  const int64_t end = time + window_.session_gap_ms;
+  if (Session* s = SoleOpenSessionMeeting(&state, start, end)) {
+    // The common case, a row extending one session that has not fired: grow it in place (what
+    // the merge below would build, without moving its rows; it keeps its place in the order).
+    ++next_seq_;
+    s->start = std::min(s->start, start);
+    s->end = std::max(s->end, end);
+    s->emitted.clear();
+    s->rows.push_back(std::move(args));
+    next_fire_ = std::min(next_fire_, s->end);
+    return false;
+  }
   Session merged;
-  merged.start = time;
-  merged.end = time + window_.session_gap_ms;
+  merged.start = start;
+  merged.end = end;
   merged.seq = next_seq_++;
-  const int64_t start = merged.start;
-  const int64_t end = merged.end;
   // Sessions of a key never intersect each other; those meeting [t, t + gap] merge with it,
   // their rows in session order before the new row.
   std::vector<Session> kept;
@@ -228,6 +239,19 @@ bool SessionWindowOperator::AddRow(const std::string& key, std::vector<Value> ke
             [](const Session& a, const Session& b) { return a.start < b.start; });
   state.sessions = std::move(kept);
   return joined_fired;
+}
+
+SessionWindowOperator::Session* SessionWindowOperator::SoleOpenSessionMeeting(KeyState* state,
+                                                                              int64_t start,
+                                                                              int64_t end) {
+  Session* found = nullptr;
+  for (Session& s : state->sessions) {
+    if (s.start <= end && s.end >= start) {
+      if (found != nullptr || s.fired) return nullptr;
+      found = &s;
+    }
+  }
+  return found;
 }
 
 std::optional<OperatorStats> SessionWindowOperator::stats() const {

@@ -78,6 +78,10 @@ class SessionWindowOperator : public Operator {
     std::vector<Session> sessions;
   };
 
+  /// Returns the one session of `state` meeting [start, end] when exactly one does and it has
+  /// not fired, else nullptr.
+  static Session* SoleOpenSessionMeeting(KeyState* state, int64_t start, int64_t end);
+
   SessionWindowOperator(const sql::PlanNode& node, std::unique_ptr<AggregateInputs> inputs,
                         int64_t allowed_lateness_ms);
   /// Returns true when a row of `key` at `time` is late given watermark `wm` (see above).
