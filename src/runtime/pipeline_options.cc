@@ -43,7 +43,10 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "pipeline.shutdown-timeout"};
   PipelineOptions o;
   o.name = default_name;
-  for (const auto& [key, value] : settings) {
+  for (const auto& setting : settings) {
+    // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const std::string& key = setting.first;
+    const std::string& value = setting.second;
     auto duration = [&](int64_t* out) -> Status {
       auto ms = ParseDurationMillis(value);
       if (!ms.ok()) return ms.status().WithContext(fmt::format("SET '{}'", key));
