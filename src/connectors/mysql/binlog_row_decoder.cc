@@ -49,7 +49,8 @@ enum FieldType : uint8_t {
 class Cursor {
  public:
   explicit Cursor(std::string_view data) : data_(data) {}
-  bool Has(size_t n) const { return pos_ + n <= data_.size(); }
+  // Written so that a huge length read from the event cannot wrap around (pos_ <= size).
+  bool Has(size_t n) const { return n <= data_.size() - pos_; }
   bool done() const { return pos_ >= data_.size(); }
   const uint8_t* Take(size_t n) {
     if (!Has(n)) {
@@ -62,16 +63,19 @@ class Cursor {
     pos_ += n;
     return p;
   }
+  // Integers are at most 8 bytes wide; a wider one (from bad metadata) fails the cursor.
   uint64_t LittleEndian(size_t n) {
-    const uint8_t* p = n <= 8 ? Take(n) : Take(0);
+    if (n > 8) return Fail();
+    const uint8_t* p = Take(n);
     uint64_t v = 0;
-    for (size_t i = 0; i < n && i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
+    for (size_t i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
     return v;
   }
   uint64_t BigEndian(size_t n) {
-    const uint8_t* p = n <= 8 ? Take(n) : Take(0);
+    if (n > 8) return Fail();
+    const uint8_t* p = Take(n);
     uint64_t v = 0;
-    for (size_t i = 0; i < n && i < 8; ++i) v = (v << 8) | p[i];
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | p[i];
     return v;
   }
   uint64_t LengthEncoded() {
@@ -88,6 +92,12 @@ class Cursor {
   bool failed() const { return failed_; }
 
  private:
+  uint64_t Fail() {
+    failed_ = true;
+    pos_ = data_.size();
+    return 0;
+  }
+
   std::string_view data_;
   size_t pos_ = 0;
   bool failed_ = false;
@@ -142,15 +152,20 @@ int64_t ReadFraction(Cursor* in, int fsp) {
 }
 
 // Decodes MySQL's binary DECIMAL(precision, scale) into text.
-std::string ReadDecimal(Cursor* in, int precision, int scale) {
+Result<std::string> ReadDecimal(Cursor* in, int precision, int scale) {
   static const int kDigitBytes[10] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
+  if (scale > precision) {
+    return Status::DataError(fmt::format(
+        "mysql-cdc: DECIMAL({}, {}) in a TABLE_MAP event has more fraction digits than digits",
+        precision, scale));
+  }
   const int integral = precision - scale;
   const int int_full = integral / 9, int_rest = integral % 9;
   const int frac_full = scale / 9, frac_rest = scale % 9;
   const size_t size = static_cast<size_t>(int_full * 4 + kDigitBytes[int_rest] + frac_full * 4 +
                                           kDigitBytes[frac_rest]);
   std::string_view raw = in->Bytes(size);
-  if (in->failed() || size == 0) return "0";
+  if (in->failed() || size == 0) return std::string("0");
   std::string bytes(raw);
   const bool negative = (static_cast<uint8_t>(bytes[0]) & 0x80) == 0;
   bytes[0] = static_cast<char>(bytes[0] ^ 0x80);
@@ -279,8 +294,10 @@ Result<std::optional<std::string>> ReadValue(Cursor* in, uint8_t type, uint16_t 
       std::memcpy(&d, &bits, sizeof d);
       return {FormatDouble(d)};
     }
-    case kNewDecimal:
-      return {ReadDecimal(in, meta >> 8, meta & 0xFF)};
+    case kNewDecimal: {
+      ASSIGN_OR_RETURN(std::string text, ReadDecimal(in, meta >> 8, meta & 0xFF));
+      return {std::move(text)};
+    }
     case kBit: {
       size_t bytes = (meta >> 8) + ((meta & 0xFF) > 0 ? 1 : 0);
       return {std::to_string(in->BigEndian(bytes))};
@@ -325,6 +342,11 @@ Result<std::optional<std::string>> ReadValue(Cursor* in, uint8_t type, uint16_t 
   }
 }
 
+Status Truncated(const BinlogRowDecoder::TableMap& map) {
+  return Status::DataError(fmt::format(
+      "mysql-cdc: truncated or malformed row in binlog event of {}.{}", map.database, map.table));
+}
+
 // Reads one row image: a null bitmap over the present columns, then their values.
 Status ReadImage(Cursor* in, std::string_view present, const BinlogRowDecoder::TableMap& map,
                  const MySqlTableSchema& schema, std::vector<std::optional<std::string>>* out) {
@@ -333,17 +355,14 @@ Status ReadImage(Cursor* in, std::string_view present, const BinlogRowDecoder::T
   for (size_t i = 0; i < n; ++i) n_present += BitSet(present, i) ? 1 : 0;
   std::string_view nulls = in->Bytes((n_present + 7) / 8);
   out->assign(n, std::nullopt);
+  if (in->failed()) return Truncated(map);  // no null bitmap to read
   size_t j = 0;
   for (size_t i = 0; i < n; ++i) {
     if (!BitSet(present, i)) continue;
     if (BitSet(nulls, j++)) continue;
     ASSIGN_OR_RETURN((*out)[i], ReadValue(in, map.types[i], map.metadata[i], schema.columns[i]));
   }
-  if (in->failed()) {
-    return Status::DataError(
-        fmt::format("mysql-cdc: truncated row in binlog event of {}.{}", map.database, map.table));
-  }
-  return Status::Ok();
+  return in->failed() ? Truncated(map) : Status::Ok();
 }
 
 bool AllSet(std::string_view bitmap, size_t n) {
@@ -424,6 +443,10 @@ Status BinlogRowDecoder::DecodeRows(uint8_t type, std::string_view body, const T
         "mysql-cdc: {}.{} has {} columns in the binlog but {} in information_schema (the table "
         "was altered; restart the pipeline with a fresh snapshot)",
         map.database, map.table, n, schema.columns.size()));
+  }
+  if (n == 0) {  // no row image could consume a byte: reading images would never end
+    return Status::DataError(
+        fmt::format("mysql-cdc: rows event of {}.{} without columns", map.database, map.table));
   }
   const bool update = type == kUpdateRowsV1 || type == kUpdateRowsV2;
   std::string_view present = in.Bytes((n + 7) / 8);
