@@ -34,9 +34,13 @@ int64_t FloorDiv(int64_t a, int64_t b) {
 }
 
 // Returns epoch milliseconds of an integer timestamp encoded as `semantic` says, or, without a
-// schema, as its magnitude suggests.
-int64_t TimestampMillis(int64_t v, std::string_view semantic) {
-  if (semantic == kDate || semantic == kConnectDate) return v * 86'400'000;
+// schema, as its magnitude suggests; nullopt for a day count whose milliseconds overflow.
+std::optional<int64_t> TimestampMillis(int64_t v, std::string_view semantic) {
+  if (semantic == kDate || semantic == kConnectDate) {
+    int64_t millis = 0;
+    if (__builtin_mul_overflow(v, int64_t{86'400'000}, &millis)) return std::nullopt;
+    return millis;
+  }
   if (semantic == kMicroTimestamp) return FloorDiv(v, 1'000);
   if (semantic == kNanoTimestamp) return FloorDiv(v, 1'000'000);
   if (!semantic.empty()) return v;  // io.debezium.time.Timestamp, Connect Timestamp: ms
@@ -116,13 +120,15 @@ bool AppendInteger(int64_t v, const FieldEncoding& enc, Column* col) {
       if (enc.semantic.empty() || enc.semantic == kDate || enc.semantic == kConnectDate) {
         col->AppendInt(v);
       } else {
-        col->AppendInt(FloorDiv(TimestampMillis(v, enc.semantic), 86'400'000));
+        col->AppendInt(FloorDiv(*TimestampMillis(v, enc.semantic), 86'400'000));
       }
       return true;
     case TypeId::kTimestamp:
-    case TypeId::kTimestampLtz:
-      col->AppendInt(TruncateMillis(TimestampMillis(v, enc.semantic), t.precision));
-      return true;
+    case TypeId::kTimestampLtz: {
+      std::optional<int64_t> millis = TimestampMillis(v, enc.semantic);
+      if (millis) col->AppendInt(TruncateMillis(*millis, t.precision));
+      return millis.has_value();
+    }
     case TypeId::kDecimal: {
       auto d = Rescale(v, enc.scale.value_or(0), t.scale, t.precision);
       if (d) col->AppendInt(*d);

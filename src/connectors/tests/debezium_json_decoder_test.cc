@@ -117,6 +117,28 @@ TEST_F(DebeziumJsonDecoderTest, EncodingsFromSchema) {
   EXPECT_EQ(b->column(4).ints()[1], -2);
 }
 
+// Found by fuzz/debezium_json_decoder_fuzzer: a day count whose milliseconds overflow int64 was
+// multiplied regardless (undefined behaviour); it is a bad record.
+TEST_F(DebeziumJsonDecoderTest, DayCountBeyondTimestampRangeIsABadRecord) {
+  Make({{"id", LogicalType::BigInt()}, {"ts", LogicalType::Timestamp(3)}},
+       {{"debezium-json.schema-include", "true"}});
+  const std::string schema =
+      R"({"type": "struct", "fields": [{"field": "after", "type": "struct", "fields": [)"
+      R"({"field": "ts", "name": "io.debezium.time.Date"}]}]})";
+  auto event = [&](const std::string& days) {
+    return R"({"schema": )" + schema + R"(, "payload": {"after": {"id": 1, "ts": )" + days +
+           R"(}, "op": "c"}})";
+  };
+  Status s = Decode(event("1704067200123456"));
+  EXPECT_EQ(s.code(), StatusCode::kDataError) << s.ToString();
+  EXPECT_NE(s.message().find("ts"), std::string::npos) << s.ToString();
+  EXPECT_EQ(builder_->num_rows(), 0u);
+  ASSERT_TRUE(Decode(event("-106751991167")).ok());  // the earliest day that fits
+  BatchPtr b = builder_->Finish();
+  ASSERT_EQ(b->num_rows, 1u);
+  EXPECT_EQ(b->column(1).ints()[0], -106751991167 * 86'400'000);
+}
+
 TEST_F(DebeziumJsonDecoderTest, MetadataColumns) {
   Make({{"id", LogicalType::Int()},
         {"op", LogicalType::String()},
