@@ -144,11 +144,10 @@ void SetFactor(RowBinaryEncoder::Plan* plan) {
   const ClickHouseType& t = plan->spec.target;
   switch (plan->op) {
     case Op::kIntToDecimal:
-      plan->factor =
-          static_cast<int64_t>(Pow10(t.scale - (s.id == TypeId::kDecimal ? s.scale : 0)));
+      plan->factor = Pow10(t.scale - (s.id == TypeId::kDecimal ? s.scale : 0));
       break;
     case Op::kDoubleToDecimal:
-      plan->factor = static_cast<int64_t>(Pow10(std::min(t.scale, 18)));
+      plan->factor = Pow10(std::min(t.scale, 18));
       break;
     case Op::kDecimalToFloat32:
     case Op::kDecimalToFloat64:
@@ -157,8 +156,7 @@ void SetFactor(RowBinaryEncoder::Plan* plan) {
     case Op::kMillisToDateTime64:
     case Op::kDateToDateTime64:
       plan->divide = t.precision < 3;
-      plan->factor =
-          static_cast<int64_t>(Pow10(t.precision < 3 ? 3 - t.precision : t.precision - 3));
+      plan->factor = Pow10(t.precision < 3 ? 3 - t.precision : t.precision - 3);
       break;
     case Op::kEnum:
       for (const auto& [name, value] : t.enum_values) plan->enum_values.emplace(name, value);
@@ -248,6 +246,7 @@ bool AppendJsonElement(std::string* out, simdjson::dom::element value, const Cli
 bool AppendJsonArray(std::string* out, std::string_view text, const ClickHouseType& t) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::array array;
+  if (text.empty()) return false;  // not an array; simdjson must not copy from a null pointer
   if (parser.parse(text.data(), text.size()).get_array().get(array) != simdjson::SUCCESS) {
     return false;
   }
@@ -320,7 +319,7 @@ size_t EncodeStringColumn(const Plan& plan, const Column& column, size_t rows, c
     }
     std::string_view s = strings[r];
     dst = WriteVarUInt(dst, s.size());
-    std::memcpy(dst, s.data(), s.size());
+    if (!s.empty()) std::memcpy(dst, s.data(), s.size());  // an empty view may have no data
     cursors[r] = static_cast<size_t>(dst - base) + s.size();
   }
   return RowBinaryEncoder::kAllFit;
@@ -380,23 +379,28 @@ bool PutScaledDecimal(const Plan& plan, int128 scaled, char* dst) {
 }
 
 bool PutIntToDecimal(const Plan& plan, const Column& column, size_t row, char* dst) {
-  return PutScaledDecimal(plan, static_cast<int128>(column.ints()[row]) * plan.factor, dst);
+  int128 scaled = 0;  // a DECIMAL value beyond its declared precision may overflow
+  if (__builtin_mul_overflow(static_cast<int128>(column.ints()[row]), plan.factor, &scaled)) {
+    return false;
+  }
+  return PutScaledDecimal(plan, scaled, dst);
 }
 
 bool PutDoubleToDecimal(const Plan& plan, const Column& column, size_t row, char* dst) {
-  double v = column.doubles()[row];
-  if (!std::isfinite(v) || std::fabs(v) >= 1e38) return false;
-  // Scales in two steps so that scales above 18 stay exact for the integer part.
-  const int scale = plan.spec.target.scale;
-  int128 scaled = static_cast<int128>(std::llround(v * static_cast<double>(plan.factor)));
-  return PutScaledDecimal(plan, scaled * Pow10(scale - std::min(scale, 18)), dst);
+  // Scales in two steps so that scales above 18 stay exact for the integer part. Every Decimal
+  // holds less than 10^38 in magnitude: a larger value does not fit, and is checked before any
+  // conversion to an integer could overflow.
+  const int extra_digits = plan.spec.target.scale - std::min(plan.spec.target.scale, 18);
+  const double scaled = std::round(column.doubles()[row] * static_cast<double>(plan.factor));
+  if (!(std::fabs(scaled) < 1e38 / std::pow(10.0, extra_digits))) return false;  // also NaN
+  return PutScaledDecimal(plan, static_cast<int128>(scaled) * Pow10(extra_digits), dst);
 }
 
 bool PutFixedString(const Plan& plan, const Column& column, size_t row, char* dst) {
   std::string_view s = column.strings()[row];
   const size_t size = static_cast<size_t>(plan.width);
   if (s.size() > size) return false;
-  std::memcpy(dst, s.data(), s.size());
+  if (!s.empty()) std::memcpy(dst, s.data(), s.size());  // an empty view may have no data
   std::memset(dst + s.size(), 0, size - s.size());
   return true;
 }
@@ -447,10 +451,9 @@ bool PutDateTime64(const Plan& plan, const Column& column, size_t row, char* dst
   int128 millis = column.ints()[row];
   if (plan.op == Op::kDateToDateTime64) millis *= kMillisPerDay;
   int128 ticks = millis * plan.factor;
-  if (plan.divide) {
-    int64_t q = 0;
-    FloorDiv(static_cast<int64_t>(millis), plan.factor, &q);
-    ticks = q;
+  if (plan.divide) {  // rounded down, in 128 bits: a day count's milliseconds may pass int64
+    ticks = millis / plan.factor;
+    if (millis % plan.factor != 0 && millis < 0) --ticks;
   }
   if (ticks < std::numeric_limits<int64_t>::min() || ticks > std::numeric_limits<int64_t>::max()) {
     return false;

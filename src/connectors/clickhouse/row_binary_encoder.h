@@ -81,7 +81,7 @@ class RowBinaryEncoder {
   struct Plan {
     ColumnSpec spec;
     Op op = Op::kString;
-    int64_t factor = 1;  // scale multiplier (or divisor for DateTime64 with precision < 3)
+    __int128 factor = 1;  // scale multiplier (or divisor for DateTime64 with precision < 3)
     bool divide = false;
     std::map<std::string, int, std::less<>> enum_values;
     int width = 0;               // bytes of a non-NULL value; 0 for String and Array

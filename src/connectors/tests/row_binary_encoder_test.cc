@@ -140,5 +140,77 @@ TEST(RowBinaryEncoderTest, ValueOutsideTheTargetAndNullIntoNonNullableAreDataErr
   EXPECT_NE(status.message().find("NULL in column 's'"), std::string::npos) << status.ToString();
 }
 
+// Found by fuzz/row_binary_encoder_fuzzer: an empty string (a view without data) was handed to
+// simdjson and memcpy as a null pointer; as a JSON array it is a bad value.
+TEST(RowBinaryEncoderTest, EmptyStringsEncodeAndAreNoJsonArray) {
+  TestColumns t;
+  t.Add("s", LogicalType::String(), "String").AppendString("");
+  t.Add("f", LogicalType::String(), "FixedString(2)").AppendString("");
+  t.batch.num_rows = 1;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  EXPECT_EQ(out, Bytes({0, 0, 0}));
+
+  TestColumns a;
+  a.Add("arr", LogicalType::String(), "Array(Int8)").AppendString("");
+  a.batch.num_rows = 1;
+  Status status = a.Encoder().Encode(a.batch, &out);
+  EXPECT_EQ(status.code(), StatusCode::kDataError);
+  EXPECT_NE(status.message().find("value '' of column 'arr'"), std::string::npos)
+      << status.ToString();
+}
+
+// Found by fuzz/row_binary_encoder_fuzzer: DateTime64 with fewer than 3 digits divided a day
+// count's milliseconds after cutting them to 64 bits, writing a wrong time for far dates.
+TEST(RowBinaryEncoderTest, FarDateIntoDateTime64InSecondsIsExact) {
+  TestColumns t;
+  t.Add("d", LogicalType::Date(), "DateTime64(0)").AppendInt(200'000'000'000);  // ms pass int64
+  t.batch.num_rows = 1;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  const int64_t seconds = 200'000'000'000 * 86'400;
+  EXPECT_EQ(out, std::string(reinterpret_cast<const char*>(&seconds), 8));
+}
+
+std::string Int128Bytes(__int128 v) { return std::string(reinterpret_cast<const char*>(&v), 16); }
+
+// Found by fuzz/row_binary_encoder_fuzzer: a DOUBLE scaled past int64 went through llround,
+// whose result is then unspecified, and a wrong value passed the precision check.
+TEST(RowBinaryEncoderTest, DoubleBeyondInt64AfterScalingIsCheckedExactly) {
+  TestColumns t;
+  Column& narrow = t.Add("narrow", LogicalType::Double(), "Decimal(26, 23)");
+  Column& wide = t.Add("wide", LogicalType::Double(), "Decimal(38, 2)");
+  narrow.AppendDouble(-465655.625);  // 29 digits at scale 23: does not fit 26
+  wide.AppendDouble(1e20);
+  t.batch.num_rows = 1;
+  RowBinaryEncoder encoder = t.Encoder();
+  std::string out;
+  Status status = encoder.Encode(t.batch, &out);
+  EXPECT_EQ(status.code(), StatusCode::kDataError);
+  EXPECT_NE(status.message().find("column 'narrow'"), std::string::npos) << status.ToString();
+
+  narrow.doubles()[0] = -4656.5;  // 27 digits at scale 23: still too many
+  EXPECT_EQ(encoder.Encode(t.batch, &out).code(), StatusCode::kDataError);
+  narrow.doubles()[0] = -465.5;  // 26 digits: fits (and -465.5 * 10^18 is exact in a double)
+  out.clear();
+  ASSERT_TRUE(encoder.Encode(t.batch, &out).ok());
+  __int128 e23 = 1;
+  for (int i = 0; i < 23; ++i) e23 *= 10;
+  EXPECT_EQ(out, Int128Bytes(-4655 * e23 / 10) + Int128Bytes(e23 / 10));  // 1e20 * 100
+}
+
+// An INT into a Decimal with more than 18 fraction digits: the scale factor 10^20 was cut to
+// 64 bits (found while writing the fuzz target's round trip check).
+TEST(RowBinaryEncoderTest, IntegerIntoDecimalWithScaleAbove18) {
+  TestColumns t;
+  t.Add("i", LogicalType::Int(), "Decimal(38, 20)").AppendInt(-3);
+  t.batch.num_rows = 1;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  __int128 e20 = 1;
+  for (int i = 0; i < 20; ++i) e20 *= 10;
+  EXPECT_EQ(out, Int128Bytes(-3 * e20));
+}
+
 }  // namespace
 }  // namespace sluice::connectors
