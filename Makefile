@@ -4,7 +4,19 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 CONFIGURE = cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
 
-.PHONY: all deps build test demo bench format clean
+# The fuzz targets (fuzz/README.md): a separate clang build with libFuzzer and the sanitizers.
+# `make fuzz` runs each target FUZZ_SECONDS; `make test` runs each FUZZ_TEST_SECONDS.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 20
+FUZZ_PARALLEL ?= 2
+FUZZ_CONFIGURE = cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++ -DSLUICE_TESTS=OFF -DSLUICE_FUZZ=ON
+
+# `make test-asan`: the tests built with AddressSanitizer and UndefinedBehaviorSanitizer (g++).
+ASAN_BUILD_DIR ?= build-asan
+
+.PHONY: all deps build test demo bench format clean fuzz-build fuzz test-asan
 
 all: build
 
@@ -17,8 +29,9 @@ build: deps
 	$(CONFIGURE) -DSLUICE_TESTS=ON
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+test: build fuzz-build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_TEST_SECONDS) $(FUZZ_PARALLEL)
 
 # Only what the demo needs: its packages, and the `sluice` binary (a build directory that already
 # exists keeps its settings, so a later `make test` does not start over).
@@ -28,12 +41,24 @@ demo:
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target sluice
 	$(BUILD_DIR)/src/cli/sluice demo
 
+fuzz-build: deps
+	$(FUZZ_CONFIGURE)
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_PARALLEL)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja $(CMAKE_FLAGS) -DSLUICE_TESTS=ON -DSLUICE_SANITIZE=ON
+	cmake --build $(ASAN_BUILD_DIR) -j $(JOBS)
+	cd $(ASAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
 bench: build
 	$(BUILD_DIR)/bench/sluice_bench
 	$(BUILD_DIR)/src/cli/sluice bench nexmark
 
 format:
-	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find src bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR) $(ASAN_BUILD_DIR)

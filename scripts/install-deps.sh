@@ -20,6 +20,8 @@ if [ "$profile" != demo ]; then
   # a /metrics scrape independently.
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql mariadb-server zookeeper chromium
              prometheus)
+  # The fuzz targets (fuzz/): clang with libFuzzer and the sanitizer runtimes.
+  packages+=(clang libclang-rt-14-dev)
   # The browser test needs node and npm. Debian's packages provide them on a bare machine; a
   # machine with Node.js from elsewhere (whose nodejs package bundles npm) keeps its own.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
