@@ -256,6 +256,12 @@ Result<LogicalType> ResolveString(const std::string& name, const std::vector<Log
     }
     return Nullable(LogicalType::String(), nullable);
   }
+  if (name == "REPLACE") {
+    if (args.size() != 3 || !IsString(args[0]) || !IsString(args[1]) || !IsString(args[2])) {
+      return Mismatch(name, args, "REPLACE(<STRING>, <STRING search>, <STRING replacement>)");
+    }
+    return Nullable(LogicalType::String(), nullable);
+  }
   if (args.size() != 1 || !IsString(args[0])) return Mismatch(name, args, name + "(<STRING>)");
   if (name == "CHAR_LENGTH") return Nullable(LogicalType::Int(), nullable);
   return Nullable(LogicalType::String(), nullable);  // LOWER, UPPER
@@ -271,6 +277,12 @@ Result<LogicalType> ResolveTime(const std::string& name, const std::vector<Logic
                     : name == "CURRENT_DATE" ? LogicalType::Date()
                                              : LogicalType::TimestampLtz(3);
     return t.WithNullable(false);
+  }
+  if (name == "HOUR") {
+    if (args.size() != 1 || !args[0].is_timestamp()) {
+      return Mismatch(name, args, "HOUR(<TIMESTAMP>)");
+    }
+    return Nullable(LogicalType::BigInt(), nullable);
   }
   if (name == "TO_TIMESTAMP") {
     if (args.empty() || args.size() > 2 || !IsString(args[0]) || !fmt_ok(1)) {
@@ -346,12 +358,12 @@ Result<LogicalType> ScalarTypeResolver::Resolve(const std::string& name,
     return ResolveMath(name, args);
   }
   if (OneOf(name, {"LOWER", "UPPER", "TRIM", "CONCAT", "SUBSTRING", "CHAR_LENGTH", "LIKE",
-                   "REGEXP_EXTRACT", "JSON_VALUE"})) {
+                   "REGEXP_EXTRACT", "JSON_VALUE", "REPLACE"})) {
     return ResolveString(name, args);
   }
   if (OneOf(name, {"TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "FROM_UNIXTIME", "UNIX_TIMESTAMP",
                    "DATE_FORMAT", "TIMESTAMPDIFF", "CURRENT_TIMESTAMP", "NOW", "PROCTIME",
-                   "LOCALTIMESTAMP", "CURRENT_DATE"})) {
+                   "LOCALTIMESTAMP", "CURRENT_DATE", "HOUR"})) {
     return ResolveTime(name, args);
   }
   return Status::PlanError(fmt::format("unknown function {}({})", name, TypeList(args)));

@@ -169,6 +169,31 @@ Status CharLengthKernel(const KernelArgs& k, Column* out) {
   return Status::Ok();
 }
 
+// REPLACE(s, search, replacement): every non-overlapping occurrence of search, left to right
+// (an empty search leaves s as it is).
+Status ReplaceKernel(const KernelArgs& k, Column* out) {
+  StringArena& arena = out->own_arena();
+  std::string buffer;
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    const std::string_view s = At(k.args[0], i), search = At(k.args[1], i);
+    const std::string_view replacement = At(k.args[2], i);
+    if (search.empty() || s.find(search) == std::string_view::npos) {
+      out->strings()[i] = arena.Add(s);
+      continue;
+    }
+    buffer.clear();
+    size_t from = 0;
+    for (size_t at; (at = s.find(search, from)) != std::string_view::npos;) {
+      buffer.append(s.substr(from, at - from)).append(replacement);
+      from = at + search.size();
+    }
+    buffer.append(s.substr(from));
+    out->strings()[i] = arena.Add(buffer);
+  }
+  return Status::Ok();
+}
+
 struct RegexState : KernelState {
   std::optional<std::regex> literal;  // set when the pattern is a literal that compiles
   bool literal_pattern = false;
@@ -268,7 +293,7 @@ Status JsonValueKernel(const KernelArgs& k, Column* out) {
 
 bool StringKernels::Handles(const std::string& n) {
   return n == "LOWER" || n == "UPPER" || n == "TRIM" || n == "CONCAT" || n == "SUBSTRING" ||
-         n == "CHAR_LENGTH" || n == "REGEXP_EXTRACT" || n == "JSON_VALUE";
+         n == "CHAR_LENGTH" || n == "REGEXP_EXTRACT" || n == "JSON_VALUE" || n == "REPLACE";
 }
 
 Result<ExprNodePtr> StringKernels::Compile(const sql::BoundExpr& expr,
@@ -298,6 +323,8 @@ Result<ExprNodePtr> StringKernels::Compile(const sql::BoundExpr& expr,
     kernel = CharLengthKernel;
   else if (n == "JSON_VALUE")
     kernel = JsonValueKernel;
+  else if (n == "REPLACE")
+    kernel = ReplaceKernel;
   else {
     kernel = RegexpExtractKernel;
     auto rs = std::make_unique<RegexState>();

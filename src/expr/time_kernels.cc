@@ -122,6 +122,17 @@ int64_t MonthsBetween(int64_t a, int64_t b) {
   return months;
 }
 
+// HOUR(ts): the hour of day, 0-23, of a TIMESTAMP (UTC for TIMESTAMP_LTZ).
+Status HourKernel(const KernelArgs& k, Column* out) {
+  const Operand& a = k.args[0];
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    const int64_t ms = a.column->ints()[a.Index(i)];
+    out->ints()[i] = ((ms % kMillisPerDay) + kMillisPerDay) % kMillisPerDay / 3'600'000;
+  }
+  return Status::Ok();
+}
+
 Status TimestampDiffKernel(const KernelArgs& k, Column* out) {
   const std::string& unit = State(k).unit;
   const Operand &a = k.args[1], &b = k.args[2];
@@ -175,7 +186,7 @@ bool TimeKernels::Handles(const std::string& n) {
   return n == "TO_TIMESTAMP" || n == "TO_TIMESTAMP_LTZ" || n == "FROM_UNIXTIME" ||
          n == "UNIX_TIMESTAMP" || n == "DATE_FORMAT" || n == "TIMESTAMPDIFF" ||
          n == "CURRENT_TIMESTAMP" || n == "NOW" || n == "PROCTIME" || n == "LOCALTIMESTAMP" ||
-         n == "CURRENT_DATE";
+         n == "CURRENT_DATE" || n == "HOUR";
 }
 
 Result<ExprNodePtr> TimeKernels::Compile(const sql::BoundExpr& expr, std::vector<ExprNodePtr> args,
@@ -210,6 +221,8 @@ Result<ExprNodePtr> TimeKernels::Compile(const sql::BoundExpr& expr, std::vector
     if (n == "FROM_UNIXTIME") RETURN_IF_ERROR(coerce(0, LogicalType::BigInt()));
     for (size_t i = 1; i < args.size(); ++i) RETURN_IF_ERROR(coerce(i, LogicalType::String()));
     SetPattern(expr, 1, st.get(), true);
+  } else if (n == "HOUR") {
+    kernel = HourKernel;
   } else if (n == "TIMESTAMPDIFF") {
     kernel = TimestampDiffKernel;
     const sql::BoundExpr* lit = LiteralArg(expr, 0);

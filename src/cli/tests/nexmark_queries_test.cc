@@ -218,6 +218,29 @@ TEST(NexmarkQueriesTest, Q8FindsPeopleWhoSellInTheWindowTheyRegisteredIn) {
   EXPECT_EQ(Sorted(RunQuery("q8")), Sorted(expected));
 }
 
+TEST(NexmarkQueriesTest, Q14ClassifiesBidsInThePriceRangeAndCountsCs) {
+  const auto ts = LogicalType::Timestamp(3);
+  std::vector<Row> bids = Generated("bid", {{"auction", LogicalType::BigInt()},
+                                            {"price", LogicalType::BigInt()},
+                                            {"dateTime", ts},
+                                            {"extra", LogicalType::String()}});
+  std::vector<Row> expected;
+  for (const Row& b : bids) {
+    const int64_t thousandths = std::stoll(b[1]) * 908;  // 0.908 * price
+    if (thousandths <= 1'000'000'000 || thousandths >= 50'000'000'000) continue;
+    const int hour = std::stoi(b[2].substr(11, 2));  // "yyyy-MM-dd HH:..."
+    const char* type = hour >= 8 && hour <= 18   ? "dayTime"
+                       : hour <= 6 || hour >= 20 ? "nightTime"
+                                                 : "otherTime";
+    expected.push_back({b[0], fmt::format("{}.{:03}", thousandths / 1000, thousandths % 1000), type,
+                        b[2], std::to_string(std::count(b[3].begin(), b[3].end(), 'c'))});
+  }
+  ASSERT_GT(expected.size(), 1000u);
+  std::vector<Row> got;
+  for (const Row& r : RunQuery("q14")) got.push_back({r[0], r[2], r[3], r[4], r[6]});
+  EXPECT_EQ(Sorted(got), Sorted(expected));
+}
+
 TEST(NexmarkQueriesTest, BenchRunnerReportsEachQuerysRowsCpuAndMemory) {
   NexmarkBenchOptions options;
   options.query_dir = kQueryDir;

@@ -5,6 +5,15 @@ namespace {
 
 using namespace testing;  // NOLINT
 
+TEST(StringFunctionTest, ReplaceReplacesEveryOccurrenceLeftToRight) {
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Str("abcabc"), Str("c"), Str("")})), "abab");
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Str("aaaa"), Str("aa"), Str("b")})), "bb");
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Str("a-b-c"), Str("-"), Str("--")})), "a--b--c");
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Str("abc"), Str("x"), Str("y")})), "abc");
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Str("abc"), Str(""), Str("y")})), "abc");
+  EXPECT_EQ(Eval1(Fn("REPLACE", {Null(LogicalType::String()), Str("a"), Str("b")})), "null");
+}
+
 TEST(StringFunctionTest, CaseTrimConcat) {
   EXPECT_EQ(Eval1(Fn("UPPER", {Str("abC1")})), "ABC1");
   EXPECT_EQ(Eval1(Fn("LOWER", {Str("AbC")})), "abc");

@@ -31,6 +31,14 @@ TEST(TimeFunctionTest, EpochConversionsAndNow) {
   EXPECT_EQ(Eval1(Fn("UNIX_TIMESTAMP", {}), 1700000000999), "1700000000");
 }
 
+TEST(TimeFunctionTest, HourIsTheHourOfDay) {
+  EXPECT_EQ(Eval1(Fn("HOUR", {Ts("2024-03-01 00:59:59.999")})), "0");
+  EXPECT_EQ(Eval1(Fn("HOUR", {Ts("2024-03-01 13:00:00")})), "13");
+  EXPECT_EQ(Eval1(Fn("HOUR", {Ts("2024-03-01 23:30:00")})), "23");
+  EXPECT_EQ(Eval1(Fn("HOUR", {Ts("1969-12-31 22:15:00")})), "22");  // before the epoch
+  EXPECT_EQ(Eval1(Fn("HOUR", {Null(LogicalType::Timestamp(3))})), "null");
+}
+
 TEST(TimeFunctionTest, TimestampDiff) {
   auto a = Ts("2024-01-31 10:00:00"), b = Ts("2024-02-29 09:59:59");
   EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF", {Str("DAY"), a, b})), "28");
