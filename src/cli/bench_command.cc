@@ -21,7 +21,7 @@ BenchCommand::BenchCommand(CLI::App* app) {
                    "Events per second of event time (the Flink benchmark: 10,000,000)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  nexmark_->add_option("--queries", queries_, "Queries to run, e.g. q0,q5 (default: all)")
+  nexmark_->add_option("--queries", queries_, "Queries to run, e.g. q0,q7 (default: all)")
       ->delimiter(',');
   nexmark_->add_option("--dir", options_.query_dir, "Folder of ddl.sql and the q<N>.sql files")
       ->capture_default_str();
