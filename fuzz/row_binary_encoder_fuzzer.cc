@@ -167,6 +167,9 @@ ColumnPtr MakeColumn(const LogicalType& type, size_t rows, FuzzedDataProvider* i
       case PhysicalType::kString:
         column->AppendString(PickString(in));
         break;
+      case PhysicalType::kNested:  // never: the fuzzed types are scalars
+        column->AppendNull();
+        break;
     }
   }
   return column;

@@ -128,6 +128,8 @@ Kernel ComparisonKernels::Compare(const std::string& op, PhysicalType physical) 
       return ForOp<uint8_t>(op);
     case PhysicalType::kString:
       return ForOp<std::string_view>(op);
+    case PhysicalType::kNested:  // ROW, ARRAY and MAP values are not comparable
+      return nullptr;
   }
   return nullptr;
 }

@@ -9,7 +9,10 @@
 #include "expr/cast_kernels.h"
 #include "expr/comparison_kernels.h"
 #include "expr/function_node.h"
+#include "expr/json_functions.h"
 #include "expr/math_kernels.h"
+#include "expr/nested_access.h"
+#include "expr/nested_constructor.h"
 #include "expr/scalar_type_resolver.h"
 #include "expr/string_kernels.h"
 #include "expr/time_kernels.h"
@@ -122,6 +125,18 @@ Result<std::vector<ExprNodePtr>> ExprCompiler::CompileArgs(const sql::BoundExpr&
 
 Result<ExprNodePtr> ExprCompiler::CompileCall(const sql::BoundExpr& expr) {
   const std::string& f = expr.function;
+  if (NestedAccess::Handles(f)) {
+    ASSIGN_OR_RETURN(std::vector<ExprNodePtr> args, CompileArgs(expr));
+    return NestedAccess::Compile(expr, std::move(args));
+  }
+  if (JsonFunctions::Handles(f)) {
+    ASSIGN_OR_RETURN(std::vector<ExprNodePtr> args, CompileArgs(expr));
+    return JsonFunctions::Compile(expr, std::move(args));
+  }
+  if (NestedConstructor::Handles(f)) {
+    ASSIGN_OR_RETURN(std::vector<ExprNodePtr> args, CompileArgs(expr));
+    return NestedConstructor::Compile(expr, std::move(args));
+  }
   std::vector<LogicalType> types;
   for (const auto& a : expr.args) types.push_back(a->type);
   ASSIGN_OR_RETURN(LogicalType type, ScalarTypeResolver::Resolve(f, types));

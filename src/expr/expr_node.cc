@@ -30,6 +30,8 @@ void CopyCell(const Column& from, size_t from_row, Column* to, size_t to_row) {
     case PhysicalType::kString:
       to->strings()[to_row] = from.strings()[from_row];
       break;
+    case PhysicalType::kNested:  // never: CASE and COALESCE refuse nested results
+      break;
   }
 }
 
@@ -38,6 +40,10 @@ ColumnPtr ExpandOperand(const Operand& operand, size_t rows) {
   const Column& c = *operand.column;
   auto out = std::make_shared<Column>(c.type());
   out->ShareArenasOf(c);
+  if (c.physical() == PhysicalType::kNested) {
+    for (size_t i = 0; i < rows; ++i) out->AppendFrom(c, 0);
+    return out;
+  }
   out->Resize(rows);
   if (c.IsNull(0)) {
     for (size_t i = 0; i < rows; ++i) out->SetNull(i);
@@ -55,6 +61,8 @@ ColumnPtr ExpandOperand(const Operand& operand, size_t rows) {
       break;
     case PhysicalType::kString:
       std::fill(out->strings().begin(), out->strings().end(), c.strings()[0]);
+      break;
+    case PhysicalType::kNested:  // appended above
       break;
   }
   return out;

@@ -54,6 +54,12 @@ Result<LogicalType> FunctionRegistry::ResolveAggregate(const std::string& name,
       return Status::PlanError(
           fmt::format("{}(NULL) is not supported; expected {}(<value>)", name, name));
     }
+    if (arg_type.is_nested()) {
+      return Status::PlanError(
+          fmt::format("{}({}) is not supported; ROW, ARRAY and MAP values "
+                      "have no order",
+                      name, arg_type.WithNullable(true).ToString()));
+    }
     return arg_type.WithNullable(true);
   }
   return Status::PlanError(fmt::format("unknown aggregate function {}", name));
@@ -72,6 +78,9 @@ Result<std::unique_ptr<AggregateFunction>> FunctionRegistry::CreateAggregate(
       return std::unique_ptr<AggregateFunction>(std::make_unique<CountAggregate>(true));
     }
     if (aggregate.distinct) {
+      if (aggregate.arg->type.is_nested()) {
+        return Status::PlanError("COUNT(DISTINCT ...) of a ROW, ARRAY or MAP is not supported");
+      }
       return std::unique_ptr<AggregateFunction>(
           std::make_unique<CountDistinctAggregate>(aggregate.arg->type));
     }

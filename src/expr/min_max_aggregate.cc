@@ -102,6 +102,7 @@ void MinMaxAggregate::Update(uint8_t* state, const Column* arg, size_t row) cons
       if (!s.has || Better(is_max_, v, s.double_value)) s.double_value = v;
       break;
     }
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       OfferString(is_max_, s, arg->strings()[row]);
       break;
@@ -151,6 +152,7 @@ bool MinMaxAggregate::Count(uint8_t* state, const Column* arg, size_t row, int64
     case PhysicalType::kDouble:
       ok = AddCount(m.doubles, arg->doubles()[row], delta);
       break;
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       ok = AddCount(m.strings, arg->strings()[row], delta);
       break;
@@ -173,6 +175,7 @@ void MinMaxAggregate::TakeExtreme(uint8_t* state) const {
       if (m.doubles.empty()) return;
       s.double_value = is_max_ ? m.doubles.rbegin()->first : m.doubles.begin()->first;
       break;
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       if (m.strings.empty()) return;
       if (s.string_value == nullptr) s.string_value = std::make_unique<std::string>().release();
@@ -204,6 +207,7 @@ void MinMaxAggregate::Merge(uint8_t* state, const uint8_t* other) const {
         s.double_value = o.double_value;
       }
       break;
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       OfferString(is_max_, s, *o.string_value);
       break;
@@ -227,6 +231,7 @@ void MinMaxAggregate::Finalize(const uint8_t* state, Column* out) const {
     case PhysicalType::kDouble:
       out->AppendDouble(s.double_value);
       break;
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       out->AppendString(*s.string_value);
       break;
@@ -250,6 +255,7 @@ void MinMaxAggregate::Serialize(const uint8_t* state, std::string* out) const {
     case PhysicalType::kDouble:
       AggregateStateCodec::PutDouble(s.double_value, out);
       break;
+    case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
     case PhysicalType::kString:
       AggregateStateCodec::PutString(*s.string_value, out);
       break;
@@ -297,6 +303,7 @@ bool MinMaxAggregate::DeserializeMultiset(std::string_view* in, uint8_t* state) 
         ok = AggregateStateCodec::GetDouble(in, &d) && AggregateStateCodec::GetI64(in, &n) &&
              n > 0 && AddCount(s.multiset->doubles, d, n);
         break;
+      case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
       case PhysicalType::kString:
         ok = AggregateStateCodec::GetString(in, &text) && AggregateStateCodec::GetI64(in, &n) &&
              n > 0 && AddCount(s.multiset->strings, text, n);
@@ -331,6 +338,7 @@ Status MinMaxAggregate::Deserialize(std::string_view* in, uint8_t* state) const 
       case PhysicalType::kDouble:
         ok = AggregateStateCodec::GetDouble(in, &s.double_value);
         break;
+      case PhysicalType::kNested:  // never: ResolveAggregate refuses nested types
       case PhysicalType::kString:
         if (s.string_value == nullptr) s.string_value = std::make_unique<std::string>().release();
         ok = AggregateStateCodec::GetString(in, s.string_value);

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "expr/json_functions.h"
+#include "expr/nested_access.h"
+#include "expr/nested_constructor.h"
 #include "sql/type_coercion.h"
 
 namespace sluice::expr {
@@ -113,6 +116,7 @@ Result<LogicalType> ResolveArithmetic(const std::string& name,
 }
 
 bool Comparable(const LogicalType& a, const LogicalType& b) {
+  if (a.is_nested() || b.is_nested()) return false;
   if (IsNull(a) || IsNull(b)) return true;
   if (a.is_numeric() && b.is_numeric()) return true;
   if (IsTime(a) && IsTime(b)) return true;
@@ -134,6 +138,7 @@ Result<LogicalType> CommonOf(const std::string& name, const std::vector<LogicalT
                              const std::string& expected) {
   LogicalType common = LogicalType::Null();
   for (const LogicalType& t : types) {
+    if (t.is_nested()) return Mismatch(name, types, expected + " (not ROW, ARRAY or MAP)");
     auto c = sql::TypeCoercion::CommonType(common, t);
     if (!c) return Mismatch(name, types, expected);
     common = *c;
@@ -366,6 +371,9 @@ Result<LogicalType> ScalarTypeResolver::Resolve(const std::string& name,
                    "LOCALTIMESTAMP", "CURRENT_DATE", "HOUR"})) {
     return ResolveTime(name, args);
   }
+  if (NestedAccess::Handles(name)) return NestedAccess::Resolve(name, args);
+  if (NestedConstructor::Handles(name)) return NestedConstructor::Resolve(name, args);
+  if (JsonFunctions::Handles(name)) return JsonFunctions::Resolve(name, args);
   return Status::PlanError(fmt::format("unknown function {}({})", name, TypeList(args)));
 }
 

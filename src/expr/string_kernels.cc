@@ -7,6 +7,7 @@
 
 #include "expr/expr_compiler.h"
 #include "expr/function_node.h"
+#include "expr/json_path.h"
 
 namespace sluice::expr {
 namespace {
@@ -225,35 +226,6 @@ Status RegexpExtractKernel(const KernelArgs& k, Column* out) {
     out->strings()[i] = arena.Add(std::string_view(&*m[group].first, m[group].length()));
   }
   return Status::Ok();
-}
-
-// Turns '$.a.b[0]' into the JSON pointer '/a/b/0'; nullopt when the path is not of that form.
-std::optional<std::string> JsonPointer(std::string_view path) {
-  if (path.empty() || path[0] != '$') return std::nullopt;
-  std::string out;
-  size_t i = 1;
-  while (i < path.size()) {
-    if (path[i] == '.') {
-      size_t j = path.find_first_of(".[", i + 1);
-      if (j == std::string_view::npos) j = path.size();
-      if (j == i + 1) return std::nullopt;
-      out += '/';
-      for (char c : path.substr(i + 1, j - i - 1))
-        out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-      i = j;
-    } else if (path[i] == '[') {
-      size_t j = path.find(']', i);
-      if (j == std::string_view::npos) return std::nullopt;
-      std::string_view key = path.substr(i + 1, j - i - 1);
-      if (key.size() >= 2 && (key[0] == '\'' || key[0] == '"')) key = key.substr(1, key.size() - 2);
-      out += '/';
-      out.append(key);
-      i = j + 1;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return out;
 }
 
 Status JsonValueKernel(const KernelArgs& k, Column* out) {

@@ -18,6 +18,7 @@ bool SameCell(const Column& a, size_t i, const Column& b, size_t j) {
       return a.ints()[i] == b.ints()[j];
     case PhysicalType::kDouble:
       return a.doubles()[i] == b.doubles()[j];
+    case PhysicalType::kNested:  // never: keys and aggregates are not nested
     case PhysicalType::kString:
       return a.strings()[i] == b.strings()[j];
   }

@@ -36,6 +36,7 @@ int64_t ScalarBits(const Column& c, size_t row) {
       return c.ints()[row];
     case PhysicalType::kDouble:
       return NormalisedDoubleBits(c.doubles()[row]);
+    case PhysicalType::kNested:  // never: the binder refuses nested keys
     case PhysicalType::kString:
       return 0;
   }
@@ -66,6 +67,7 @@ void HashColumn(const Column& c, size_t num_rows, uint64_t* hashes) {
       }
       break;
     }
+    case PhysicalType::kNested:  // never: the binder refuses nested keys
     case PhysicalType::kString: {
       const std::string_view* v = c.strings().data();
       std::hash<std::string_view> hasher;
@@ -168,6 +170,7 @@ void GroupKeyTable::AppendKey(uint32_t group, const std::vector<Column*>& out) c
       case PhysicalType::kDouble:
         c->AppendDouble(std::bit_cast<double>(cells[k].bits));
         break;
+      case PhysicalType::kNested:  // never: the binder refuses nested keys
       case PhysicalType::kString:
         c->AppendString(cells[k].str);
         break;
@@ -199,6 +202,7 @@ void GroupKeyTable::SaveState(StateEncoder* out) const {
           column.AppendDouble(d);
           break;
         }
+        case PhysicalType::kNested:  // never: the binder refuses nested keys
         case PhysicalType::kString:
           column.AppendStringView(cell.str);
           break;

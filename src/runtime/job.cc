@@ -9,6 +9,7 @@
 #include "runtime/rank_operator.h"
 #include "runtime/session_window_operator.h"
 #include "runtime/union_operator.h"
+#include "runtime/unnest_operator.h"
 #include "runtime/window_aggregate_operator.h"
 #include "runtime/window_join_operator.h"
 #include "runtime/window_table_operator.h"
@@ -90,6 +91,10 @@ class JobBuilder {
       }
       case sql::PlanKind::kWindowJoin: {
         ASSIGN_OR_RETURN(auto op, WindowJoinOperator::Create(node));
+        return std::unique_ptr<Operator>(std::move(op));
+      }
+      case sql::PlanKind::kUnnest: {
+        ASSIGN_OR_RETURN(auto op, UnnestOperator::Create(node, functions_));
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kScan:

@@ -16,7 +16,7 @@ void BatchBuilder::CommitRow(RowKind kind) {
 
 void BatchBuilder::RollbackRow() {
   for (auto& c : columns_) {
-    if (c->size() > rows_) c->Resize(rows_);
+    if (c->size() > rows_ || c->physical() == PhysicalType::kNested) c->Resize(rows_);
   }
 }
 

@@ -30,6 +30,10 @@ class StateDecoder {
   Status Corrupt(const std::string& message) const;
 
  private:
+  /// Appends one cell written by StateEncoder::PutCell to `out`.
+  Status GetCell(Column* out);
+  Status GetNestedValue(Column* out);
+
   std::string_view data_;
   std::string what_;
 };

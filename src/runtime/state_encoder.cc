@@ -13,24 +13,36 @@ void StateEncoder::PutString(std::string_view v) { Codec::PutString(v, &data_); 
 
 void StateEncoder::PutColumn(const Column& column) {
   PutI64(static_cast<int64_t>(column.size()));
-  for (size_t i = 0; i < column.size(); ++i) {
-    const bool null = column.IsNull(i);
-    PutU8(null ? 1 : 0);
-    if (null) continue;
-    switch (column.physical()) {
-      case PhysicalType::kBool:
-        PutU8(column.bools()[i]);
+  for (size_t i = 0; i < column.size(); ++i) PutCell(column, i);
+}
+
+void StateEncoder::PutCell(const Column& column, size_t row) {
+  const bool null = column.IsNull(row);
+  PutU8(null ? 1 : 0);
+  if (null) return;
+  switch (column.physical()) {
+    case PhysicalType::kBool:
+      PutU8(column.bools()[row]);
+      break;
+    case PhysicalType::kInt64:
+      PutI64(column.ints()[row]);
+      break;
+    case PhysicalType::kDouble:
+      PutDouble(column.doubles()[row]);
+      break;
+    case PhysicalType::kString:
+      PutString(column.strings()[row]);
+      break;
+    case PhysicalType::kNested:
+      if (column.type().id == TypeId::kRow) {
+        for (size_t c = 0; c < column.num_children(); ++c) PutCell(column.child(c), row);
         break;
-      case PhysicalType::kInt64:
-        PutI64(column.ints()[i]);
-        break;
-      case PhysicalType::kDouble:
-        PutDouble(column.doubles()[i]);
-        break;
-      case PhysicalType::kString:
-        PutString(column.strings()[i]);
-        break;
-    }
+      }
+      PutI64(column.ElementCount(row));
+      for (uint32_t e = column.offsets()[row]; e < column.offsets()[row + 1]; ++e) {
+        for (size_t c = 0; c < column.num_children(); ++c) PutCell(column.child(c), e);
+      }
+      break;
   }
 }
 

@@ -17,7 +17,8 @@ class StateEncoder {
   void PutI64(int64_t v);
   void PutDouble(double v);
   void PutString(std::string_view v);
-  /// Appends every row of `column` (values by its physical type, nulls kept).
+  /// Appends every row of `column` (values by its physical type, nulls kept; a ROW value as its
+  /// fields, an ARRAY or MAP value as its element count and elements).
   void PutColumn(const Column& column);
 
   /// Returns the bytes written so far.
@@ -25,6 +26,9 @@ class StateEncoder {
   std::string& data() { return data_; }
 
  private:
+  /// Appends row `row` of `column`: a null flag, then the value.
+  void PutCell(const Column& column, size_t row);
+
   std::string data_;
 };
 

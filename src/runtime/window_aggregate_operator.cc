@@ -281,6 +281,7 @@ bool WindowAggregateOperator::SnapshotsEqual(const Window& window, uint32_t a, u
       case PhysicalType::kDouble:
         same = c.doubles()[a] == c.doubles()[b];
         break;
+      case PhysicalType::kNested:  // never: aggregates are not nested
       case PhysicalType::kString:
         same = c.strings()[a] == c.strings()[b];
         break;

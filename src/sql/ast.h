@@ -26,7 +26,11 @@ enum class AstExprKind {
                 //   SUBSTRING(x FROM a [FOR b]): args = [x, a(, b)], as SUBSTRING(x, a, b);
                 //   TRIM([BOTH|LEADING|TRAILING] [chars FROM] x): always three args:
                 //     [mode kString literal, chars (default the literal ' '), x];
-                //   CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ... : no args.
+                //   CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, ... : no args;
+                //   x[i]: ITEM(x, i); x[i].f: $FIELD(ITEM(x, i)) with text "f";
+                //   ARRAY[a, ..], MAP[k, v, ..]: ARRAY(a, ..), MAP(k, v, ..);
+                //   JSON_OBJECT(KEY k VALUE v .. ABSENT ON NULL): ['ABSENT', k, v, ..],
+                //   JSON_ARRAY(v, ..): ['ABSENT' (or 'NULL'), v, ..].
   kCase,        // case_operand (optional); args: when1, then1, when2, then2, ...; else_expr
   kCast,        // args[0]; cast_type; try_cast
   kIn,          // args[0] IN (args[1..]); negated
@@ -96,6 +100,7 @@ enum class TableRefKind {
   kSubquery,   // (query) [AS] alias
   kWindowTvf,  // TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])) [AS alias]
   kJoin,       // join_left [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN join_right ON join_on
+  kUnnest,     // join_left CROSS JOIN UNNEST(unnest_expr) [AS] alias [(column_aliases)]
 };
 
 enum class JoinKind { kInner, kLeft, kRight, kFull };
@@ -121,6 +126,10 @@ struct TableRef {
   std::shared_ptr<TableRef> join_left;
   std::shared_ptr<TableRef> join_right;
   AstExprPtr join_on;
+  // UNNEST: the ARRAY or MAP expression (over join_left's columns) and the names of the
+  // columns it adds.
+  AstExprPtr unnest_expr;
+  std::vector<std::string> column_aliases;
 };
 
 struct SelectItem {

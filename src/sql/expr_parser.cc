@@ -174,7 +174,7 @@ Result<AstExprPtr> ExprParser::ParseMultiplicative() {
 }
 
 Result<AstExprPtr> ExprParser::ParseUnary() {
-  if (!cursor_.IsSymbol("-") && !cursor_.IsSymbol("+")) return ParsePrimary();
+  if (!cursor_.IsSymbol("-") && !cursor_.IsSymbol("+")) return ParsePostfix();
   TokenCursor::NestingGuard guard(cursor_);
   RETURN_IF_ERROR(guard.status());
   const Token& op = cursor_.Next();
@@ -182,6 +182,30 @@ Result<AstExprPtr> ExprParser::ParseUnary() {
   e->op = op.text;
   ASSIGN_OR_RETURN(AstExprPtr operand, ParseUnary());
   e->args.push_back(std::move(operand));
+  return e;
+}
+
+Result<AstExprPtr> ExprParser::ParsePostfix() {
+  ASSIGN_OR_RETURN(AstExprPtr e, ParsePrimary());
+  while (cursor_.IsSymbol("[")) {
+    TokenCursor::NestingGuard guard(cursor_);
+    RETURN_IF_ERROR(guard.status());
+    AstExprPtr item = MakeExpr(AstExprKind::kFunction, cursor_.Next().pos);
+    item->name_parts = {"ITEM"};
+    item->args.push_back(std::move(e));
+    ASSIGN_OR_RETURN(AstExprPtr index, Parse());
+    item->args.push_back(std::move(index));
+    RETURN_IF_ERROR(cursor_.ExpectSymbol("]"));
+    e = std::move(item);
+    while (cursor_.IsSymbol(".")) {
+      const Token& dot = cursor_.Next();
+      AstExprPtr field = MakeExpr(AstExprKind::kFunction, dot.pos);
+      field->name_parts = {"$FIELD"};
+      ASSIGN_OR_RETURN(field->text, cursor_.ExpectName("a field name after '.'"));
+      field->args.push_back(std::move(e));
+      e = std::move(field);
+    }
+  }
   return e;
 }
 
@@ -231,6 +255,10 @@ Result<AstExprPtr> ExprParser::ParseWord() {
     e->name_parts = {cursor_.Next().upper};
     return e;
   }
+  if ((w == "ARRAY" || w == "MAP") && cursor_.IsSymbol("[", 1)) return ParseCollection();
+  if ((w == "JSON_OBJECT" || w == "JSON_ARRAY") && cursor_.IsSymbol("(", 1)) {
+    return ParseJsonConstructor();
+  }
   if (!cursor_.IsSymbol("(", 1)) {
     if (!cursor_.AtName()) return cursor_.ExpectName("an expression").status();
     return ParseNamePath();
@@ -259,6 +287,54 @@ Result<AstExprPtr> ExprParser::ParseNamePath() {
     cursor_.Next();
     e->name_parts.push_back(cursor_.Next().text);
   }
+  return e;
+}
+
+Result<AstExprPtr> ExprParser::ParseCollection() {
+  TokenCursor::NestingGuard guard(cursor_);
+  RETURN_IF_ERROR(guard.status());
+  const Token& name = cursor_.Next();
+  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
+  e->name_parts = {name.upper};
+  cursor_.Next();  // [
+  if (!cursor_.IsSymbol("]")) RETURN_IF_ERROR(ParseExprList(&e->args));
+  if (!cursor_.AcceptSymbol("]")) return cursor_.ErrorHere("']' or ','");
+  return e;
+}
+
+Result<AstExprPtr> ExprParser::ParseJsonConstructor() {
+  TokenCursor::NestingGuard guard(cursor_);
+  RETURN_IF_ERROR(guard.status());
+  const Token& name = cursor_.Next();
+  const bool object = name.upper == "JSON_OBJECT";
+  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
+  e->name_parts = {name.upper};
+  cursor_.Next();  // (
+  // Flink's defaults: JSON_OBJECT keeps NULL values, JSON_ARRAY leaves them out.
+  e->args.push_back(MakeLiteral(LiteralKind::kString, object ? "NULL" : "ABSENT", name.pos));
+  auto at_on_null = [&] {
+    return (cursor_.IsKeyword("NULL") || cursor_.IsKeyword("ABSENT")) &&
+           cursor_.IsKeyword("ON", 1) && cursor_.IsKeyword("NULL", 2);
+  };
+  bool first = true;
+  while (!cursor_.IsSymbol(")") && !at_on_null()) {
+    if (!first) RETURN_IF_ERROR(cursor_.ExpectSymbol(","));
+    first = false;
+    if (object) {
+      if (cursor_.IsKeyword("KEY") && !cursor_.IsKeyword("VALUE", 1)) cursor_.Next();
+      ASSIGN_OR_RETURN(AstExprPtr key, Parse());
+      e->args.push_back(std::move(key));
+      RETURN_IF_ERROR(cursor_.ExpectKeyword("VALUE"));
+    }
+    ASSIGN_OR_RETURN(AstExprPtr value, Parse());
+    e->args.push_back(std::move(value));
+  }
+  if (at_on_null()) {
+    e->args[0]->text = cursor_.Next().upper;
+    cursor_.Next();
+    cursor_.Next();
+  }
+  if (!cursor_.AcceptSymbol(")")) return cursor_.ErrorHere("')' or ','");
   return e;
 }
 

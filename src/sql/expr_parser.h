@@ -12,7 +12,8 @@ namespace sluice::sql {
 
 /// Parses scalar expressions of Flink SQL into AstExpr trees. Precedence, loosest first:
 /// OR; AND; NOT; comparison (= <> != < <= > >=), IS [NOT] NULL, [NOT] IN, [NOT] BETWEEN,
-/// [NOT] LIKE; ||; binary + -; * / %; unary - +. Binary operators associate to the left.
+/// [NOT] LIKE; ||; binary + -; * / %; unary - +; postfix `[index]`. Binary operators associate
+/// to the left.
 /// `!=` is stored as "<>". A binary, IN, BETWEEN, LIKE or IS node is positioned at its operator;
 /// every other node at its first token.
 ///
@@ -44,10 +45,19 @@ class ExprParser {
   Result<AstExprPtr> ParseAdditive();
   Result<AstExprPtr> ParseMultiplicative();
   Result<AstExprPtr> ParseUnary();
+  /// Parses a primary followed by `[index]` (an ITEM call) and `.field` after it (a $FIELD call
+  /// whose `text` is the field name).
+  Result<AstExprPtr> ParsePostfix();
   Result<AstExprPtr> ParsePrimary();
   Result<AstExprPtr> ParseWord();
   Result<AstExprPtr> ParseNamePath();
   Result<AstExprPtr> ParseFunctionCall();
+  /// Parses `ARRAY[a, ...]` or `MAP[k, v, ...]` into an ARRAY or MAP call.
+  Result<AstExprPtr> ParseCollection();
+  /// Parses `JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL])` and `JSON_ARRAY(v, ...
+  /// [NULL | ABSENT ON NULL])`; args[0] is a kString literal "NULL" or "ABSENT" (the default:
+  /// NULL for JSON_OBJECT, ABSENT for JSON_ARRAY), then the keys and values in order.
+  Result<AstExprPtr> ParseJsonConstructor();
   /// Parses `OVER name` or `OVER (spec)` after a call.
   Status ParseOver(AstExpr* call);
   Status ParseFrame(OverWindowAst* window);

@@ -197,20 +197,60 @@ Result<BoundExprPtr> ExpressionBinder::Call(const std::string& name, std::vector
 }
 
 Result<BoundExprPtr> ExpressionBinder::BindIdentifier(const AstExpr& expr, const Scope& scope) {
-  const std::string& name = expr.name_parts.back();
-  std::string qualifier = expr.name_parts.size() > 1 ? expr.name_parts[0] : "";
-  if (!qualifier.empty()) {
-    std::vector<std::string> qualifiers;
-    for (const auto& c : scope.columns) {
-      if (!c.qualifier.empty() && (qualifiers.empty() || qualifiers.back() != c.qualifier)) {
-        qualifiers.push_back(c.qualifier);
-      }
-    }
-    if (std::find(qualifiers.begin(), qualifiers.end(), qualifier) == qualifiers.end()) {
-      return Error(expr.pos, fmt::format("unknown table '{}'{}", qualifier,
-                                         SuggestName(qualifier, qualifiers, "tables in scope")));
+  const std::vector<std::string>& parts = expr.name_parts;
+  std::vector<std::string> qualifiers;
+  for (const auto& c : scope.columns) {
+    if (!c.qualifier.empty() && (qualifiers.empty() || qualifiers.back() != c.qualifier)) {
+      qualifiers.push_back(c.qualifier);
     }
   }
+  // `t.col.field...` when `t` names a table in scope, else `col.field...` (as Flink resolves).
+  size_t column_part = 0;
+  if (parts.size() > 1 &&
+      std::find(qualifiers.begin(), qualifiers.end(), parts[0]) != qualifiers.end()) {
+    column_part = 1;
+  } else if (parts.size() > 1 && !HasColumn(scope, parts[0])) {
+    return Error(expr.pos, fmt::format("unknown table '{}'{}", parts[0],
+                                       SuggestName(parts[0], qualifiers, "tables in scope")));
+  }
+  ASSIGN_OR_RETURN(BoundExprPtr column,
+                   BindColumn(expr, column_part == 1 ? parts[0] : "", parts[column_part], scope));
+  for (size_t i = column_part + 1; i < parts.size(); ++i) {
+    ASSIGN_OR_RETURN(column, BindFieldAccess(std::move(column), parts[i], expr.pos));
+  }
+  return column;
+}
+
+bool ExpressionBinder::HasColumn(const Scope& scope, const std::string& name) {
+  for (const auto& c : scope.columns) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
+Result<BoundExprPtr> ExpressionBinder::BindFieldAccess(BoundExprPtr base, const std::string& field,
+                                                       SourcePos pos) {
+  const LogicalType& type = base->type;
+  if (type.id != TypeId::kRow) {
+    return Error(pos, fmt::format("cannot access field '{}' of {}; only a ROW has fields", field,
+                                  type.WithNullable(true).ToString()));
+  }
+  std::optional<size_t> index = type.FindField(field);
+  if (!index) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < type.num_children(); ++i) names.push_back(type.field_name(i));
+    return Error(pos, fmt::format("unknown field '{}' of {}{}", field, type.ToString(),
+                                  SuggestName(field, names, "fields")));
+  }
+  LogicalType result = type.child(*index);
+  if (type.nullable) result.nullable = true;
+  BoundExprPtr position = MakeLiteral(
+      Value::Int64(LogicalType::Int().WithNullable(false), static_cast<int64_t>(*index)));
+  return At(MakeCall("FIELD", {std::move(base), std::move(position)}, result), pos);
+}
+
+Result<BoundExprPtr> ExpressionBinder::BindColumn(const AstExpr& expr, const std::string& qualifier,
+                                                  const std::string& name, const Scope& scope) {
   std::vector<size_t> matches;
   std::vector<std::string> names;
   for (size_t i = 0; i < scope.columns.size(); ++i) {
@@ -226,7 +266,9 @@ Result<BoundExprPtr> ExpressionBinder::BindIdentifier(const AstExpr& expr, const
                                        fmt::join(where, " and ")));
   }
   if (matches.empty()) {
-    if (qualifier.empty() && IsNiladicFunction(Upper(name))) return Call(Upper(name), {}, expr.pos);
+    if (qualifier.empty() && expr.name_parts.size() == 1 && IsNiladicFunction(Upper(name))) {
+      return Call(Upper(name), {}, expr.pos);
+    }
     std::string owner = qualifier.empty() ? scope.description : qualifier;
     return Error(expr.pos, fmt::format("unknown column '{}'{}", fmt::join(expr.name_parts, "."),
                                        SuggestName(name, names, "columns of " + owner)));
@@ -316,6 +358,10 @@ Result<BoundExprPtr> ExpressionBinder::BindFunction(const AstExpr& expr, const S
     return Error(
         expr.pos,
         fmt::format("DISTINCT and FILTER apply only to aggregate functions, not {}", name));
+  }
+  if (name == "$FIELD") {
+    ASSIGN_OR_RETURN(BoundExprPtr base, BindNode(*expr.args[0], scope));
+    return BindFieldAccess(std::move(base), expr.text, expr.pos);
   }
   std::vector<BoundExprPtr> args;
   for (size_t i = 0; i < expr.args.size(); ++i) {

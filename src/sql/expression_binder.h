@@ -67,6 +67,12 @@ class ExpressionBinder {
  private:
   Result<BoundExprPtr> BindNode(const AstExpr& expr, const Scope& scope);
   Result<BoundExprPtr> BindIdentifier(const AstExpr& expr, const Scope& scope);
+  /// Binds the column `name` of `scope` (of the table `qualifier` when not empty).
+  Result<BoundExprPtr> BindColumn(const AstExpr& expr, const std::string& qualifier,
+                                  const std::string& name, const Scope& scope);
+  /// Binds `base.field` for a ROW-typed `base`: a FIELD call, nullable when `base` is.
+  Result<BoundExprPtr> BindFieldAccess(BoundExprPtr base, const std::string& field, SourcePos pos);
+  static bool HasColumn(const Scope& scope, const std::string& name);
   Result<BoundExprPtr> BindLiteral(const AstExpr& expr);
   Result<BoundExprPtr> BindFunction(const AstExpr& expr, const Scope& scope);
   Result<BoundExprPtr> BindCase(const AstExpr& expr, const Scope& scope);

@@ -159,7 +159,7 @@ Status Lexer::LexSymbol(Token* token) {
     }
   }
   if (token->text.empty()) {
-    static constexpr std::string_view kOneChar = "+-*/%=<>(),.;";
+    static constexpr std::string_view kOneChar = "+-*/%=<>(),.;[]";
     if (kOneChar.find(rest[0]) == std::string_view::npos) {
       return Error(pos_, "an SQL token", fmt::format("'{}'", FirstCharacter(rest)));
     }

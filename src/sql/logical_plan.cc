@@ -108,6 +108,9 @@ std::string PlanNode::ToString(int indent) const {
           "{}[{}]", kind == PlanKind::kIntervalJoin ? "IntervalJoin" : "WindowJoin",
           join.Describe(in_names, Names(*inputs[1]->schema), kind == PlanKind::kWindowJoin));
       break;
+    case PlanKind::kUnnest:
+      line = "Unnest[" + unnest->ToString(&in_names) + "]";
+      break;
     case PlanKind::kSink:
       line = fmt::format("Sink[{}, connector={}]", sink_name,
                          sink_table ? sink_table->option("connector") : "print");

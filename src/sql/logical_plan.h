@@ -57,6 +57,9 @@ enum class PlanKind {
                      // window_time), one row per window a row belongs to
   kIntervalJoin,     // join: interval join of inputs[0] (left) and inputs[1] (right)
   kWindowJoin,       // join: window join of two kWindowTable inputs of the same window
+  kUnnest,           // unnest: each input row once per element of an ARRAY (entry of a MAP);
+                     // the input's columns, then the element (a ROW element: its fields; a
+                     // MAP entry: key, value). No row for an empty or NULL collection.
 };
 
 struct PlanNode;
@@ -80,6 +83,7 @@ struct PlanNode {
   OverSpec over;
   RankSpec rank;
   JoinSpec join;
+  BoundExprPtr unnest;  // kUnnest: the ARRAY or MAP over the input
   CatalogTablePtr sink_table;
   std::string sink_name;  // the INSERT target, or "stdout" for a bare SELECT
 

@@ -77,6 +77,8 @@ class Parser {
   Result<SelectStmt> ParseSelect();
   Result<SelectItem> ParseSelectItem();
   Result<TableRef> ParseTableRef();
+  /// Parses `CROSS JOIN UNNEST(expr) [AS] alias [(names)]` after `left`.
+  Result<TableRef> ParseUnnest(TableRef left);
   Result<TableRef> ParseTablePrimary();
   /// Parses `[INNER | LEFT | RIGHT | FULL [OUTER]] JOIN`; false when no join starts here.
   Result<bool> ParseJoinKind(JoinKind* kind);
@@ -471,9 +473,36 @@ Result<SelectItem> Parser::ParseSelectItem() {
   return item;
 }
 
+Result<TableRef> Parser::ParseUnnest(TableRef left) {
+  TableRef unnest;
+  unnest.kind = TableRefKind::kUnnest;
+  unnest.pos = cursor_.Peek().pos;
+  cursor_.Next();  // CROSS
+  cursor_.Next();  // JOIN
+  RETURN_IF_ERROR(cursor_.ExpectKeyword("UNNEST"));
+  RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
+  ASSIGN_OR_RETURN(unnest.unnest_expr, exprs_.Parse());
+  RETURN_IF_ERROR(cursor_.ExpectSymbol(")"));
+  ASSIGN_OR_RETURN(unnest.alias, ParseOptionalAlias());
+  if (!unnest.alias.empty() && cursor_.AcceptSymbol("(")) {
+    do {
+      ASSIGN_OR_RETURN(std::string name, cursor_.ExpectName("a column name"));
+      unnest.column_aliases.push_back(std::move(name));
+    } while (cursor_.AcceptSymbol(","));
+    RETURN_IF_ERROR(cursor_.ExpectSymbol(")"));
+  }
+  unnest.join_left = std::make_shared<TableRef>(std::move(left));
+  return unnest;
+}
+
 Result<TableRef> Parser::ParseTableRef() {
   ASSIGN_OR_RETURN(TableRef ref, ParseTablePrimary());
   while (true) {
+    if (cursor_.IsKeyword("CROSS") && cursor_.IsKeyword("JOIN", 1) &&
+        cursor_.IsKeyword("UNNEST", 2)) {
+      ASSIGN_OR_RETURN(ref, ParseUnnest(std::move(ref)));
+      continue;
+    }
     TableRef join;
     join.kind = TableRefKind::kJoin;
     join.pos = cursor_.Peek().pos;
@@ -494,7 +523,7 @@ Result<bool> Parser::ParseJoinKind(JoinKind* kind) {
   if (cursor_.IsKeyword("CROSS") || cursor_.IsKeyword("NATURAL")) {
     return cursor_.ErrorHere(
         "a join with an ON condition (CROSS and NATURAL joins are not "
-        "supported)");
+        "supported, except CROSS JOIN UNNEST)");
   }
   if (cursor_.AcceptKeyword("JOIN")) {
     *kind = JoinKind::kInner;

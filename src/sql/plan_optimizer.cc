@@ -2,6 +2,7 @@
 
 #include "sql/expr_rewriter.h"
 #include "sql/plan_builder.h"
+#include "sql/unread_field_marker.h"
 
 namespace sluice::sql {
 namespace {
@@ -45,7 +46,7 @@ BoundExprPtr And(const BoundExprPtr& a, const BoundExprPtr& b) {
 
 PlanNodePtr PlanOptimizer::Optimize(const PlanNodePtr& root) {
   PlanNodePtr plan = PushFilters(MergeProjects(root));
-  return Prune(plan, AllColumns(*plan)).node;
+  return UnreadFieldMarker::Mark(Prune(plan, AllColumns(*plan)).node);
 }
 
 PlanNodePtr PlanOptimizer::MergeProjects(const PlanNodePtr& node) {
@@ -98,6 +99,7 @@ PlanOptimizer::Pruned PlanOptimizer::Prune(const PlanNodePtr& node, std::set<siz
     case PlanKind::kWindowTable:
     case PlanKind::kIntervalJoin:
     case PlanKind::kWindowJoin:
+    case PlanKind::kUnnest:
       return KeepAll(*node);
     case PlanKind::kOverAggregate:
     case PlanKind::kRank:

@@ -11,7 +11,8 @@ namespace sluice::sql {
 /// Rewrites a bound plan for execution: merges adjacent projections (and drops identity ones),
 /// moves a filter directly above a scan into ScanSpec::filter, and prunes columns so that every
 /// scan decodes and outputs only what something above needs (the rowtime column and the
-/// watermark's inputs always stay). Returns a new tree; the input is shared, never modified.
+/// watermark's inputs always stay), down to the ROW fields read (UnreadFieldMarker). Returns a
+/// new tree; the input is shared, never modified.
 /// Stateless and thread-safe.
 class PlanOptimizer {
  public:

@@ -157,6 +157,13 @@ Result<Relation> QueryBinder::Finish(const SelectStmt& stmt, PlanNodePtr input,
                                      const std::vector<std::string>& names) {
   PlanNodePtr node = PlanBuilder::Project(std::move(input), std::move(exprs), names);
   if (stmt.distinct) {
+    for (const auto& f : node->schema->fields()) {
+      if (f.type.is_nested()) {
+        return PlanErrorAt(file_, stmt.pos,
+                           fmt::format("SELECT DISTINCT cannot compare the {} column '{}'",
+                                       TypeText(f.type), f.name));
+      }
+    }
     auto distinct = std::make_shared<PlanNode>();
     distinct->kind = PlanKind::kGroupAggregate;
     distinct->schema = node->schema;
@@ -183,6 +190,11 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
   bool has_end = false;
   for (const auto& g : stmt.group_by) {
     ASSIGN_OR_RETURN(BoundExprPtr key, binder_->Bind(*g, from.scope, "GROUP BY"));
+    if (key->type.is_nested()) {
+      return PlanErrorAt(file_, g->pos,
+                         fmt::format("cannot GROUP BY a {} value; group by its fields instead",
+                                     TypeText(key->type)));
+    }
     auto column = ExprRewriter::AsColumn(key);
     if (from.window && column && *column >= n) {
       has_start |= *column == n;
@@ -347,6 +359,7 @@ Relation QueryBinder::WindowTable(const From& from) {
 
 Result<Relation> QueryBinder::BindJoinSide(const TableRef& ref) {
   if (ref.kind == TableRefKind::kJoin) return BindJoin(ref);
+  if (ref.kind == TableRefKind::kUnnest) return BindUnnest(ref);
   if (ref.kind != TableRefKind::kWindowTvf) return BindTableRef(ref);
   ASSIGN_OR_RETURN(From from, BindWindowTvf(ref));
   if (from.window->session_gap_ms > 0) {
@@ -363,11 +376,61 @@ Result<Relation> QueryBinder::BindJoin(const TableRef& ref) {
   return JoinBinder(file_, binder_).Bind(ref, std::move(left), std::move(right));
 }
 
+Result<Relation> QueryBinder::BindUnnest(const TableRef& ref) {
+  ASSIGN_OR_RETURN(Relation left, BindJoinSide(*ref.join_left));
+  ASSIGN_OR_RETURN(BoundExprPtr collection, binder_->Bind(*ref.unnest_expr, left.scope, "UNNEST"));
+  const LogicalType& type = collection->type;
+  if (type.id != TypeId::kArray && type.id != TypeId::kMap) {
+    return PlanErrorAt(file_, ref.unnest_expr->pos,
+                       fmt::format("UNNEST takes an ARRAY or a MAP, not {}", TypeText(type)));
+  }
+  // The added columns: a ROW element's fields, a MAP's key and value, or the element.
+  std::vector<Field> added;
+  const LogicalType& element = type.child(0);
+  if (type.id == TypeId::kMap) {
+    added = {{"KEY", type.child(0)}, {"VALUE", type.child(1)}};
+  } else if (element.id == TypeId::kRow) {
+    for (size_t f = 0; f < element.num_children(); ++f) {
+      LogicalType t = element.child(f);
+      if (element.nullable) t.nullable = true;
+      added.push_back({element.field_name(f), t});
+    }
+  } else {
+    added = {{"EXPR$0", element}};
+  }
+  if (!ref.column_aliases.empty()) {
+    if (ref.column_aliases.size() != added.size()) {
+      return PlanErrorAt(file_, ref.pos,
+                         fmt::format("UNNEST of {} adds {} columns, but the alias names {}",
+                                     TypeText(type), added.size(), ref.column_aliases.size()));
+    }
+    for (size_t i = 0; i < added.size(); ++i) added[i].name = ref.column_aliases[i];
+  }
+  auto node = std::make_shared<PlanNode>();
+  node->kind = PlanKind::kUnnest;
+  auto schema = std::make_shared<Schema>(*left.node->schema);
+  for (const Field& f : added) {
+    schema->Add(f);
+    left.scope.columns.push_back({ref.alias, f.name, f.type});
+  }
+  node->schema = std::move(schema);
+  node->inputs = {left.node};
+  node->rowtime_column = left.node->rowtime_column;
+  node->changelog = left.node->changelog;
+  node->unnest = std::move(collection);
+  Relation r;
+  r.node = std::move(node);
+  r.scope = std::move(left.scope);
+  return r;
+}
+
 Result<QueryBinder::From> QueryBinder::BindFrom(const TableRef& ref) {
   if (ref.kind == TableRefKind::kWindowTvf) return BindWindowTvf(ref);
   Relation r;
   if (ref.kind == TableRefKind::kJoin) {
     ASSIGN_OR_RETURN(r, BindJoin(ref));
+  } else if (ref.kind == TableRefKind::kUnnest) {
+    ASSIGN_OR_RETURN(r, BindUnnest(ref));
   } else {
     ASSIGN_OR_RETURN(r, BindTableRef(ref));
   }
@@ -414,6 +477,8 @@ Result<Relation> QueryBinder::BindTableRef(const TableRef& ref) {
       r.scope = Qualified(std::move(r.scope), ref.alias);
       return r;
     }
+    case TableRefKind::kUnnest:
+      return BindUnnest(ref);
     case TableRefKind::kWindowTvf:
     case TableRefKind::kJoin:
       break;

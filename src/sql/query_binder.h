@@ -52,6 +52,8 @@ class QueryBinder {
   /// another join.
   Result<Relation> BindJoinSide(const TableRef& ref);
   Result<Relation> BindJoin(const TableRef& ref);
+  /// Binds `left CROSS JOIN UNNEST(collection) AS alias(names)` into a kUnnest node.
+  Result<Relation> BindUnnest(const TableRef& ref);
   /// Returns the rows of a window TVF: a kWindowTable over `from.input` whose scope is
   /// `from.scope` (the input's columns, window_start, window_end, window_time).
   static Relation WindowTable(const From& from);

@@ -119,7 +119,8 @@ Result<PlanNodePtr> SinkBinder::MatchColumns(const InsertStmt& insert, SourcePos
                                      TypeText(to.type), table.name));
     }
     BoundExprPtr e = MakeColumnRef(*target[i], from.type);
-    if (!from.type.SameAs(to.type))
+    // Nested values that differ only in nullability share their representation: no cast.
+    if (!from.type.SameAs(to.type) && !from.type.is_nested())
       e = MakeCast(e, to.type.WithNullable(from.type.nullable), false);
     identity &= e->kind == BoundExprKind::kColumnRef && *target[i] == i && from.name == to.name;
     exprs.push_back(std::move(e));

@@ -53,10 +53,23 @@ std::optional<LogicalType> CommonNumeric(const LogicalType& a, const LogicalType
   return LogicalType::Decimal(digits + scale, scale);
 }
 
+// Whether `a` and `b` are the same type at every level but for nullability (ROW field names
+// included).
+bool SameShape(const LogicalType& a, const LogicalType& b) {
+  if (a.id != b.id || a.precision != b.precision || a.scale != b.scale) return false;
+  if (a.num_children() != b.num_children()) return false;
+  for (size_t i = 0; i < a.num_children(); ++i) {
+    if (a.id == TypeId::kRow && a.field_name(i) != b.field_name(i)) return false;
+    if (!SameShape(a.child(i), b.child(i))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool TypeCoercion::IsImplicit(const LogicalType& from, const LogicalType& to) {
   if (from.id == TypeId::kNull || from.SameAs(to)) return true;
+  if (from.is_nested() || to.is_nested()) return SameShape(from, to);
   if (from.is_numeric() && to.is_numeric()) {
     if (NumericRank(to.id) > NumericRank(from.id) && to.id != TypeId::kDecimal) return true;
     if (to.id == TypeId::kDecimal) {
@@ -70,6 +83,7 @@ bool TypeCoercion::IsImplicit(const LogicalType& from, const LogicalType& to) {
 }
 
 bool TypeCoercion::IsCastable(const LogicalType& from, const LogicalType& to) {
+  if (from.is_nested() || to.is_nested()) return from.id == TypeId::kNull || SameShape(from, to);
   if (from.id == TypeId::kNull || from.id == to.id) return true;
   if (to.id == TypeId::kString || from.id == TypeId::kString) return to.id != TypeId::kInterval;
   if (from.is_numeric() && to.is_numeric()) return true;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sluice::sql {
 namespace {
 
@@ -61,11 +63,66 @@ Result<LogicalType> TypeParser::ParseTimestamp() {
   return LogicalType::Timestamp(precision);
 }
 
+Result<LogicalType> TypeParser::ParseChild() {
+  TokenCursor::NestingGuard guard(cursor_);
+  RETURN_IF_ERROR(guard.status());
+  ASSIGN_OR_RETURN(LogicalType type, Parse());
+  if (cursor_.IsKeyword("NOT") && cursor_.IsKeyword("NULL", 1)) {
+    cursor_.Next();
+    cursor_.Next();
+    type.nullable = false;
+  } else {
+    cursor_.AcceptKeyword("NULL");
+  }
+  return type;
+}
+
+Result<LogicalType> TypeParser::ParseRow() {
+  const bool angle = cursor_.IsSymbol("<");
+  if (!angle && !cursor_.IsSymbol("(")) return cursor_.ErrorHere("'<' or '(' after ROW");
+  cursor_.Next();
+  const char* close = angle ? ">" : ")";
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+  do {
+    const Token& name = cursor_.Peek();
+    if (name.kind != TokenKind::kWord && name.kind != TokenKind::kQuotedName) {
+      return cursor_.ErrorHere("a ROW field name");
+    }
+    if (std::find(names.begin(), names.end(), name.text) != names.end()) {
+      return cursor_.ErrorAt(name.pos, "a ROW field name not used before",
+                             fmt::format("'{}' again", name.text));
+    }
+    names.push_back(cursor_.Next().text);
+    ASSIGN_OR_RETURN(LogicalType type, ParseChild());
+    if (cursor_.Peek().kind == TokenKind::kString) cursor_.Next();  // the field's description
+    types.push_back(std::move(type));
+  } while (cursor_.AcceptSymbol(","));
+  if (!cursor_.AcceptSymbol(close)) return cursor_.ErrorHere(fmt::format("',' or '{}'", close));
+  return LogicalType::Row(std::move(names), std::move(types));
+}
+
+Result<LogicalType> TypeParser::ParseArray() {
+  RETURN_IF_ERROR(cursor_.ExpectSymbol("<"));
+  ASSIGN_OR_RETURN(LogicalType element, ParseChild());
+  RETURN_IF_ERROR(cursor_.ExpectSymbol(">"));
+  return LogicalType::Array(std::move(element));
+}
+
+Result<LogicalType> TypeParser::ParseMap() {
+  RETURN_IF_ERROR(cursor_.ExpectSymbol("<"));
+  ASSIGN_OR_RETURN(LogicalType key, ParseChild());
+  RETURN_IF_ERROR(cursor_.ExpectSymbol(","));
+  ASSIGN_OR_RETURN(LogicalType value, ParseChild());
+  RETURN_IF_ERROR(cursor_.ExpectSymbol(">"));
+  return LogicalType::Map(std::move(key), std::move(value));
+}
+
 Result<LogicalType> TypeParser::Parse() {
   const Token& t = cursor_.Peek();
   static constexpr std::string_view kExpected =
       "a data type (BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, "
-      "VARCHAR, CHAR, TIMESTAMP, TIMESTAMP_LTZ or DATE)";
+      "VARCHAR, CHAR, TIMESTAMP, TIMESTAMP_LTZ, DATE, ROW, ARRAY or MAP)";
   if (t.kind != TokenKind::kWord) return cursor_.ErrorHere(kExpected);
   const std::string upper = t.upper;
   if (upper == "BOOLEAN") {
@@ -116,6 +173,18 @@ Result<LogicalType> TypeParser::Parse() {
   if (upper == "DATE") {
     cursor_.Next();
     return LogicalType::Date();
+  }
+  if (upper == "ROW") {
+    cursor_.Next();
+    return ParseRow();
+  }
+  if (upper == "ARRAY") {
+    cursor_.Next();
+    return ParseArray();
+  }
+  if (upper == "MAP") {
+    cursor_.Next();
+    return ParseMap();
   }
   return cursor_.ErrorHere(kExpected);
 }

@@ -2,11 +2,20 @@
 
 namespace sluice {
 
-ColumnPtr GatherColumn(const Column& input, const std::vector<uint32_t>& rows) {
-  auto out = std::make_shared<Column>(input.type());
-  out->ShareArenasOf(input);
-  out->Resize(rows.size());
+namespace {
+
+// Writes rows `rows` of `input` into `out` (same type, empty or already resized to the rows by
+// a ROW parent): by index for scalars and each child of a ROW, by appending for ARRAY and MAP.
+void GatherInto(const Column& input, const std::vector<uint32_t>& rows, Column* out) {
   const size_t n = rows.size();
+  const TypeId id = input.type().id;
+  if (id == TypeId::kArray || id == TypeId::kMap) {
+    out->Resize(0);  // a ROW parent's Resize made room for empty arrays
+    out->Reserve(n);
+    for (uint32_t r : rows) out->AppendFrom(input, r);
+    return;
+  }
+  out->Resize(n);
   switch (input.physical()) {
     case PhysicalType::kBool:
       for (size_t i = 0; i < n; ++i) out->bools()[i] = input.bools()[rows[i]];
@@ -20,12 +29,25 @@ ColumnPtr GatherColumn(const Column& input, const std::vector<uint32_t>& rows) {
     case PhysicalType::kString:
       for (size_t i = 0; i < n; ++i) out->strings()[i] = input.strings()[rows[i]];
       break;
+    case PhysicalType::kNested:  // a ROW: its children row by row, as the parent
+      for (size_t c = 0; c < input.num_children(); ++c) {
+        GatherInto(input.child(c), rows, &out->child(c));
+      }
+      break;
   }
   if (input.has_nulls()) {
     for (size_t i = 0; i < n; ++i) {
       if (input.IsNull(rows[i])) out->SetNull(i);
     }
   }
+}
+
+}  // namespace
+
+ColumnPtr GatherColumn(const Column& input, const std::vector<uint32_t>& rows) {
+  auto out = std::make_shared<Column>(input.type());
+  out->ShareArenasOf(input);
+  GatherInto(input, rows, out.get());
   return out;
 }
 

@@ -37,6 +37,34 @@ std::string FormatDecimal(int64_t unscaled, int scale) {
   return negative ? "-" + digits : digits;
 }
 
+namespace {
+
+// ROW as Flink's Row prints a nested row ("+I[1, a]"), ARRAY as "[1, 2]", MAP as "{k=v, ...}".
+void AppendNestedText(const Column& column, size_t row, std::string* out) {
+  const TypeId id = column.type().id;
+  if (id == TypeId::kRow) {
+    out->append("+I[");
+    for (size_t c = 0; c < column.num_children(); ++c) {
+      if (c > 0) out->append(", ");
+      AppendCellText(column.child(c), row, out);
+    }
+    out->push_back(']');
+    return;
+  }
+  out->push_back(id == TypeId::kArray ? '[' : '{');
+  for (uint32_t e = column.offsets()[row]; e < column.offsets()[row + 1]; ++e) {
+    if (e > column.offsets()[row]) out->append(", ");
+    AppendCellText(column.child(0), e, out);
+    if (id == TypeId::kMap) {
+      out->push_back('=');
+      AppendCellText(column.child(1), e, out);
+    }
+  }
+  out->push_back(id == TypeId::kArray ? ']' : '}');
+}
+
+}  // namespace
+
 void AppendCellText(const Column& column, size_t row, std::string* out) {
   if (column.IsNull(row)) {
     out->append("null");
@@ -73,6 +101,11 @@ void AppendCellText(const Column& column, size_t row, std::string* out) {
     case TypeId::kBigInt:
     case TypeId::kInterval:
       fmt::format_to(std::back_inserter(*out), "{}", column.ints()[row]);
+      return;
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      AppendNestedText(column, row, out);
       return;
   }
 }

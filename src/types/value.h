@@ -10,10 +10,11 @@
 namespace sluice {
 
 /// One typed scalar: a literal, an aggregate's result, a group key part. The payload follows
-/// the physical type of `type` (int64 for integers, DECIMAL, DATE, TIMESTAMP, INTERVAL).
+/// the physical type of `type` (int64 for integers, DECIMAL, DATE, TIMESTAMP, INTERVAL); a
+/// ROW, ARRAY or MAP value is a one-row column of its type.
 struct Value {
   LogicalType type;
-  std::variant<std::monostate, bool, int64_t, double, std::string> data;
+  std::variant<std::monostate, bool, int64_t, double, std::string, ColumnPtr> data;
 
   static Value Null(LogicalType t) { return {t, std::monostate{}}; }
   static Value Bool(bool v) { return {LogicalType::Boolean(), v}; }
@@ -26,6 +27,7 @@ struct Value {
   int64_t as_int() const { return std::get<int64_t>(data); }
   double as_double() const { return std::get<double>(data); }
   const std::string& as_string() const { return std::get<std::string>(data); }
+  const Column& as_nested() const { return *std::get<ColumnPtr>(data); }
 
   /// Reads row `row` of `column`.
   static Value FromColumn(const Column& column, size_t row);

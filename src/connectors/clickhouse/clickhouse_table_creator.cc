@@ -1,6 +1,7 @@
 #include "connectors/clickhouse/clickhouse_table_creator.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -48,8 +49,42 @@ std::vector<std::string> KeyIdentifiers(const std::string& keys) {
 
 }  // namespace
 
-Result<std::string> ClickHouseTableCreator::ColumnType(const LogicalType& type, bool datetime64) {
+namespace {
+
+// Whether ClickHouse accepts Nullable(<type>): not for Tuple, Array or Map.
+bool CanBeNullable(std::string_view type) {
+  return type.rfind("Tuple(", 0) != 0 && type.rfind("Array(", 0) != 0 && type.rfind("Map(", 0) != 0;
+}
+
+}  // namespace
+
+Result<std::string> ClickHouseTableCreator::ColumnType(const LogicalType& type, bool datetime64,
+                                                       bool map) {
+  // A nested element's type, with Nullable where the element is nullable and ClickHouse allows.
+  auto element = [&](const LogicalType& t) -> Result<std::string> {
+    ASSIGN_OR_RETURN(std::string inner, ColumnType(t, datetime64, map));
+    if (t.nullable && CanBeNullable(inner)) return "Nullable(" + inner + ")";
+    return inner;
+  };
   switch (type.id) {
+    case TypeId::kRow: {
+      std::vector<std::string> elements;
+      for (size_t i = 0; i < type.num_children(); ++i) {
+        ASSIGN_OR_RETURN(std::string e, element(type.child(i)));
+        elements.push_back(std::move(e));
+      }
+      return fmt::format("Tuple({})", fmt::join(elements, ", "));
+    }
+    case TypeId::kArray: {
+      ASSIGN_OR_RETURN(std::string e, element(type.child(0)));
+      return "Array(" + e + ")";
+    }
+    case TypeId::kMap: {
+      if (!map) return std::string("String");  // JSON text
+      ASSIGN_OR_RETURN(std::string key, ColumnType(type.child(0), datetime64, map));
+      ASSIGN_OR_RETURN(std::string value, element(type.child(1)));
+      return fmt::format("Map({}, {})", key, value);
+    }
     case TypeId::kBoolean:
       return std::string("UInt8");
     case TypeId::kInt:
@@ -78,7 +113,7 @@ Result<std::string> ClickHouseTableCreator::ColumnType(const LogicalType& type, 
 }
 
 Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definition& definition,
-                                                                 bool datetime64) {
+                                                                 bool datetime64, bool map) {
   std::string order_by = definition.order_by;
   if (order_by.empty() && !definition.primary_key.empty()) {
     for (const std::string& key : definition.primary_key) {
@@ -90,10 +125,10 @@ Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definitio
   std::vector<std::string> sort_columns = KeyIdentifiers(order_by + " " + definition.partition_by);
   std::string columns;
   for (const Field& field : definition.schema.fields()) {
-    ASSIGN_OR_RETURN(std::string type, ColumnType(field.type, datetime64));
+    ASSIGN_OR_RETURN(std::string type, ColumnType(field.type, datetime64, map));
     bool in_key =
         std::find(sort_columns.begin(), sort_columns.end(), field.name) != sort_columns.end();
-    if (field.type.nullable && !in_key) type = "Nullable(" + type + ")";
+    if (field.type.nullable && !in_key && CanBeNullable(type)) type = "Nullable(" + type + ")";
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(field.name) + " " + type;
   }
@@ -126,6 +161,11 @@ Result<bool> ClickHouseTableCreator::TableExists(const Definition& definition) {
   return count.rfind("1", 0) == 0;
 }
 
+bool ClickHouseTableCreator::HasMap() {
+  // Servers before Map answer "Unknown function map" or "Unknown data type family: Map".
+  return client_->Query("SELECT CAST(map('a', 1) AS Map(String, UInt8)) FORMAT TabSeparated").ok();
+}
+
 bool ClickHouseTableCreator::HasDateTime64() {
   // 18.16 answers "Unknown data type family: DateTime64"; any error means no.
   return client_->Query("SELECT CAST(0 AS DateTime64(3)) FORMAT TabSeparated").ok();
@@ -139,7 +179,8 @@ Result<std::vector<std::string>> ClickHouseTableCreator::Ensure(const Definition
       "CREATE DATABASE IF NOT EXISTS " + ClickHouseHttpClient::QuoteIdentifier(definition.database);
   RETURN_IF_ERROR(client_->Query(create_database).status());
   ran.push_back(create_database);
-  ASSIGN_OR_RETURN(std::string create_table, CreateTableStatement(definition, HasDateTime64()));
+  ASSIGN_OR_RETURN(std::string create_table,
+                   CreateTableStatement(definition, HasDateTime64(), HasMap()));
   RETURN_IF_ERROR(client_->Query(create_table).status());
   ran.push_back(create_table);
   return ran;

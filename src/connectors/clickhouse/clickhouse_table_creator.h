@@ -13,7 +13,10 @@ namespace sluice::connectors {
 /// `CREATE DATABASE IF NOT EXISTS`, then a MergeTree table whose columns are the sink schema's,
 /// mapped to ClickHouse types (see ColumnType). ORDER BY is 'sink.order-by', else the PRIMARY
 /// KEY, else tuple(); PARTITION BY is 'sink.partition-by' when set. Columns named in the sort or
-/// partition key are never Nullable (ClickHouse refuses nullable keys).
+/// partition key are never Nullable (ClickHouse refuses nullable keys). ROW, ARRAY and MAP become
+/// Tuple, Array and Map (Map only on servers that have it, else String holding JSON); ClickHouse
+/// has no Nullable Tuple, Array or Map, so a NULL ROW is written as a tuple of NULLs and a NULL
+/// ARRAY or MAP as an empty one.
 ///
 /// Lifecycle: construct, Ensure once. Not thread-safe; uses the caller's client.
 class ClickHouseTableCreator {
@@ -40,14 +43,18 @@ class ClickHouseTableCreator {
   Result<std::vector<std::string>> Ensure(const Definition& definition);
 
   /// Returns the CREATE TABLE statement for `definition`; `datetime64` tells whether the server
-  /// has DateTime64 (else timestamps become DateTime, whole seconds).
-  static Result<std::string> CreateTableStatement(const Definition& definition, bool datetime64);
-  /// Returns the ClickHouse type for a sluice type, without Nullable.
-  static Result<std::string> ColumnType(const LogicalType& type, bool datetime64);
+  /// has DateTime64 (else timestamps become DateTime, whole seconds), `map` whether it has Map
+  /// (else MAP columns become String, written as JSON objects).
+  static Result<std::string> CreateTableStatement(const Definition& definition, bool datetime64,
+                                                  bool map = false);
+  /// Returns the ClickHouse type for a sluice type, without Nullable (nested elements carry
+  /// theirs).
+  static Result<std::string> ColumnType(const LogicalType& type, bool datetime64, bool map = false);
 
  private:
   Result<bool> TableExists(const Definition& definition);
   bool HasDateTime64();
+  bool HasMap();
 
   ClickHouseHttpClient* client_;
 };

@@ -31,6 +31,8 @@ class TypeLexer {
     SkipSpaces();
     return pos_ >= text_.size();
   }
+  size_t position() const { return pos_; }
+  void Seek(size_t pos) { pos_ = pos; }
   std::string_view Identifier() {
     SkipSpaces();
     size_t start = pos_;
@@ -124,6 +126,23 @@ Result<ClickHouseType> ParseWrapped(TypeLexer& lex, std::string_view text, int d
   return inner;
 }
 
+// Parses "(T1, T2, ...)" or "(name1 T1, name2 T2, ...)" of Tuple and Map into type->elements.
+Status ParseElements(TypeLexer& lex, std::string_view text, int depth, ClickHouseType* type) {
+  if (!lex.Eat('(')) return Malformed(text);
+  do {
+    const size_t start = lex.position();
+    lex.Identifier();
+    lex.SkipSpaces();
+    const size_t after = lex.position();
+    const bool named = after < text.size() && std::isalpha(static_cast<unsigned char>(text[after]));
+    if (!named) lex.Seek(start);
+    ASSIGN_OR_RETURN(ClickHouseType element, ParseType(lex, text, depth + 1));
+    type->elements.push_back(std::make_shared<const ClickHouseType>(std::move(element)));
+  } while (lex.Eat(','));
+  if (!lex.Eat(')')) return Malformed(text);
+  return Status::Ok();
+}
+
 Result<ClickHouseType> ParseType(TypeLexer& lex, std::string_view text, int depth) {
   if (depth > 8) return Malformed(text);
   static const std::map<std::string_view, Kind> kSimple = {
@@ -150,6 +169,12 @@ Result<ClickHouseType> ParseType(TypeLexer& lex, std::string_view text, int dept
     ASSIGN_OR_RETURN(ClickHouseType element, ParseWrapped(lex, text, depth));
     type.kind = Kind::kArray;
     type.element = std::make_shared<const ClickHouseType>(std::move(element));
+    return type;
+  }
+  if (name == "Tuple" || name == "Map") {
+    type.kind = name == "Tuple" ? Kind::kTuple : Kind::kMap;
+    RETURN_IF_ERROR(ParseElements(lex, text, depth, &type));
+    if (type.kind == Kind::kMap && type.elements.size() != 2) return Malformed(text);
     return type;
   }
   if (name == "Decimal" || name == "Decimal32" || name == "Decimal64" || name == "Decimal128") {

@@ -35,6 +35,8 @@ struct ClickHouseType {
     kEnum16,  // enum_values
     kUUID,
     kArray,  // element
+    kTuple,  // elements (named or not: names are not kept)
+    kMap,    // elements: key, value
   };
 
   Kind kind = Kind::kString;
@@ -46,10 +48,12 @@ struct ClickHouseType {
   std::string timezone;
   std::vector<std::pair<std::string, int>> enum_values;
   std::shared_ptr<const ClickHouseType> element;
+  std::vector<std::shared_ptr<const ClickHouseType>> elements;
   std::string spelling;  // as the server wrote it
 
   /// Parses a type string such as "Nullable(Decimal(10, 2))", "DateTime('UTC')",
-  /// "Enum8('a' = 1, 'b' = 2)", "Array(LowCardinality(String))". Unknown types are kUnsupported.
+  /// "Enum8('a' = 1, 'b' = 2)", "Array(LowCardinality(String))", "Tuple(UInt64, String)",
+  /// "Tuple(a UInt64, b String)", "Map(String, UInt64)". Unknown types are kUnsupported.
   static Result<ClickHouseType> Parse(std::string_view text);
 
   bool is_integer() const { return kind <= Kind::kUInt64; }

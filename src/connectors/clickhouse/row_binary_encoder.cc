@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "connectors/formats/json_encoder.h"
+
 namespace sluice::connectors {
 namespace {
 
@@ -105,7 +107,14 @@ bool IsScalarArrayElement(const ClickHouseType& e) {
          e.kind == Kind::kString || e.kind == Kind::kFixedString;
 }
 
+bool CanEncodeNested(const LogicalType& s, const ClickHouseType& t);
+
 std::optional<Op> ChooseOp(const LogicalType& s, const ClickHouseType& t) {
+  if (s.is_nested()) {
+    if (t.kind == Kind::kString) return Op::kNestedJson;
+    if (CanEncodeNested(s, t)) return Op::kNested;
+    return std::nullopt;
+  }
   switch (s.id) {
     case TypeId::kString:
       switch (t.kind) {
@@ -255,6 +264,133 @@ bool AppendJsonArray(std::string* out, std::string_view text, const ClickHouseTy
     if (!AppendJsonElement(out, value, *t.element)) return false;
   }
   return true;
+}
+
+// ---- ROW, ARRAY and MAP values -----------------------------------------------------------
+
+// Whether a scalar inside a nested value converts to element type `t`.
+bool IsNestedLeaf(const LogicalType& s, const ClickHouseType& t) {
+  const bool is_float = t.kind == Kind::kFloat32 || t.kind == Kind::kFloat64;
+  switch (s.id) {
+    case TypeId::kBoolean:
+    case TypeId::kInt:
+    case TypeId::kBigInt:
+      return t.is_integer() || is_float;
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return is_float;
+    case TypeId::kString:
+      return t.kind == Kind::kString;
+    case TypeId::kDate:
+      return t.kind == Kind::kDate;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz:
+      return t.kind == Kind::kDateTime || t.kind == Kind::kDateTime64;
+    default:
+      return false;
+  }
+}
+
+bool CanEncodeNested(const LogicalType& s, const ClickHouseType& t) {
+  switch (s.id) {
+    case TypeId::kRow:
+      if (t.kind != Kind::kTuple || t.elements.size() != s.num_children()) return false;
+      for (size_t i = 0; i < s.num_children(); ++i) {
+        if (!CanEncodeNested(s.child(i), *t.elements[i])) return false;
+      }
+      return true;
+    case TypeId::kArray:
+      return t.kind == Kind::kArray && CanEncodeNested(s.child(0), *t.element);
+    case TypeId::kMap:
+      return t.kind == Kind::kMap && CanEncodeNested(s.child(0), *t.elements[0]) &&
+             CanEncodeNested(s.child(1), *t.elements[1]);
+    default:
+      return IsNestedLeaf(s, t);
+  }
+}
+
+// Appends the default value of `t` (for a NULL where `t` is not Nullable).
+void AppendDefault(std::string* out, const ClickHouseType& t) {
+  if (t.nullable) {
+    out->push_back(1);
+    return;
+  }
+  switch (t.kind) {
+    case Kind::kTuple:
+      for (const auto& e : t.elements) AppendDefault(out, *e);
+      return;
+    case Kind::kArray:
+    case Kind::kMap:
+    case Kind::kString:
+      AppendVarUInt(out, 0);
+      return;
+    default:
+      out->append(static_cast<size_t>(t.byte_width()), '\0');
+  }
+}
+
+// Appends a non-NULL scalar of a nested value (IsNestedLeaf holds); false when it does not fit.
+bool AppendNestedLeaf(std::string* out, const Column& c, size_t row, const ClickHouseType& t) {
+  const TypeId id = c.type().id;
+  if (t.kind == Kind::kFloat32 || t.kind == Kind::kFloat64) {
+    const double d = c.physical() == PhysicalType::kDouble ? c.doubles()[row]
+                     : c.physical() == PhysicalType::kBool ? c.bools()[row]
+                                                           : static_cast<double>(c.ints()[row]);
+    t.kind == Kind::kFloat32 ? AppendFloat32(out, d) : AppendFloat64(out, d);
+    return true;
+  }
+  if (id == TypeId::kString) {
+    AppendString(out, c.strings()[row]);
+    return true;
+  }
+  if (id == TypeId::kBoolean) return AppendCheckedInt(out, c.bools()[row], t);
+  const int64_t v = c.ints()[row];
+  if (t.kind == Kind::kDate) return AppendRanged(out, v, Kind::kUInt16, 2);
+  if (t.kind == Kind::kDateTime) {
+    int64_t seconds = 0;
+    FloorDiv(v, 1000, &seconds);
+    return AppendRanged(out, seconds, Kind::kUInt32, 4);
+  }
+  if (t.kind == Kind::kDateTime64) {
+    int64_t scaled = 0;
+    if (t.precision < 3) {
+      FloorDiv(v, static_cast<int64_t>(Pow10(3 - t.precision)), &scaled);
+      return AppendRanged(out, scaled, Kind::kInt64, 8);
+    }
+    return AppendRanged(out, static_cast<int128>(v) * Pow10(t.precision - 3), Kind::kInt64, 8);
+  }
+  return AppendCheckedInt(out, v, t);
+}
+
+// Appends row `row` of `c` as ClickHouse type `t` (CanEncodeNested holds).
+bool AppendNestedValue(std::string* out, const Column& c, size_t row, const ClickHouseType& t) {
+  const bool null = c.IsNull(row);
+  if (t.nullable) {
+    out->push_back(null ? 1 : 0);
+    if (null) return true;
+  } else if (null && c.type().id != TypeId::kRow) {  // a NULL ROW: a tuple of its NULL fields
+    AppendDefault(out, t);
+    return true;
+  }
+  switch (c.type().id) {
+    case TypeId::kRow:
+      for (size_t f = 0; f < c.num_children(); ++f) {
+        if (!AppendNestedValue(out, c.child(f), row, *t.elements[f])) return false;
+      }
+      return true;
+    case TypeId::kArray:
+    case TypeId::kMap: {
+      AppendVarUInt(out, c.ElementCount(row));
+      const bool map = c.type().id == TypeId::kMap;
+      for (uint32_t e = c.offsets()[row]; e < c.offsets()[row + 1]; ++e) {
+        if (!AppendNestedValue(out, c.child(0), e, map ? *t.elements[0] : *t.element)) return false;
+        if (map && !AppendNestedValue(out, c.child(1), e, *t.elements[1])) return false;
+      }
+      return true;
+    }
+    default:
+      return AppendNestedLeaf(out, c, row, t);
+  }
 }
 
 // ---- Column-at-a-time encoding -------------------------------------------------------------
@@ -515,6 +651,8 @@ RowBinaryEncoder::ColumnFn ChooseColumnFn(const Plan& plan) {
     case Op::kMillisToDateTime64:
       return EncodeFixedColumn<PutDateTime64>;
     case Op::kJsonArray:
+    case Op::kNested:
+    case Op::kNestedJson:
       return nullptr;
   }
   return nullptr;
@@ -523,7 +661,8 @@ RowBinaryEncoder::ColumnFn ChooseColumnFn(const Plan& plan) {
 // Sets the value width, integer range and decimal limit of `plan` and chooses its column loop.
 void SetLayout(Plan* plan) {
   const ClickHouseType& t = plan->spec.target;
-  const bool variable = plan->op == Op::kString || plan->op == Op::kJsonArray;
+  const bool variable = plan->op == Op::kString || plan->op == Op::kJsonArray ||
+                        plan->op == Op::kNested || plan->op == Op::kNestedJson;
   plan->width = variable                       ? 0
                 : plan->op == Op::kFixedString ? t.fixed_size
                 : plan->op == Op::kUuid        ? 16
@@ -610,7 +749,7 @@ Status RowBinaryEncoder::AddVariableSizes(size_t index, const Column& column, si
   const Plan& plan = plans_[index];
   const bool nullable = plan.spec.target.nullable;
   const bool nulls = column.has_nulls();
-  if (nulls && !nullable) return NullError(plan);
+  if (nulls && !nullable && plan.op != Op::kNested) return NullError(plan);
   if (plan.op == Op::kString) {
     const std::vector<std::string_view>& strings = column.strings();
     for (size_t r = 0; r < rows; ++r) {
@@ -634,6 +773,28 @@ Status RowBinaryEncoder::AddVariableSizes(size_t index, const Column& column, si
       starts.push_back(pieces.size());
       sizes[r] += starts[r + 1] - starts[r];
     }
+  } else if (plan.op == Op::kNested || plan.op == Op::kNestedJson) {
+    std::string& pieces = pieces_[index];
+    std::vector<size_t>& starts = piece_starts_[index];
+    pieces.clear();
+    starts.assign(1, 0);
+    std::string json;
+    for (size_t r = 0; r < rows; ++r) {
+      if (plan.op == Op::kNested) {
+        if (!AppendNestedValue(&pieces, column, r, plan.spec.target)) {
+          return NestedValueError(plan, column, r);
+        }
+      } else {
+        if (nullable) pieces.push_back(column.IsNull(r) ? 1 : 0);
+        if (!column.IsNull(r)) {
+          json.clear();
+          JsonEncoder::AppendValue(column, r, &json);
+          AppendString(&pieces, json);
+        }
+      }
+      starts.push_back(pieces.size());
+      sizes[r] += starts[r + 1] - starts[r];
+    }
   } else if (nulls) {  // a NULL takes its flag byte only
     for (size_t r = 0; r < rows; ++r) {
       if (column.IsNull(r)) sizes[r] -= static_cast<size_t>(plan.width);
@@ -647,6 +808,16 @@ Status RowBinaryEncoder::NullError(const Plan& plan) const {
       "NULL in column '{}' cannot be written to ClickHouse column of type {} (table {}); "
       "make the column Nullable or filter the NULLs",
       plan.spec.name, plan.spec.target.spelling, table_));
+}
+
+Status RowBinaryEncoder::NestedValueError(const Plan& plan, const Column& column,
+                                          size_t row) const {
+  std::string json;
+  JsonEncoder::AppendValue(column, row, &json);
+  return Status::DataError(
+      fmt::format("value {} of column '{}' does not fit ClickHouse type {} "
+                  "(table {})",
+                  json.substr(0, 200), plan.spec.name, plan.spec.target.spelling, table_));
 }
 
 Status RowBinaryEncoder::ValueError(const Plan& plan, const Column& column, size_t row) const {

@@ -18,8 +18,12 @@ namespace sluice::connectors {
 /// Encoding is column-at-a-time into a pre-sized buffer: a first pass computes every row's size
 /// (fixed widths plus string lengths), the buffer grows once, then each column writes its values
 /// at its rows' cursors with a loop chosen at Create for its conversion and width (no per-value
-/// type switch or virtual call, no per-value allocation). JSON arrays are encoded in the first
-/// pass into a scratch buffer and copied.
+/// type switch or virtual call, no per-value allocation). JSON arrays and nested values are
+/// encoded in the first pass into a scratch buffer and copied. ROW, ARRAY and MAP go into Tuple
+/// (same arity), Array and Map of element types they convert to (integers, floats, strings,
+/// dates and times), or into String as JSON; ClickHouse has no Nullable Tuple, Array or Map, so
+/// a NULL ROW is written as a tuple of its NULL fields and a NULL ARRAY or MAP as an empty one
+/// (a NULL element of a non-Nullable element type as the type's default).
 ///
 /// Which conversions exist is decided once, at Create: a pipeline column that cannot be encoded
 /// into its target type is an error naming the column, both types and the table. What remains
@@ -71,6 +75,8 @@ class RowBinaryEncoder {
     kMillisToDateTime,
     kMillisToDateTime64,
     kJsonArray,
+    kNested,      // ROW, ARRAY, MAP into Tuple, Array, Map
+    kNestedJson,  // ROW, ARRAY, MAP into String, as JSON text
   };
   struct Plan;
   /// Writes one column's values of the first `rows` rows at `base + cursors[row]` and advances
@@ -87,7 +93,7 @@ class RowBinaryEncoder {
     int width = 0;               // bytes of a non-NULL value; 0 for String and Array
     int64_t min = 0, max = 0;    // the target's integer range, clamped to int64 (kIntToInt)
     __int128 decimal_limit = 0;  // 10^precision (Decimal targets)
-    ColumnFn encode = nullptr;   // nullptr for kJsonArray (copied from the first pass)
+    ColumnFn encode = nullptr;   // nullptr for kJsonArray and nested (copied from the first pass)
   };
 
  private:
@@ -96,6 +102,7 @@ class RowBinaryEncoder {
   Status AddVariableSizes(size_t index, const Column& column, size_t rows, size_t* sizes) const;
   Status NullError(const Plan& plan) const;
   Status ValueError(const Plan& plan, const Column& column, size_t row) const;
+  Status NestedValueError(const Plan& plan, const Column& column, size_t row) const;
 
   std::vector<Plan> plans_;
   std::string table_;

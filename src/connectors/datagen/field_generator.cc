@@ -103,6 +103,10 @@ Status FieldGenerator::ReadRandomRange(const ConnectorOptions& options, const st
 }
 
 Result<FieldGenerator> FieldGenerator::Create(const Field& field, const ConnectorOptions& options) {
+  if (field.type.is_nested()) {
+    return Status::InvalidArgument(fmt::format("datagen cannot generate column '{}' of type {}",
+                                               field.name, field.type.ToString()));
+  }
   FieldGenerator g;
   g.name_ = field.name;
   g.type_ = field.type;
@@ -246,6 +250,11 @@ void FieldGenerator::Append(uint64_t seed, int64_t row, int64_t row_time, Column
                                                : TruncateMillis(t, type_.precision));
       return;
     }
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      out->AppendNull();  // never: Create refuses nested fields
+      return;
   }
 }
 

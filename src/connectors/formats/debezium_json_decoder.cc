@@ -148,6 +148,10 @@ bool AppendInteger(int64_t v, const FieldEncoding& enc, Column* col) {
     case TypeId::kNull:
       col->AppendNull();
       return true;
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      return false;  // refused by the format factory
   }
   return false;
 }

@@ -99,6 +99,18 @@ Result<std::unique_ptr<runtime::RecordDecoder>> CreateDebeziumDecoder(
       std::make_unique<DebeziumJsonDecoder>(std::move(decoded_schema), std::move(metadata), o));
 }
 
+// Formats other than 'json' have no nested values.
+Status RefuseNested(const std::string& format, const Schema& schema) {
+  for (const Field& f : schema.fields()) {
+    if (f.type.is_nested()) {
+      return Status::InvalidArgument(fmt::format(
+          "format '{}' cannot read column '{}' of type {}; ROW, ARRAY and MAP need 'json'", format,
+          f.name, f.type.WithNullable(true).ToString()));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
@@ -122,6 +134,7 @@ Result<std::unique_ptr<runtime::RecordDecoder>> FormatFactory::CreateDecoder(
     const Options& options, SchemaPtr decoded_schema, const std::vector<size_t>& decoded_columns,
     size_t num_stored_columns, const std::vector<std::string>& metadata_keys) {
   ASSIGN_OR_RETURN(std::string format, FormatName(options));
+  if (format != "json") RETURN_IF_ERROR(RefuseNested(format, *decoded_schema));
   if (format == "debezium-json") {
     return CreateDebeziumDecoder(options, std::move(decoded_schema), metadata_keys);
   }

@@ -159,8 +159,142 @@ ValueOutcome AppendText(sj::value& v, sj::json_type t, Column* col) {
   return ValueOutcome::kOk;
 }
 
+ValueOutcome AppendJsonValue(sj::value& v, sj::json_type t, Column* col);
+
+// Returns the index of the name in `names` that the raw (still escaped) key equals, starting the
+// search at `*hint` (keys usually come in declaration order); -1 when none does.
+int FindName(const std::vector<std::string>& names, sj::field& field, size_t* hint,
+             simdjson::error_code* error) {
+  const size_t n = names.size();
+  sj::raw_json_string raw = field.key();
+  for (size_t k = 0; k < n; ++k) {
+    size_t i = *hint + k < n ? *hint + k : *hint + k - n;
+    if (raw.unsafe_is_equal(names[i])) {
+      *hint = i + 1 < n ? i + 1 : 0;
+      return static_cast<int>(i);
+    }
+  }
+  const char* p = raw.raw();
+  while (*p != '"' && *p != '\\') ++p;
+  if (*p != '\\') return -1;
+  std::string_view key;
+  if ((*error = field.unescaped_key().get(key))) return -1;
+  for (size_t i = 0; i < n; ++i) {
+    if (names[i] == key) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Appends a value nested in an object or array: JSON null as NULL (a wrong type for NOT NULL).
+ValueOutcome AppendNested(sj::value& v, Column* col) {
+  sj::json_type t;
+  if (v.type().get(t)) return ValueOutcome::kMalformed;
+  if (t != sj::json_type::null) return AppendJsonValue(v, t, col);
+  bool is_null = false;
+  if (v.is_null().get(is_null) || !is_null) return ValueOutcome::kMalformed;
+  if (!col->type().nullable) return ValueOutcome::kWrongType;
+  col->AppendNull();
+  return ValueOutcome::kOk;
+}
+
+// Drops what a failed nested value appended to the children of `col` (which has `rows` rows).
+ValueOutcome Undo(Column* col, size_t rows, ValueOutcome outcome) {
+  col->Resize(rows);
+  return outcome;
+}
+
+// A JSON object into a ROW: fields matched by name, missing ones NULL, others and those the
+// plan never reads (NestedType::unread) skipped unread.
+ValueOutcome AppendRow(sj::value& v, sj::json_type t, Column* col) {
+  if (t != sj::json_type::object) return ValueOutcome::kWrongType;
+  sj::object object;
+  if (v.get_object().get(object)) return ValueOutcome::kMalformed;
+  const size_t rows = col->size();
+  const NestedType& type = *col->type().nested;
+  const std::vector<std::string>& names = type.names;
+  size_t hint = 0;
+  for (auto field_result : object) {
+    sj::field field;
+    simdjson::error_code error = std::move(field_result).get(field);
+    int i = error ? -1 : FindName(names, field, &hint, &error);
+    if (error) return Undo(col, rows, ValueOutcome::kMalformed);
+    if (i < 0 || type.IsUnread(i) || col->child(i).size() > rows) continue;  // or repeated
+    sj::value value = field.value();
+    ValueOutcome outcome = AppendNested(value, &col->child(i));
+    if (outcome != ValueOutcome::kOk) return Undo(col, rows, outcome);
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    Column& child = col->child(i);
+    if (child.size() > rows) continue;
+    if (!child.type().nullable && !type.IsUnread(i)) {
+      return Undo(col, rows, ValueOutcome::kWrongType);
+    }
+    child.AppendNull();
+  }
+  col->EndNestedValue();
+  return ValueOutcome::kOk;
+}
+
+// A JSON array into an ARRAY.
+ValueOutcome AppendArray(sj::value& v, sj::json_type t, Column* col) {
+  if (t != sj::json_type::array) return ValueOutcome::kWrongType;
+  sj::array array;
+  if (v.get_array().get(array)) return ValueOutcome::kMalformed;
+  const size_t rows = col->size();
+  for (auto element_result : array) {
+    sj::value element;
+    if (std::move(element_result).get(element)) return Undo(col, rows, ValueOutcome::kMalformed);
+    ValueOutcome outcome = AppendNested(element, &col->child(0));
+    if (outcome != ValueOutcome::kOk) return Undo(col, rows, outcome);
+  }
+  col->EndNestedValue();
+  return ValueOutcome::kOk;
+}
+
+// A map key (always a JSON string) into the key column: STRING, or an integer's text.
+ValueOutcome AppendMapKey(std::string_view key, Column* keys) {
+  if (keys->type().id == TypeId::kString) {
+    keys->AppendString(key);
+    return ValueOutcome::kOk;
+  }
+  if (!keys->type().is_integer()) return ValueOutcome::kWrongType;
+  std::optional<int64_t> parsed = ParseIntegerText(key);
+  if (!parsed || (keys->type().id == TypeId::kInt && !InInt32(*parsed))) {
+    return ValueOutcome::kWrongType;
+  }
+  keys->AppendInt(*parsed);
+  return ValueOutcome::kOk;
+}
+
+// A JSON object into a MAP: its keys and values in document order.
+ValueOutcome AppendMap(sj::value& v, sj::json_type t, Column* col) {
+  if (t != sj::json_type::object) return ValueOutcome::kWrongType;
+  sj::object object;
+  if (v.get_object().get(object)) return ValueOutcome::kMalformed;
+  const size_t rows = col->size();
+  for (auto field_result : object) {
+    sj::field field;
+    std::string_view key;
+    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) {
+      return Undo(col, rows, ValueOutcome::kMalformed);
+    }
+    ValueOutcome outcome = AppendMapKey(key, &col->child(0));
+    sj::value value = field.value();
+    if (outcome == ValueOutcome::kOk) outcome = AppendNested(value, &col->child(1));
+    if (outcome != ValueOutcome::kOk) return Undo(col, rows, outcome);
+  }
+  col->EndNestedValue();
+  return ValueOutcome::kOk;
+}
+
 ValueOutcome AppendJsonValue(sj::value& v, sj::json_type t, Column* col) {
   switch (col->type().id) {
+    case TypeId::kRow:
+      return AppendRow(v, t, col);
+    case TypeId::kArray:
+      return AppendArray(v, t, col);
+    case TypeId::kMap:
+      return AppendMap(v, t, col);
     case TypeId::kNull:
       col->AppendNull();
       return ValueOutcome::kOk;

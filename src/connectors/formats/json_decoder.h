@@ -23,9 +23,11 @@ struct JsonDecodeOptions {
 /// (other fields are skipped unread), with simdjson on-demand. Accepts for TIMESTAMP an ISO-8601
 /// string with or without offset (normalised to UTC), "yyyy-MM-dd HH:mm:ss[.SSS]" or epoch
 /// milliseconds; for DECIMAL a number or a string, parsed exactly; for numbers also numeric
-/// strings; for STRING any scalar's text or a nested value's JSON. Of a duplicated key the first
-/// value counts. Reuses its parser and buffers: no allocation per record beyond column growth.
-/// Not thread-safe; one per source split or reader.
+/// strings; for STRING any scalar's text or a nested value's JSON; for ROW an object (fields
+/// matched by name, missing ones NULL, others skipped unread), for ARRAY an array, for MAP an
+/// object (keys as STRING or integer text), nested to any depth, JSON null as NULL at every
+/// level. Of a duplicated key the first value counts. Reuses its parser and buffers: no allocation
+/// per record beyond column growth. Not thread-safe; one per source split or reader.
 class JsonDecoder : public runtime::RecordDecoder {
  public:
   JsonDecoder(SchemaPtr schema, JsonDecodeOptions options);

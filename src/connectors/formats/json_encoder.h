@@ -11,7 +11,8 @@ namespace sluice::connectors {
 /// Encodes a row as one JSON object, as Flink's 'json' format writes it: fields in schema order
 /// named by `field_names`, numbers and DECIMAL as JSON numbers, BOOLEAN as true/false, TIMESTAMP
 /// as "yyyy-MM-dd HH:mm:ss.SSS" (TIMESTAMP_LTZ with a trailing 'Z'), DATE as "yyyy-MM-dd", NaN
-/// and infinities as strings, NULL as null. Row kinds are not written. Not thread-safe.
+/// and infinities as strings, NULL as null, ROW as an object, ARRAY as an array, MAP as an object
+/// (keys as text). Row kinds are not written. Not thread-safe.
 class JsonEncoder : public runtime::RecordEncoder {
  public:
   explicit JsonEncoder(std::vector<std::string> field_names);
@@ -20,8 +21,12 @@ class JsonEncoder : public runtime::RecordEncoder {
 
   /// Appends `s` as a quoted JSON string with the escapes JSON requires.
   static void AppendQuoted(std::string_view s, std::string* out);
+  /// Appends row `row` of `col` as a JSON value (nested values as objects and arrays).
+  static void AppendValue(const Column& col, size_t row, std::string* out);
 
  private:
+  static void AppendNested(const Column& col, size_t row, std::string* out);
+
   std::vector<std::string> quoted_names_;  // "\"name\":" per field
 };
 

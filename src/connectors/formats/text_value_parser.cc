@@ -229,6 +229,10 @@ Status AppendValueFromText(std::string_view text, std::string_view field, Column
         return Status::Ok();
       }
       break;
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      break;  // text formats have no nested values (the format factory refuses them)
   }
   return WrongTypeError(field, type, text);
 }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/civil_time.h"
+#include "connectors/formats/json_encoder.h"
 #include "connectors/postgres/postgres_connection.h"
 #include "types/cell_text.h"
 
@@ -73,6 +74,10 @@ bool PostgresRowEncoder::CanEncode(const LogicalType& source, const std::string&
       return OneOf(target, {"timestamp", "timestamptz"});
     case TypeId::kNull:
       return true;  // only NULLs
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      return OneOf(target, {"jsonb", "json", "text"});  // as JSON
   }
   return false;
 }
@@ -111,6 +116,11 @@ Result<bool> PostgresRowEncoder::AppendText(const ColumnSpec& spec, const Column
     case TypeId::kTimestamp:
     case TypeId::kTimestampLtz:
       out->append(FormatTimestamp(column.ints()[row], 3));  // UTC; the session runs in UTC
+      return true;
+    case TypeId::kRow:
+    case TypeId::kArray:
+    case TypeId::kMap:
+      JsonEncoder::AppendValue(column, row, out);
       return true;
     default:
       break;

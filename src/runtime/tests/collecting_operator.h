@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/operator.h"
+#include "types/cell_text.h"
 
 namespace sluice::runtime {
 
@@ -26,6 +27,11 @@ class CollectingOperator : public Operator {
         return fmt::format("{}", c.doubles()[row]);
       case PhysicalType::kString:
         return std::string(c.strings()[row]);
+      case PhysicalType::kNested: {
+        std::string text;
+        AppendCellText(c, row, &text);
+        return text;
+      }
     }
     return "?";
   }

@@ -176,6 +176,36 @@ TEST(ParserTest, FunctionCalls) {
   EXPECT_EQ(Expr("`my_udf`(a)"), "MY_UDF(a)");
 }
 
+TEST(ParserTest, NestedAccessAndConstructors) {
+  EXPECT_EQ(Expr("a.b.c"), "a.b.c");
+  EXPECT_EQ(Expr("arr[1] + m['k']"), "(+ ITEM(arr 1) ITEM(m 'k'))");
+  EXPECT_EQ(Expr("items[i + 1].qty"), "$FIELD(ITEM(items (+ i 1)))");
+  EXPECT_EQ(Expr("ARRAY[1, 2][2]"), "ITEM(ARRAY(1 2) 2)");
+  EXPECT_EQ(Expr("MAP['a', 1]"), "MAP('a' 1)");
+  EXPECT_EQ(Expr("ROW(a, 'x')"), "ROW(a 'x')");
+  EXPECT_EQ(Expr("JSON_OBJECT(KEY 'k' VALUE v, 'n' VALUE 1 ABSENT ON NULL)"),
+            "JSON_OBJECT('ABSENT' 'k' v 'n' 1)");
+  EXPECT_EQ(Expr("JSON_ARRAY(1, a)"), "JSON_ARRAY('ABSENT' 1 a)");
+  EXPECT_EQ(Expr("JSON_ARRAY(1 NULL ON NULL)"), "JSON_ARRAY('NULL' 1)");
+  EXPECT_EQ(Expr("JSON_OBJECT()"), "JSON_OBJECT('NULL')");
+}
+
+TEST(ParserTest, CrossJoinUnnest) {
+  Script s = Parse("SELECT id, x FROM t CROSS JOIN UNNEST(t.tags) AS u(x, y)");
+  ASSERT_EQ(s.statements.size(), 1u);
+  const TableRef& from = *s.statements[0].select->branches[0].from;
+  EXPECT_EQ(from.kind, TableRefKind::kUnnest);
+  EXPECT_EQ(from.alias, "u");
+  EXPECT_EQ(from.column_aliases, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(Render(from.unnest_expr), "t.tags");
+  EXPECT_EQ(from.join_left->name, "t");
+  EXPECT_EQ(Error("SELECT * FROM t CROSS JOIN u"),
+            "p.sql:1:17: expected a join with an ON condition (CROSS and NATURAL joins are not "
+            "supported, except CROSS JOIN UNNEST), found 'CROSS'\n"
+            "  SELECT * FROM t CROSS JOIN u\n"
+            "                  ^");
+}
+
 TEST(ParserTest, CaseAndCast) {
   EXPECT_EQ(Expr("CASE WHEN a > 1 THEN 'x' WHEN a > 0 THEN 'y' ELSE 'z' END"),
             "(CASE WHEN (> a 1) THEN 'x' WHEN (> a 0) THEN 'y' ELSE 'z')");
@@ -378,6 +408,25 @@ TEST(ParserTest, DataTypes) {
     EXPECT_TRUE(r->nullable) << c.text;
   }
   EXPECT_FALSE(ParseDataType("INT NOT NULL", "t.sql")->nullable);
+}
+
+TEST(ParserTest, NestedDataTypes) {
+  auto row = ParseDataType(
+      "ROW<id BIGINT NOT NULL, `geo` ROW(city STRING 'town'), tags "
+      "ARRAY<VARCHAR>, attrs MAP<STRING, ARRAY<INT NOT NULL>>>",
+      "t.sql");
+  ASSERT_TRUE(row.ok()) << row.status().message();
+  EXPECT_EQ(row->ToString(),
+            "ROW<`id` BIGINT NOT NULL, `geo` ROW<`city` STRING>, `tags` ARRAY<STRING>, `attrs` "
+            "MAP<STRING, ARRAY<INT NOT NULL>>>");
+  EXPECT_EQ(Error("CREATE TABLE t (a ARRAY<INT)"),
+            "p.sql:1:28: expected '>', found ')'\n"
+            "  CREATE TABLE t (a ARRAY<INT)\n"
+            "                             ^");
+  EXPECT_EQ(Error("CREATE TABLE t (r ROW<a INT, a INT>)"),
+            "p.sql:1:30: expected a ROW field name not used before, found 'a' again\n"
+            "  CREATE TABLE t (r ROW<a INT, a INT>)\n"
+            "                               ^");
 }
 
 TEST(ParserTest, CreateView) {
@@ -667,8 +716,8 @@ TEST(ParserTest, ErrorsInTypes) {
             "                               ^");
   EXPECT_EQ(Error("CREATE TABLE t (d TIME)"),
             "p.sql:1:19: expected a data type (BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, "
-            "DOUBLE, DECIMAL, STRING, VARCHAR, CHAR, TIMESTAMP, TIMESTAMP_LTZ or DATE), found "
-            "'TIME'\n"
+            "DOUBLE, DECIMAL, STRING, VARCHAR, CHAR, TIMESTAMP, TIMESTAMP_LTZ, DATE, ROW, ARRAY or "
+            "MAP), found 'TIME'\n"
             "  CREATE TABLE t (d TIME)\n"
             "                    ^");
   EXPECT_EQ(Error("CREATE TABLE t (ts TIMESTAMP(12))"),
