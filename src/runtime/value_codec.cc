@@ -1,9 +1,25 @@
 #include "runtime/value_codec.h"
 
+#include "sql/parser.h"
+
 namespace sluice::runtime {
 namespace {
 
-enum Tag : uint8_t { kNullTag, kBoolTag, kIntTag, kDoubleTag, kStringTag };
+enum Tag : uint8_t { kNullTag, kBoolTag, kIntTag, kDoubleTag, kStringTag, kNestedTag };
+
+// Reads a ROW, ARRAY or MAP value written as its type's SQL text and a one-row column.
+Status GetNested(StateDecoder* in, Value* value) {
+  std::string text;
+  RETURN_IF_ERROR(in->GetString(&text));
+  Result<LogicalType> type = sql::ParseDataType(text, "checkpoint");
+  if (!type.ok() || !type->is_nested()) return in->Corrupt("bad nested value type " + text);
+  auto column = std::make_shared<Column>(*type);
+  RETURN_IF_ERROR(in->GetColumn(column.get()));
+  if (column->size() != 1) return in->Corrupt("a nested value is not one row");
+  value->type = *type;
+  value->data = ColumnPtr(std::move(column));
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -23,6 +39,10 @@ void ValueCodec::Put(const Value& value, StateEncoder* out) {
   } else if (std::holds_alternative<double>(value.data)) {
     out->PutU8(kDoubleTag);
     out->PutDouble(value.as_double());
+  } else if (std::holds_alternative<ColumnPtr>(value.data)) {
+    out->PutU8(kNestedTag);
+    out->PutString(value.type.ToString());
+    out->PutColumn(value.as_nested());
   } else {
     out->PutU8(kStringTag);
     out->PutString(value.as_string());
@@ -67,6 +87,8 @@ Status ValueCodec::Get(StateDecoder* in, Value* value) {
       value->data = std::move(v);
       return Status::Ok();
     }
+    case kNestedTag:
+      return GetNested(in, value);
     default:
       return in->Corrupt("unknown value tag");
   }

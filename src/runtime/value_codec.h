@@ -12,7 +12,8 @@
 namespace sluice::runtime {
 
 /// Writes and reads Values (with their logical types) and rows of Values for the checkpoints of
-/// the row-based event-time operators (OVER, rank, SESSION). Stateless; thread-safe.
+/// the row-based event-time operators (OVER, rank, SESSION); a ROW, ARRAY or MAP value as its
+/// type's SQL text and a one-row column. Stateless; thread-safe.
 class ValueCodec {
  public:
   static void Put(const Value& value, StateEncoder* out);
