@@ -310,15 +310,15 @@ bool IsReservedWord(std::string_view upper) {
 
 bool IsReservedFunctionName(std::string_view upper) {
   static const std::unordered_set<std::string_view> kFunctions = {
-      "ABS",         "AVG",        "CARDINALITY",  "CEIL",       "CEILING",      "CHARACTER_LENGTH",
-      "CHAR_LENGTH", "COALESCE",   "COLLECT",      "COUNT",      "COVAR_POP",    "COVAR_SAMP",
-      "CUME_DIST",   "DAY",        "DENSE_RANK",   "EXP",        "FIRST_VALUE",  "FLOOR",
-      "GROUPING",    "HOUR",       "LAG",          "LAST_VALUE", "LEAD",         "LEFT",
-      "LN",          "LOWER",      "MAX",          "MIN",        "MINUTE",       "MOD",
-      "MONTH",       "NULLIF",     "OCTET_LENGTH", "OVERLAY",    "PERCENT_RANK", "POSITION",
-      "POWER",       "RANK",       "RIGHT",        "ROW",        "ROW_NUMBER",   "SECOND",
-      "SQRT",        "STDDEV_POP", "STDDEV_SAMP",  "SUBSTRING",  "SUM",          "TRUNCATE",
-      "UPPER",       "VAR_POP",    "VAR_SAMP",     "YEAR",
+      "ABS",         "AVG",      "CARDINALITY", "CEIL",         "CEILING",    "CHARACTER_LENGTH",
+      "CHAR_LENGTH", "COALESCE", "COLLECT",     "COUNT",        "COVAR_POP",  "COVAR_SAMP",
+      "CUME_DIST",   "DAY",      "DENSE_RANK",  "ELEMENT",      "EXP",        "FIRST_VALUE",
+      "FLOOR",       "GROUPING", "HOUR",        "LAG",          "LAST_VALUE", "LEAD",
+      "LEFT",        "LN",       "LOWER",       "MAX",          "MIN",        "MINUTE",
+      "MOD",         "MONTH",    "NULLIF",      "OCTET_LENGTH", "OVERLAY",    "PERCENT_RANK",
+      "POSITION",    "POWER",    "RANK",        "RIGHT",        "ROW",        "ROW_NUMBER",
+      "SECOND",      "SQRT",     "STDDEV_POP",  "STDDEV_SAMP",  "SUBSTRING",  "SUM",
+      "TRUNCATE",    "UPPER",    "VAR_POP",     "VAR_SAMP",     "YEAR",
   };
   return kFunctions.count(upper) > 0;
 }
