@@ -1,7 +1,9 @@
 #pragma once
 
-#include <array>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "types/batch.h"
@@ -16,17 +18,32 @@ inline SchemaPtr KeyTimeValueSchema() {
                                                      {"v", LogicalType::BigInt()}});
 }
 
-/// Returns one batch of (k, ts, v) rows of KeyTimeValueSchema(), without row watermarks.
-inline BatchPtr KeyTimeValueBatch(const std::vector<std::array<int64_t, 3>>& rows) {
+/// One input row of KeyTimeValueSchema(); k nullopt is NULL.
+struct KeyTimeValue {
+  std::optional<int64_t> k;
+  int64_t ts;
+  int64_t v;
+};
+
+/// Returns one batch of `rows` of KeyTimeValueSchema() with `row_watermarks` (empty: none).
+inline BatchPtr KeyTimeValueBatch(const std::vector<KeyTimeValue>& rows,
+                                  std::vector<int64_t> row_watermarks = {}) {
   auto batch = std::make_shared<Batch>();
   batch->schema = KeyTimeValueSchema();
   std::vector<std::shared_ptr<Column>> cols;
   for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
-  for (const auto& r : rows) {
-    for (size_t c = 0; c < 3; ++c) cols[c]->AppendInt(r[c]);
+  for (const KeyTimeValue& r : rows) {
+    if (r.k) {
+      cols[0]->AppendInt(*r.k);
+    } else {
+      cols[0]->AppendNull();
+    }
+    cols[1]->AppendInt(r.ts);
+    cols[2]->AppendInt(r.v);
   }
   batch->columns.assign(cols.begin(), cols.end());
   batch->num_rows = rows.size();
+  batch->row_watermarks = std::move(row_watermarks);
   return batch;
 }
 

@@ -5,6 +5,7 @@
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
+#include "runtime/tests/key_time_value_batch.h"
 
 namespace sluice::runtime {
 namespace {
@@ -12,35 +13,9 @@ namespace {
 using Rows = std::vector<std::string>;
 
 // Input columns: k BIGINT (nullable), ts TIMESTAMP(3), v BIGINT.
-SchemaPtr InputSchema() {
-  return std::make_shared<Schema>(std::vector<Field>{{"k", LogicalType::BigInt()},
-                                                     {"ts", LogicalType::Timestamp(3)},
-                                                     {"v", LogicalType::BigInt()}});
-}
-
-struct InRow {
-  std::optional<int64_t> k;
-  int64_t ts;
-  int64_t v;
-};
-
-BatchPtr MakeBatch(const std::vector<InRow>& rows, std::vector<int64_t> watermarks = {}) {
-  auto batch = std::make_shared<Batch>();
-  batch->schema = InputSchema();
-  std::vector<std::shared_ptr<Column>> cols;
-  for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
-  for (const InRow& r : rows) {
-    if (r.k)
-      cols[0]->AppendInt(*r.k);
-    else
-      cols[0]->AppendNull();
-    cols[1]->AppendInt(r.ts);
-    cols[2]->AppendInt(r.v);
-  }
-  batch->columns.assign(cols.begin(), cols.end());
-  batch->num_rows = rows.size();
-  batch->row_watermarks = std::move(watermarks);
-  return batch;
+SchemaPtr InputSchema() { return KeyTimeValueSchema(); }
+BatchPtr MakeBatch(const std::vector<KeyTimeValue>& rows, std::vector<int64_t> watermarks = {}) {
+  return KeyTimeValueBatch(rows, std::move(watermarks));
 }
 
 sql::OverCall Call(const std::string& function, std::optional<size_t> arg, LogicalType type) {

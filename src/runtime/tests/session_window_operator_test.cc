@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
@@ -16,9 +14,7 @@ using Rows = std::vector<std::string>;
 
 // Input columns: k BIGINT, ts TIMESTAMP(3), v BIGINT.
 SchemaPtr InputSchema() { return KeyTimeValueSchema(); }
-BatchPtr MakeBatch(const std::vector<std::array<int64_t, 3>>& rows) {
-  return KeyTimeValueBatch(rows);
-}
+BatchPtr MakeBatch(const std::vector<KeyTimeValue>& rows) { return KeyTimeValueBatch(rows); }
 
 /// SELECT k, window_start, window_end, window_time, COUNT(*), SUM(v)
 /// FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), gap)) GROUP BY k, ...
