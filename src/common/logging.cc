@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/json_string.h"
 #include "common/secret_redactor.h"
 
 namespace sluice {
@@ -25,23 +26,6 @@ int64_t NowMillis() {
 // Indexed by LogLevel: the padded name of text lines, the name of JSON lines.
 constexpr const char* kTextLevel[] = {"DEBUG", "INFO ", "WARN ", "ERROR", "OFF  "};
 constexpr const char* kJsonLevel[] = {"debug", "info", "warn", "error", "off"};
-
-void AppendJsonString(std::string_view text, std::string* out) {
-  *out += '"';
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      *out += '\\';
-      *out += static_cast<char>(c);
-    } else if (c == '\n') {
-      *out += "\\n";
-    } else if (c < 0x20) {
-      *out += fmt::format("\\u{:04x}", c);
-    } else {
-      *out += static_cast<char>(c);
-    }
-  }
-  *out += '"';
-}
 
 std::string FormatLine(LogLevel level, const std::string& stamp, std::string_view message,
                        const LogFields& fields) {

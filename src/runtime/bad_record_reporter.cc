@@ -2,41 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "common/json_string.h"
 #include "runtime/dead_letter_sink.h"
 #include "types/cell_text.h"
 
 namespace sluice::runtime {
 namespace {
-
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\u{:04x}", c);
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
@@ -56,8 +27,13 @@ std::string RowJson(const Batch& rows, size_t row) {
                       ((id == TypeId::kDouble || id == TypeId::kFloat) &&
                        cell.find_first_not_of("0123456789.-eE") == std::string::npos);
     if (c) json += ",";
-    json += "\"" + JsonEscape(rows.schema->field(c).name) + "\":";
-    json += bare ? cell : "\"" + JsonEscape(cell) + "\"";
+    AppendJsonString(rows.schema->field(c).name, &json);
+    json += ":";
+    if (bare) {
+      json += cell;
+    } else {
+      AppendJsonString(cell, &json);
+    }
   }
   return json + "}";
 }
@@ -87,9 +63,9 @@ void BadRecordReporter::Report(std::string_view table, std::string_view location
   if (!dead_letter_) {
     dead_letter_ = std::make_unique<std::ofstream>(dead_letter_path_, std::ios::app);
   }
-  *dead_letter_ << fmt::format(
-      "{{\"table\":\"{}\",\"location\":\"{}\",\"reason\":\"{}\",\"raw\":\"{}\"}}\n",
-      JsonEscape(table), JsonEscape(location), JsonEscape(reason), JsonEscape(raw));
+  *dead_letter_ << fmt::format("{{\"table\":{},\"location\":{},\"reason\":{},\"raw\":{}}}\n",
+                               JsonString(table), JsonString(location), JsonString(reason),
+                               JsonString(raw));
   dead_letter_->flush();
 }
 

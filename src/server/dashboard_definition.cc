@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "common/env_substitution.h"
-#include "server/status_json.h"
+#include "common/json_string.h"
 
 namespace sluice::server {
 namespace {

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
+#include "common/json_string.h"
 #include "connectors/clickhouse/clickhouse_http_client.h"
 #include "server/dashboard_assets.h"
-#include "server/status_json.h"
 
 namespace sluice::server {
 namespace {

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <regex>
 
-#include "server/status_json.h"
+#include "common/json_string.h"
 
 namespace sluice::server {
 namespace {

@@ -2,39 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "common/json_string.h"
 #include "server/pipeline_readiness.h"
 
 namespace sluice::server {
-
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms) {
   Readiness readiness = CheckReadiness(snapshot, now_ms);

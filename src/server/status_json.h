@@ -16,7 +16,4 @@ namespace sluice::server {
 /// Pure function; any thread.
 std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms);
 
-/// Returns `text` as a JSON string literal (quoted, escaped).
-std::string JsonString(const std::string& text);
-
 }  // namespace sluice::server

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/civil_time.h"
+#include "common/json_string.h"
 #include "types/cell_text.h"
 
 namespace sluice::connectors {
@@ -12,47 +13,10 @@ namespace sluice::connectors {
 JsonEncoder::JsonEncoder(std::vector<std::string> field_names) {
   for (const auto& name : field_names) {
     std::string quoted;
-    AppendQuoted(name, &quoted);
+    AppendJsonString(name, &quoted);
     quoted += ':';
     quoted_names_.push_back(std::move(quoted));
   }
-}
-
-void JsonEncoder::AppendQuoted(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        if (c < 0x20) {
-          fmt::format_to(std::back_inserter(*out), "\\u{:04x}", c);
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-  out->push_back('"');
 }
 
 void JsonEncoder::Encode(const Batch& batch, size_t row, std::string* out) {
@@ -71,7 +35,7 @@ void JsonEncoder::AppendNested(const Column& col, size_t row, std::string* out) 
     out->push_back('{');
     for (size_t c = 0; c < col.num_children(); ++c) {
       if (c > 0) out->push_back(',');
-      AppendQuoted(t.field_name(c), out);
+      AppendJsonString(t.field_name(c), out);
       out->push_back(':');
       AppendValue(col.child(c), row, out);
     }
@@ -85,7 +49,7 @@ void JsonEncoder::AppendNested(const Column& col, size_t row, std::string* out) 
     if (is_map) {
       std::string key;
       AppendCellText(col.child(0), e, &key);
-      AppendQuoted(key, out);
+      AppendJsonString(key, out);
       out->push_back(':');
     }
     AppendValue(col.child(is_map ? 1 : 0), e, out);
@@ -101,7 +65,7 @@ void JsonEncoder::AppendValue(const Column& col, size_t row, std::string* out) {
   const LogicalType& t = col.type();
   switch (t.id) {
     case TypeId::kString:
-      AppendQuoted(col.strings()[row], out);
+      AppendJsonString(col.strings()[row], out);
       break;
     case TypeId::kTimestamp:
       out->push_back('"');
@@ -121,7 +85,7 @@ void JsonEncoder::AppendValue(const Column& col, size_t row, std::string* out) {
     case TypeId::kFloat:
     case TypeId::kDouble:
       if (!std::isfinite(col.doubles()[row])) {
-        AppendQuoted(FormatDouble(col.doubles()[row]), out);
+        AppendJsonString(FormatDouble(col.doubles()[row]), out);
       } else {
         AppendCellText(col, row, out);
       }

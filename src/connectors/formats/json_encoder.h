@@ -19,8 +19,6 @@ class JsonEncoder : public runtime::RecordEncoder {
 
   void Encode(const Batch& batch, size_t row, std::string* out) override;
 
-  /// Appends `s` as a quoted JSON string with the escapes JSON requires.
-  static void AppendQuoted(std::string_view s, std::string* out);
   /// Appends row `row` of `col` as a JSON value (nested values as objects and arrays).
   static void AppendValue(const Column& col, size_t row, std::string* out);
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "connectors/formats/json_encoder.h"
+#include "common/json_string.h"
 #include "connectors/http/ingest_body_reader.h"
 
 namespace sluice::connectors {
@@ -11,13 +11,13 @@ std::string IngestOutcome::ToJson() const {
   std::string out = fmt::format("{{\"accepted\":{},\"rejected\":{}", accepted, rejected);
   if (!body_error.empty()) {
     out += ",\"error\":";
-    JsonEncoder::AppendQuoted(body_error, &out);
+    AppendJsonString(body_error, &out);
   }
   out += ",\"errors\":[";
   for (size_t i = 0; i < errors.size(); ++i) {
     if (i > 0) out += ',';
     out += fmt::format("{{\"line\":{},\"reason\":", errors[i].number);
-    JsonEncoder::AppendQuoted(errors[i].reason, &out);
+    AppendJsonString(errors[i].reason, &out);
     out += '}';
   }
   out += "]}\n";

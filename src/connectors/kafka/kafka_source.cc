@@ -8,8 +8,8 @@
 #include <cstring>
 #include <optional>
 
+#include "common/json_string.h"
 #include "common/logging.h"
-#include "connectors/formats/json_encoder.h"
 #include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
@@ -432,8 +432,9 @@ int64_t KafkaSource::split_backlog(SplitId split) const {
   }
   const Split& s = splits_[split.value()];
   int64_t low = 0, high = 0;
-  if (!s.assigned || rd_kafka_get_watermark_offsets(consumer_.get(), s.topic.c_str(), s.partition,
-                                                    &low, &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+  if (!s.assigned ||
+      rd_kafka_get_watermark_offsets(consumer_.get(), s.topic.c_str(), s.partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR ||
       high < 0) {
     return -1;
   }
@@ -574,12 +575,12 @@ void KafkaSource::AppendHeadersJson(const rd_kafka_message_t* m, std::string* ou
          rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
          ++i) {
       if (i > 0) out->push_back(',');
-      JsonEncoder::AppendQuoted(name, out);
+      AppendJsonString(name, out);
       out->push_back(':');
       if (value == nullptr) {
         out->append("null");
       } else {
-        JsonEncoder::AppendQuoted(std::string_view(static_cast<const char*>(value), size), out);
+        AppendJsonString(std::string_view(static_cast<const char*>(value), size), out);
       }
     }
   }
