@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "connectors/connector_options.h"
 
 namespace sluice::connectors {
@@ -9,12 +11,10 @@ namespace sluice::connectors {
 Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
     const std::map<std::string, std::string>& map) {
   ConnectorOptions options(map);
-  RETURN_IF_ERROR(options.CheckKnown(
-      "sink.",
-      {"batch-size", "batch-bytes", "flush-interval", "max-retries", "retry-backoff",
-       "retry-backoff-max", "wait-for-server", "request-timeout", "create-table", "order-by",
-       "partition-by", "delivery-guarantee"},
-      "connector 'clickhouse'"));
+  std::set<std::string> known = SinkRetryOptions::Names();
+  known.insert({"batch-size", "batch-bytes", "request-timeout", "create-table", "order-by",
+                "partition-by", "delivery-guarantee"});
+  RETURN_IF_ERROR(options.CheckKnown("sink.", known, "connector 'clickhouse'"));
   ClickHouseSinkOptions o;
   o.url = options.GetString("url", o.url);
   o.database = options.GetString("database-name", o.database);
@@ -31,15 +31,7 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
   }
   ASSIGN_OR_RETURN(o.batch_size, options.GetInt("sink.batch-size", o.batch_size));
   ASSIGN_OR_RETURN(o.batch_bytes, options.GetInt("sink.batch-bytes", o.batch_bytes));
-  ASSIGN_OR_RETURN(o.flush_interval_ms,
-                   options.GetDurationMillis("sink.flush-interval", o.flush_interval_ms));
-  ASSIGN_OR_RETURN(o.max_retries, options.GetInt("sink.max-retries", o.max_retries));
-  ASSIGN_OR_RETURN(o.retry_backoff_ms,
-                   options.GetDurationMillis("sink.retry-backoff", o.retry_backoff_ms));
-  ASSIGN_OR_RETURN(o.retry_backoff_max_ms,
-                   options.GetDurationMillis("sink.retry-backoff-max", o.retry_backoff_max_ms));
-  ASSIGN_OR_RETURN(o.wait_for_server_ms,
-                   options.GetDurationMillis("sink.wait-for-server", o.wait_for_server_ms));
+  RETURN_IF_ERROR(o.ParseRetryOptions(options, "connector 'clickhouse'"));
   ASSIGN_OR_RETURN(o.request_timeout_ms,
                    options.GetDurationMillis("sink.request-timeout", o.request_timeout_ms));
   std::string create_table = options.GetString("sink.create-table", "false");
@@ -59,13 +51,10 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
   }
   o.order_by = options.GetString("sink.order-by");
   o.partition_by = options.GetString("sink.partition-by");
-  if (o.batch_size < 1 || o.batch_bytes < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||
-      o.retry_backoff_max_ms < o.retry_backoff_ms || o.request_timeout_ms < 1) {
+  if (o.batch_size < 1 || o.batch_bytes < 1 || o.request_timeout_ms < 1) {
     return Status::InvalidArgument(
         "connector 'clickhouse': sink.batch-size, sink.batch-bytes and sink.request-timeout "
-        "must be positive, sink.max-retries and sink.retry-backoff not negative, "
-        "sink.retry-backoff-max not below "
-        "sink.retry-backoff");
+        "must be positive");
   }
   return o;
 }

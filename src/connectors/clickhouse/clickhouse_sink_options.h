@@ -6,26 +6,22 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/sink_retry_options.h"
 #include "types/schema.h"
 
 namespace sluice::connectors {
 
 /// The WITH options of a 'clickhouse' sink table, validated (names as Flink's ClickHouse
 /// connectors name them; see connectors/README.md).
-struct ClickHouseSinkOptions {
+struct ClickHouseSinkOptions : SinkRetryOptions {
   std::string url = "http://localhost:8123";
   std::string database = "default";
   std::string table;
   std::string username;
   std::string password;
-  int64_t batch_size = 100000;           // rows per INSERT
-  int64_t batch_bytes = 32 << 20;        // encoded bytes per INSERT
-  int64_t flush_interval_ms = 1000;      // oldest buffered row's age before a flush
-  int64_t max_retries = 10;              // retries of one INSERT before kUnavailable
-  int64_t retry_backoff_ms = 1000;       // first backoff; doubles up to retry_backoff_max_ms
-  int64_t retry_backoff_max_ms = 30000;  // longest backoff between two attempts
-  int64_t wait_for_server_ms = 120000;   // how long Open waits for a server that is down
-  int64_t request_timeout_ms = 60000;    // one HTTP request
+  int64_t batch_size = 100000;         // rows per INSERT
+  int64_t batch_bytes = 32 << 20;      // encoded bytes per INSERT
+  int64_t request_timeout_ms = 60000;  // one HTTP request
   bool create_table = false;  // 'sink.create-table': create database and table when missing
   std::string order_by;       // 'sink.order-by': ORDER BY of a created table
   std::string partition_by;   // 'sink.partition-by': PARTITION BY of a created table

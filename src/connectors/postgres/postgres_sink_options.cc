@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <set>
+
 #include "connectors/connector_options.h"
 
 namespace sluice::connectors {
@@ -10,11 +12,9 @@ namespace sluice::connectors {
 Result<PostgresSinkOptions> PostgresSinkOptions::Parse(
     const std::map<std::string, std::string>& map) {
   ConnectorOptions options(map);
-  RETURN_IF_ERROR(
-      options.CheckKnown("sink.",
-                         {"batch-size", "flush-interval", "max-retries", "retry-backoff",
-                          "retry-backoff-max", "wait-for-server", "connect-timeout"},
-                         "connector 'postgres'"));
+  std::set<std::string> known = SinkRetryOptions::Names();
+  known.insert({"batch-size", "connect-timeout"});
+  RETURN_IF_ERROR(options.CheckKnown("sink.", known, "connector 'postgres'"));
   PostgresSinkOptions o;
   o.url = options.GetString("url");
   o.hostname = options.GetString("hostname", o.hostname);
@@ -42,24 +42,13 @@ Result<PostgresSinkOptions> PostgresSinkOptions::Parse(
     PQconninfoFree(parsed);
   }
   ASSIGN_OR_RETURN(o.batch_size, options.GetInt("sink.batch-size", o.batch_size));
-  ASSIGN_OR_RETURN(o.flush_interval_ms,
-                   options.GetDurationMillis("sink.flush-interval", o.flush_interval_ms));
-  ASSIGN_OR_RETURN(o.max_retries, options.GetInt("sink.max-retries", o.max_retries));
-  ASSIGN_OR_RETURN(o.retry_backoff_ms,
-                   options.GetDurationMillis("sink.retry-backoff", o.retry_backoff_ms));
-  ASSIGN_OR_RETURN(o.retry_backoff_max_ms,
-                   options.GetDurationMillis("sink.retry-backoff-max", o.retry_backoff_max_ms));
-  ASSIGN_OR_RETURN(o.wait_for_server_ms,
-                   options.GetDurationMillis("sink.wait-for-server", o.wait_for_server_ms));
+  RETURN_IF_ERROR(o.ParseRetryOptions(options, "connector 'postgres'"));
   ASSIGN_OR_RETURN(o.connect_timeout_ms,
                    options.GetDurationMillis("sink.connect-timeout", o.connect_timeout_ms));
-  if (o.batch_size < 1 || o.max_retries < 0 || o.retry_backoff_ms < 0 ||
-      o.retry_backoff_max_ms < o.retry_backoff_ms || o.connect_timeout_ms < 1000 || o.port < 1 ||
-      o.port > 65535) {
+  if (o.batch_size < 1 || o.connect_timeout_ms < 1000 || o.port < 1 || o.port > 65535) {
     return Status::InvalidArgument(
-        "connector 'postgres': sink.batch-size must be positive, sink.max-retries and "
-        "sink.retry-backoff not negative, sink.retry-backoff-max not below sink.retry-backoff, "
-        "sink.connect-timeout at least 1 s, port in 1..65535");
+        "connector 'postgres': sink.batch-size must be positive, sink.connect-timeout at least "
+        "1 s, port in 1..65535");
   }
   return o;
 }

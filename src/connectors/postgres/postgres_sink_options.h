@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "connectors/sink_retry_options.h"
 
 namespace sluice::connectors {
 
 /// The WITH options of a 'postgres' sink table, validated (names as Flink's JDBC connector names
 /// them where it has them; see connectors/README.md). Holds the password: never log it, use
 /// DisplayTarget().
-struct PostgresSinkOptions {
+struct PostgresSinkOptions : SinkRetryOptions {
   std::string url;  // a libpq URI or key=value string; overrides hostname/port/database-name
   std::string hostname = "localhost";
   int64_t port = 5432;
@@ -21,13 +22,8 @@ struct PostgresSinkOptions {
   std::string table;  // "table" or "schema.table"
   std::string username;
   std::string password;
-  int64_t batch_size = 10000;            // rows per COPY / statement sent inside the epoch
-  int64_t flush_interval_ms = 1000;      // oldest unsent row's age before it is sent
-  int64_t max_retries = 10;              // redos of one epoch's transaction before kUnavailable
-  int64_t retry_backoff_ms = 1000;       // first backoff; doubles up to retry_backoff_max_ms
-  int64_t retry_backoff_max_ms = 30000;  // longest backoff between two attempts
-  int64_t wait_for_server_ms = 120000;   // how long Open waits for a server that is down
-  int64_t connect_timeout_ms = 10000;    // one connection attempt
+  int64_t batch_size = 10000;          // rows per COPY / statement sent inside the epoch
+  int64_t connect_timeout_ms = 10000;  // one connection attempt
 
   /// Parses and checks `options`; unknown 'sink.*' options are rejected.
   static Result<PostgresSinkOptions> Parse(const std::map<std::string, std::string>& options);
