@@ -11,7 +11,6 @@
 //   table the same pipeline stops with ClickHouse's message.
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -23,8 +22,8 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "connectors/tests/kafka_test_producer.h"
 #include "testing/clickhouse_server.h"
 #include "testing/clickhouse_test_environment.h"
 #include "testing/temp_dir.h"
@@ -124,31 +123,6 @@ INSERT INTO results SELECT k, v FROM events;
   EXPECT_EQ(TempDir::Read(dir.File("replayed.json")), TempDir::Read(dir.File("dead.json")));
 }
 
-// A plain librdkafka producer, independent of the code under test.
-class Producer {
- public:
-  explicit Producer(const std::string& bootstraps) {
-    auto conf = connectors::KafkaClientConfig::Build(
-        {{"bootstrap.servers", bootstraps}, {"message.max.bytes", "4000000"}}, {});
-    EXPECT_TRUE(conf.ok()) << conf.status().message();
-    auto producer =
-        connectors::KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
-    EXPECT_TRUE(producer.ok()) << producer.status().message();
-    producer_ = std::move(*producer);
-  }
-  void Produce(const std::string& topic, int32_t partition, const std::string& value) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
-    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
-  }
-  void Flush() { ASSERT_EQ(rd_kafka_flush(producer_.get(), 20'000), RD_KAFKA_RESP_ERR_NO_ERROR); }
-
- private:
-  connectors::RdKafkaHandle producer_;
-};
-
 std::string Query(ClickHouseServer* server, const std::string& sql) {
   auto result = server->Query(sql);
   EXPECT_TRUE(result.ok()) << sql << ": " << result.status().ToString();
@@ -170,7 +144,7 @@ TEST(DeadLetterTest, KafkaMalformedMessagesIntoClickHouseDeadLetterTable) {
   connectors::MockCluster cluster;
   ASSERT_TRUE(cluster.Start().ok());
   ASSERT_TRUE(cluster.CreateTopic("orders", 2).ok());
-  Producer producer(cluster.bootstraps());
+  connectors::KafkaTestProducer producer(cluster.bootstraps(), {{"message.max.bytes", "4000000"}});
   const std::string big = "{\"id\":1,\"name\":\"" + std::string(2 * 1024 * 1024, 'x');
   int64_t good_sum = 0;
   for (int32_t partition = 0; partition < 2; ++partition) {

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "cli/tests/subprocess.h"
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "connectors/tests/kafka_test_producer.h"
 #include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
@@ -65,28 +67,14 @@ class KafkaExactlyOnceTest : public ::testing::Test {
     ASSERT_TRUE(cluster_.CreateTopic("eo_in", 2).ok());
     ASSERT_TRUE(cluster_.CreateTopic("eo_out", 2).ok());
     ASSERT_TRUE(cluster_.CreateTopic("eo_out.sluice-epochs", 1).ok());
-    auto conf =
-        connectors::KafkaClientConfig::Build({{"bootstrap.servers", cluster_.bootstraps()}}, {});
-    ASSERT_TRUE(conf.ok());
-    auto producer =
-        connectors::KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
-    ASSERT_TRUE(producer.ok());
-    producer_ = std::move(*producer);
+    producer_.emplace(cluster_.bootstraps());
     path_ = dir_.Write("eo.sql", kPipeline);
   }
 
   // Produces events [from, to) over both input partitions and waits for their delivery.
   void Produce(int from, int to) {
-    for (int id = from; id < to; ++id) {
-      const std::string value = Event(id);
-      ASSERT_EQ(
-          rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC("eo_in"),
-                            RD_KAFKA_V_PARTITION(id % 2), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                            RD_KAFKA_V_END),
-          RD_KAFKA_RESP_ERR_NO_ERROR);
-    }
-    ASSERT_EQ(rd_kafka_flush(producer_.get(), 20'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    for (int id = from; id < to; ++id) producer_->Produce("eo_in", id % 2, Event(id));
+    producer_->Flush();
   }
 
   std::unique_ptr<Subprocess> Start(const std::string& crash_at) {
@@ -147,7 +135,7 @@ class KafkaExactlyOnceTest : public ::testing::Test {
   }
 
   connectors::MockCluster cluster_;
-  connectors::RdKafkaHandle producer_;
+  std::optional<connectors::KafkaTestProducer> producer_;
   TempDir dir_;
   std::string path_;
 };

@@ -6,7 +6,6 @@
 // so an offset reset fails the pipeline (and the test, which expects exit code 0).
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -19,8 +18,8 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "connectors/tests/kafka_test_producer.h"
 #include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
@@ -62,48 +61,11 @@ std::string SqlTime(int64_t offset_ms) {
 
 std::string RowText(int id) { return std::to_string(id) + ",n" + std::to_string(id); }
 
-// A plain librdkafka producer (independent of the code under test) that stamps each message.
-class TestProducer {
- public:
-  explicit TestProducer(const std::string& bootstraps) {
-    auto conf = connectors::KafkaClientConfig::Build(
-        {{"bootstrap.servers", bootstraps},
-         {"message.max.bytes", "12000000"},
-         {"compression.type", "lz4"}},
-        {});
-    EXPECT_TRUE(conf.ok()) << conf.status().message();
-    auto producer =
-        connectors::KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
-    EXPECT_TRUE(producer.ok()) << producer.status().message();
-    producer_ = std::move(*producer);
-  }
-  void Produce(const std::string& topic, int32_t partition, const std::string& value) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
-    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
-  }
-  // Sends `value` with `key` (none when `has_key` is false) and one header `trace` = `trace`
-  // (no header when empty).
-  void ProduceKeyed(const std::string& topic, bool has_key, const std::string& key,
-                    const std::string& value, const std::string& trace) {
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
-    if (!trace.empty()) rd_kafka_header_add(headers, "trace", -1, trace.data(), trace.size());
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(0),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(has_key ? const_cast<char*>(key.data()) : nullptr, key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(headers);
-    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
-  }
-  void Flush() { ASSERT_EQ(rd_kafka_flush(producer_.get(), 20'000), RD_KAFKA_RESP_ERR_NO_ERROR); }
-
- private:
-  connectors::RdKafkaHandle producer_;
-};
+// A plain librdkafka producer (independent of the code under test), compressing with lz4.
+connectors::KafkaTestProducer NewProducer(const std::string& bootstraps) {
+  return connectors::KafkaTestProducer(
+      bootstraps, {{"message.max.bytes", "12000000"}, {"compression.type", "lz4"}});
+}
 
 class KafkaPipelineTest : public ::testing::Test {
  protected:
@@ -167,7 +129,7 @@ connectors::MockCluster* KafkaPipelineTest::cluster_ = nullptr;
 // partition would hold every window back.
 TEST_F(KafkaPipelineTest, IdlePartitionAndPerPartitionWatermarks) {
   ASSERT_TRUE(cluster_->CreateTopic("windows", 3).ok());
-  TestProducer producer(Bootstraps());
+  connectors::KafkaTestProducer producer = NewProducer(Bootstraps());
   for (int i = 0; i < 35; ++i) {
     producer.Produce("windows", 2, "{\"k\":\"b\",\"ts\":\"" + SqlTime(5500 + 1000 * i) + "\"}");
   }
@@ -212,7 +174,7 @@ GROUP BY k, window_start, window_end;
 // pipeline keeps running.
 TEST_F(KafkaPipelineTest, MalformedMessagesGoToTheDeadLetterFile) {
   ASSERT_TRUE(cluster_->CreateTopic("malformed", 1).ok());
-  TestProducer producer(Bootstraps());
+  connectors::KafkaTestProducer producer = NewProducer(Bootstraps());
   const std::string big = "{\"k\":\"big\",\"v\":\"" + std::string(10 * 1024 * 1024, 'x');
   const std::vector<std::string> values = {
       "{\"k\":\"a\",\"v\":1}",        // 0: good
@@ -352,7 +314,7 @@ INSERT INTO results SELECT id FROM events;
     for (const auto& id : ids_in("second")) ids.insert(id);
     return ids.size();
   };
-  TestProducer producer(Bootstraps());
+  connectors::KafkaTestProducer producer = NewProducer(Bootstraps());
   auto produce = [&](int from, int to) {
     for (int id = from; id < to; ++id) {
       producer.Produce("shared", id % 4, "{\"id\":" + std::to_string(id) + "}");
@@ -397,11 +359,12 @@ INSERT INTO results SELECT id FROM events;
 // metadata column is the headers as a JSON object, 'key' the raw key.
 TEST_F(KafkaPipelineTest, KeyFieldsFromTheKeyFormatAndHeadersMetadata) {
   ASSERT_TRUE(cluster_->CreateTopic("keyed", 1).ok());
-  TestProducer producer(Bootstraps());
-  producer.ProduceKeyed("keyed", true, R"({"id":1})", R"({"name":"a","id":99})", "t1");
-  producer.ProduceKeyed("keyed", false, "", R"({"name":"b"})", "");
-  producer.ProduceKeyed("keyed", true, "not json", R"({"name":"c"})", "t3");
-  producer.ProduceKeyed("keyed", true, R"({"id":4})", R"({"name":"d"})", "");
+  connectors::KafkaTestProducer producer = NewProducer(Bootstraps());
+  producer.ProduceMessage("keyed", 0, R"({"id":1})", R"({"name":"a","id":99})", 0,
+                          {{"trace", "t1"}});
+  producer.ProduceMessage("keyed", 0, std::nullopt, R"({"name":"b"})", 0, {});
+  producer.ProduceMessage("keyed", 0, "not json", R"({"name":"c"})", 0, {{"trace", "t3"}});
+  producer.ProduceMessage("keyed", 0, R"({"id":4})", R"({"name":"d"})", 0, {});
   producer.Flush();
   const std::string out = dir_.File("keyed.json");
   const std::string dead = dir_.File("keyed-dead.ndjson");

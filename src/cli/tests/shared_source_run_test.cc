@@ -4,7 +4,6 @@
 // own consumer in the group and the jobs split the partitions between them.
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -15,8 +14,8 @@
 #include <vector>
 
 #include "cli/tests/subprocess.h"
-#include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "connectors/tests/kafka_test_producer.h"
 #include "testing/temp_dir.h"
 
 namespace sluice::cli::testing {
@@ -98,19 +97,9 @@ WITH ('connector' = 'filesystem', 'path' = '${DIR}/orders.json', 'format' = 'jso
 
 // Produces OrderJson(1..n) round-robin over `partitions` partitions of `topic`.
 void ProduceOrders(const std::string& bootstraps, const std::string& topic, int partitions, int n) {
-  auto conf = connectors::KafkaClientConfig::Build({{"bootstrap.servers", bootstraps}}, {});
-  ASSERT_TRUE(conf.ok()) << conf.status().message();
-  auto producer = connectors::KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
-  ASSERT_TRUE(producer.ok()) << producer.status().message();
-  for (int id = 1; id <= n; ++id) {
-    std::string value = OrderJson(id);
-    ASSERT_EQ(rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                                RD_KAFKA_V_PARTITION(id % partitions),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_END),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-  ASSERT_EQ(rd_kafka_flush(producer->get(), 20'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  connectors::KafkaTestProducer producer(bootstraps);
+  for (int id = 1; id <= n; ++id) producer.Produce(topic, id % partitions, OrderJson(id));
+  producer.Flush();
 }
 
 TEST(SharedSourceRunTest, TwoJobsOverOneKafkaTableEachReceiveEveryPartition) {

@@ -5,11 +5,13 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
+#include "connectors/tests/kafka_test_producer.h"
 
 namespace sluice::connectors {
 
@@ -21,15 +23,13 @@ struct ReadBackMessage {
   std::string value;
 };
 
-/// An in-process development broker for one test, with a plain producer and a read-back
-/// consumer that use librdkafka directly (independent of the code under test).
+/// An in-process development broker for one test, with a plain producer (KafkaTestProducer) and
+/// a read-back consumer that use librdkafka directly (independent of the code under test).
 class KafkaTestBroker {
  public:
   KafkaTestBroker() {
     EXPECT_TRUE(cluster_.Start().ok());
-    auto conf = KafkaClientConfig::Build({{"bootstrap.servers", cluster_.bootstraps()}}, {});
-    auto producer = KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(*conf));
-    producer_ = std::move(*producer);
+    producer_.emplace(cluster_.bootstraps());
   }
 
   MockCluster& cluster() { return cluster_; }
@@ -38,33 +38,15 @@ class KafkaTestBroker {
   /// Produces `value` to `topic`/`partition` with `key` and (if not 0) `timestamp_ms`.
   void Produce(const std::string& topic, int32_t partition, const std::string& key,
                const std::string& value, int64_t timestamp_ms = 0) {
-    rd_kafka_resp_err_t err =
-        rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                          RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_END);
-    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+    producer_->ProduceMessage(topic, partition, key, value, timestamp_ms, {});
   }
   /// Produces `value` to `topic`/`partition` with `headers` (name, value; a value "<null>" is a
   /// header without value).
   void ProduceWithHeaders(const std::string& topic, int32_t partition, const std::string& value,
                           const std::vector<std::pair<std::string, std::string>>& headers) {
-    rd_kafka_headers_t* list = rd_kafka_headers_new(headers.size());
-    for (const auto& [name, v] : headers) {
-      const bool null = v == "<null>";
-      rd_kafka_header_add(list, name.data(), static_cast<ssize_t>(name.size()),
-                          null ? nullptr : v.data(), null ? 0 : static_cast<ssize_t>(v.size()));
-    }
-    rd_kafka_resp_err_t err =
-        rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                          RD_KAFKA_V_HEADERS(list), RD_KAFKA_V_END);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_headers_destroy(list);
-    ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR);
+    producer_->ProduceMessage(topic, partition, std::nullopt, value, 0, headers);
   }
-  void Flush() { ASSERT_EQ(rd_kafka_flush(producer_.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR); }
+  void Flush() { producer_->Flush(); }
 
   /// Reads `count` messages of `topic` partitions 0..partitions-1 from the beginning (waiting at
   /// most `wait_seconds`); fails the test on any consumer error, offset resets included.
@@ -155,7 +137,7 @@ class KafkaTestBroker {
 
  private:
   MockCluster cluster_;
-  RdKafkaHandle producer_;
+  std::optional<KafkaTestProducer> producer_;
 };
 
 }  // namespace sluice::connectors
