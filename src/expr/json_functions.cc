@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <simdjson.h>
 
+#include "common/json_string.h"
 #include "expr/expr_compiler.h"
 #include "expr/function_node.h"
 #include "expr/json_path.h"
@@ -49,22 +50,6 @@ Status JsonExistsKernel(const KernelArgs& k, Column* out) {
   return Status::Ok();
 }
 
-void AppendQuoted(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(ch);
-    } else if (c < 0x20) {
-      fmt::format_to(std::back_inserter(*out), "\\u{:04x}", c);
-    } else {
-      out->push_back(ch);
-    }
-  }
-  out->push_back('"');
-}
-
 // Which arguments hold JSON text already (a nested JSON_OBJECT or JSON_ARRAY).
 struct JsonArgsState : KernelState {
   std::vector<bool> raw;
@@ -91,7 +76,7 @@ void AppendJsonValue(const KernelArgs& k, size_t a, size_t i, std::string* out) 
   }
   std::string text;
   AppendCellText(c, row, &text);
-  AppendQuoted(text, out);
+  AppendJsonString(text, out);
 }
 
 Status JsonConstructorKernel(const KernelArgs& k, Column* out, bool object) {
@@ -108,7 +93,7 @@ Status JsonConstructorKernel(const KernelArgs& k, Column* out, bool object) {
       first = false;
       if (object) {
         if (k.args[a].IsNull(i)) return Status::DataError("JSON_OBJECT key is NULL");
-        AppendQuoted(StringAt(k.args[a], i), &text);
+        AppendJsonString(StringAt(k.args[a], i), &text);
         text.push_back(':');
       }
       AppendJsonValue(k, value, i, &text);
