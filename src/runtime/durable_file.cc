@@ -16,8 +16,13 @@
 namespace sluice::runtime {
 namespace {
 
+// A full disk or quota may get space back: retryable, so a restart strategy tries again. Every
+// other failure (a read-only file system, permissions, I/O errors) is an I/O error.
 Status Errno(const std::string& what, const std::string& path) {
-  return Status::IoError(fmt::format("cannot {} {}: {}", what, path, strerror(errno)));
+  const int error = errno;
+  std::string message = fmt::format("cannot {} {}: {}", what, path, strerror(error));
+  if (error == ENOSPC || error == EDQUOT) return Status::Unavailable(std::move(message));
+  return Status::IoError(std::move(message));
 }
 
 std::string DirectoryOf(const std::string& path) {
@@ -47,7 +52,10 @@ Status DurableFile::ReplaceAtomically(const std::string& path, std::string_view 
   if (fd < 0) return Errno("create", tmp);
   Status written = WriteAllAndSync(fd, data, tmp);
   ::close(fd);
-  RETURN_IF_ERROR(written);
+  if (!written.ok()) {
+    ::unlink(tmp.c_str());  // a full disk gets the space back
+    return written;
+  }
   CrashPoint("state-file-rename");
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to", path);
   return SyncDirectory(DirectoryOf(path));

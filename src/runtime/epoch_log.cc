@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/logging.h"
 #include "runtime/durable_file.h"
 
 namespace sluice::runtime {
@@ -56,8 +57,42 @@ Status EpochLog::AppendDurably(const std::string& text) {
     if (fd_ < 0) {
       return Status::IoError(fmt::format("cannot open epoch log {}: {}", path_, strerror(errno)));
     }
+    Status dropped = DropUnsealedTail();
+    if (!dropped.ok()) {
+      CloseFile();
+      return dropped;
+    }
   }
-  return DurableFile::WriteAllAndSync(fd_, text, path_);
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
+  Status written = DurableFile::WriteAllAndSync(fd_, text, path_);
+  // A failed append (a full or read-only disk) must leave the log as it was: its torn records
+  // would otherwise join the next epoch's. When the cut fails, reopening drops them.
+  if (!written.ok() && (before < 0 || ::ftruncate(fd_, before) != 0)) CloseFile();
+  return written;
+}
+
+Status EpochLog::DropUnsealedTail() {
+  ASSIGN_OR_RETURN(std::string text, DurableFile::ReadAll(path_));
+  const size_t sealed = SealedLength(text);
+  if (sealed == text.size()) return Status::Ok();
+  if (::ftruncate(fd_, static_cast<off_t>(sealed)) != 0) {
+    return Status::IoError(
+        fmt::format("cannot cut epoch log {} to its sealed epochs: {}", path_, strerror(errno)));
+  }
+  LogWarn("epoch log {}: dropped {} bytes after the last sealed epoch (an append cut short)", path_,
+          text.size() - sealed);
+  return Status::Ok();
+}
+
+size_t EpochLog::SealedLength(std::string_view text) {
+  size_t sealed = 0;
+  for (size_t line = 0; line < text.size();) {
+    const size_t end = text.find('\n', line);
+    if (end == std::string_view::npos) break;
+    if (text[line] == 'E' || text[line] == 'C') sealed = end + 1;
+    line = end + 1;
+  }
+  return sealed;
 }
 
 Result<std::vector<EpochLogEntry>> EpochLog::Seal(EpochId epoch) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,7 +50,9 @@ class EpochLog {
   const std::vector<EpochLogEntry>& current() const { return current_; }
 
   /// Makes the current epoch's entries durable (appended and fsynced) and starts the next epoch.
-  /// Returns the sealed entries.
+  /// Returns the sealed entries. A failed append (full or read-only disk) leaves the file as it
+  /// was; the first append of a process first cuts whatever follows the last end or commit
+  /// record (an append cut short), so it can never join the next epoch's entries.
   Result<std::vector<EpochLogEntry>> Seal(EpochId epoch);
   /// Appends (and fsyncs) the commit record of a sealed epoch.
   Status Commit(EpochId epoch);
@@ -66,6 +69,10 @@ class EpochLog {
 
  private:
   Status AppendDurably(const std::string& text);
+  // Truncates the open file after its last end or commit record.
+  Status DropUnsealedTail();
+  // Returns the length of `text` up to and including its last end or commit record.
+  static size_t SealedLength(std::string_view text);
   void CloseFile();
 
   std::string path_;

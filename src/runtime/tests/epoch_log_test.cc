@@ -99,5 +99,29 @@ TEST(EpochLogTest, ALastLineCutShortByACrashIsIgnored) {
   EXPECT_EQ((*epochs)[0].entries[0].end_position, "10");
   std::remove(path.c_str());
 }
+
+// An append cut short (a crash, a full disk) leaves part of an epoch behind; the next process's
+// first append cuts it off, so the torn records neither garble the next line nor join the next
+// epoch's entries.
+TEST(EpochLogTest, AnAppendAfterOneCutShortStartsAfterTheLastSealedEpoch) {
+  for (const char* torn : {"B\t0\t0\t2\t20\nE", "B\t0\t0\t2\t20\n", "B\t0\t0\t2"}) {
+    std::string path = TempPath();
+    std::ofstream(path) << "B\t0\t0\t1\t10\nE\t1\nC\t1\n" << torn;
+    {
+      EpochLog log(path);
+      log.Append({EpochLogEntry::Kind::kBatch, 0, 0, "30", 3});
+      ASSERT_TRUE(log.Seal(EpochId(2)).ok());
+      ASSERT_TRUE(log.Commit(EpochId(2)).ok());
+    }
+    auto epochs = EpochLog::Read(path);
+    ASSERT_TRUE(epochs.ok()) << torn << ": " << epochs.status().ToString();
+    ASSERT_EQ(epochs->size(), 2u) << torn;
+    ASSERT_EQ((*epochs)[1].entries.size(), 1u) << torn;
+    EXPECT_EQ((*epochs)[1].entries[0].end_position, "30") << torn;
+    EXPECT_TRUE((*epochs)[1].committed) << torn;
+    std::remove(path.c_str());
+  }
+}
+
 }  // namespace
 }  // namespace sluice::runtime
