@@ -48,6 +48,7 @@ uint32_t AggregateStateArena::Add() {
     size_t regions = chunk_capacity_ == 0 ? kFirstChunkRegions : chunk_capacity_ * 2;
     regions = std::max<size_t>(1, std::min(regions, kMaxChunkBytes / region_size_));
     chunks_.push_back(std::make_unique<uint64_t[]>(regions * region_size_ / kAlign));
+    chunk_bytes_ += regions * region_size_;
     chunk_capacity_ = regions;
     chunk_used_ = 0;
   }

@@ -37,6 +37,9 @@ class AggregateStateArena {
   size_t offset(size_t aggregate) const { return offsets_[aggregate]; }
   size_t size() const { return groups_.size(); }
 
+  /// Returns the bytes of the chunks and the group table (not memory the states themselves
+  /// allocate, such as COUNT(DISTINCT)'s sets).
+  size_t memory_bytes() const { return chunk_bytes_ + groups_.capacity() * sizeof(uint8_t*); }
   /// Appends every group's states (each aggregate's Serialize), in group order.
   void SaveState(StateEncoder* out) const;
   /// Adds the groups SaveState wrote, after the ones held.
@@ -50,6 +53,7 @@ class AggregateStateArena {
   std::vector<size_t> offsets_;
   size_t region_size_ = 0;
   std::vector<std::unique_ptr<uint64_t[]>> chunks_;
+  size_t chunk_bytes_ = 0;     // bytes of every chunk
   size_t chunk_used_ = 0;      // regions used in the last chunk
   size_t chunk_capacity_ = 0;  // regions the last chunk holds
   std::vector<uint8_t*> groups_;

@@ -47,6 +47,7 @@ class GroupAggregateOperator : public Operator {
   std::optional<OperatorStats> stats() const override {
     return OperatorStats{static_cast<int64_t>(keys_.size()), 0, 0};
   }
+  size_t StateBytes() const override { return keys_.memory_bytes() + states_.memory_bytes(); }
   /// Returns the number of keys whose state expired (state TTL). Restored with the state.
   int64_t keys_expired() const { return expiry_.expired_count(); }
 

@@ -33,6 +33,11 @@ class GroupKeyTable {
 
   /// Returns the number of groups.
   size_t size() const { return group_hashes_.size(); }
+  /// Returns the bytes the table holds: its cells, hashes, slots and copied key strings.
+  size_t memory_bytes() const {
+    return cells_.capacity() * sizeof(Cell) + group_hashes_.capacity() * sizeof(uint64_t) +
+           slots_.capacity() * sizeof(uint32_t) + arena_.bytes_used();
+  }
 
   /// Appends the key of group `group` to `out` (one column per key, of the key types).
   void AppendKey(uint32_t group, const std::vector<Column*>& out) const;

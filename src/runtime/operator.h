@@ -58,6 +58,9 @@ class Operator {
   /// Returns the state keys and late-row counts of a stateful operator; nullopt for a stateless
   /// one (those have no per-operator series).
   virtual std::optional<OperatorStats> stats() const { return std::nullopt; }
+  /// Returns the bytes of memory the operator's state holds ('pipeline.max-memory' bounds their
+  /// sum). Operators that count nothing return 0 (see runtime/README.md for which count).
+  virtual size_t StateBytes() const { return 0; }
 
  protected:
   Status Emit(const BatchPtr& batch) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/byte_size.h"
 #include "common/duration.h"
 #include "common/logging.h"
 #include "runtime/durable_file.h"
@@ -178,6 +179,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
     case EpochLogEntry::Kind::kBatch: {
       const int64_t before = stage.records_in();
       RETURN_IF_ERROR(stage.ProcessBatch(*batch, entry.processing_time_ms));
+      RETURN_IF_ERROR(CheckStateMemory());
       if (metrics_) {
         metrics_->RecordBatch(entry.source, entry.split, stage.records_in() - before,
                               stage.watermark());
@@ -198,6 +200,32 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
   }
   if (log) log_->Append(entry);
   return Status::Ok();
+}
+
+Status Pipeline::CheckStateMemory() {
+  size_t total = 0;
+  size_t largest = 0;
+  const Operator* largest_op = nullptr;
+  const Job* largest_job = nullptr;
+  for (const Job& job : jobs_) {
+    for (const auto& op : job.operators) {
+      const size_t bytes = op->StateBytes();
+      total += bytes;
+      if (bytes > largest) {
+        largest = bytes;
+        largest_op = op.get();
+        largest_job = &job;
+      }
+    }
+  }
+  state_bytes_ = total;
+  const int64_t limit = options_.max_state_bytes;
+  if (limit <= 0 || total <= static_cast<size_t>(limit)) return Status::Ok();
+  return Status::IoError(fmt::format(
+      "operator state holds {}, over 'pipeline.max-memory' = {}: {} of it in {} of job '{}' "
+      "(raise the limit, set 'table.exec.state.ttl', or group by fewer keys)",
+      FormatByteSize(static_cast<int64_t>(total)), FormatByteSize(limit),
+      FormatByteSize(static_cast<int64_t>(largest)), largest_op->Describe(), largest_job->name));
 }
 
 Result<bool> Pipeline::PollSources(int64_t now_ms) {
@@ -291,6 +319,7 @@ Status Pipeline::FinishEpoch(bool write_sinks) {
     for (const auto& job : jobs_) sink_rows.push_back(job.sink->rows_written());
     metrics_->RecordCommit(epoch_.value(), static_cast<double>(now - last_commit_ms_) / 1000.0,
                            sink_rows, bad_records_->count(), stateful_->Stats());
+    metrics_->RecordStateBytes(static_cast<int64_t>(state_bytes_));
   }
   last_commit_ms_ = now;
   epoch_ = EpochId(epoch_.value() + 1);
@@ -521,8 +550,9 @@ Status Pipeline::WriteCheckpoint() {
     for (const auto& e : stateful_->entries()) state_bytes.push_back(e.state_bytes);
     metrics_->RecordCheckpoint(seconds, static_cast<int64_t>(bytes), state_bytes);
   }
-  LogInfo("checkpoint after epoch {}: {} bytes in {:.3f} s", checkpoint.epoch.value(), bytes,
-          seconds);
+  LogInfo("checkpoint after epoch {}: {} bytes in {:.3f} s (state in memory: {})",
+          checkpoint.epoch.value(), bytes, seconds,
+          FormatByteSize(static_cast<int64_t>(state_bytes_)));
   return Status::Ok();
 }
 

@@ -87,6 +87,9 @@ class Pipeline {
   Status Open();
   Status Close();
   Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);
+  /// Sums the operators' StateBytes into state_bytes_; an error (not retryable: the same input
+  /// needs the same state) naming the largest operator when the sum is over 'pipeline.max-memory'.
+  Status CheckStateMemory();
   Status OpenState();
   Status Recover();
   Status RestoreCheckpoint(const Checkpoint& checkpoint);
@@ -112,6 +115,7 @@ class Pipeline {
   std::unique_ptr<BadRecordReporter> bad_records_;
   std::vector<Job> jobs_;
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
+  size_t state_bytes_ = 0;  // operator state after the last batch (CheckStateMemory)
   std::vector<std::unique_ptr<SourceStage>> sources_;
   std::vector<int64_t> idle_timeout_ms_;           // per source
   std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)

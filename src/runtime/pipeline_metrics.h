@@ -48,6 +48,8 @@ class PipelineMetrics {
   /// per sink (AddSink order) and bad records, and each operator's stats (AddOperator order).
   void RecordCommit(int64_t epoch, double duration_seconds, const std::vector<int64_t>& sink_rows,
                     int64_t bad_records, const std::vector<OperatorStats>& operators);
+  /// Sets the memory operator state holds (summed over operators, at each commit).
+  void RecordStateBytes(int64_t bytes);
 
  private:
   struct Total {
@@ -89,6 +91,7 @@ class PipelineMetrics {
   int collector_ = -1;
   Gauge* checkpoint_seconds_ = nullptr;
   Gauge* checkpoint_bytes_ = nullptr;
+  Gauge* state_bytes_ = nullptr;
   Counter* checkpoints_ = nullptr;
   std::vector<OperatorSeries> operators_;
   Total bad_records_;

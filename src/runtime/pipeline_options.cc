@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "common/byte_size.h"
 #include "common/duration.h"
 
 namespace sluice::runtime {
@@ -40,7 +41,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "server.auth-token",
                                  "server.dashboard",
                                  "execution.checkpoint-interval",
-                                 "pipeline.shutdown-timeout"};
+                                 "pipeline.shutdown-timeout",
+                                 "pipeline.max-memory"};
   PipelineOptions o;
   o.name = default_name;
   for (const auto& setting : settings) {
@@ -94,6 +96,10 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
         return Status::InvalidArgument("execution.checkpoint-interval must be positive");
     } else if (key == "pipeline.shutdown-timeout") {
       RETURN_IF_ERROR(duration(&o.shutdown_timeout_ms));
+    } else if (key == "pipeline.max-memory") {
+      auto bytes = ParseByteSize(value);
+      if (!bytes.ok()) return bytes.status().WithContext("SET 'pipeline.max-memory'");
+      o.max_state_bytes = *bytes;
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
                HasPrefix(key, "table.exec.") || HasPrefix(key, "server.")) {
       return Status::InvalidArgument(

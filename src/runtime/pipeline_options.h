@@ -28,7 +28,8 @@ struct PipelineOptions {
   int64_t checkpoint_interval_ms = 10'000;  // 'execution.checkpoint-interval'
   bool start_fresh = false;                 // 'state.start-fresh': drop the state at start-up
   int64_t shutdown_timeout_ms = 30'000;     // 'pipeline.shutdown-timeout': SIGTERM to exit
-  RestartStrategy restart;                  // 'restart-strategy' and 'restart-strategy.*'
+  int64_t max_state_bytes = 0;  // 'pipeline.max-memory': operator state in bytes (0: no bound)
+  RestartStrategy restart;      // 'restart-strategy' and 'restart-strategy.*'
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
   /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not

@@ -63,6 +63,16 @@ std::optional<OperatorStats> WindowAggregateOperator::stats() const {
                        late_records_updated_};
 }
 
+size_t WindowAggregateOperator::StateBytes() const {
+  size_t bytes = 0;
+  for (const auto& [end, window] : windows_) {
+    bytes += window->keys->memory_bytes() + window->states->memory_bytes() +
+             window->emitted.capacity() + window->row_counts.capacity() * sizeof(int64_t) +
+             window->dirty.capacity() * sizeof(uint32_t);
+  }
+  return bytes;
+}
+
 int64_t WindowAggregateOperator::DropTime(int64_t end) const {
   int64_t t;
   if (__builtin_add_overflow(end, allowed_lateness_ms_, &t)) {

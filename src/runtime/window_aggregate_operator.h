@@ -72,6 +72,7 @@ class WindowAggregateOperator : public Operator {
   /// Returns the number of (window, key) groups held now.
   size_t num_groups() const;
   std::optional<OperatorStats> stats() const override;
+  size_t StateBytes() const override;
 
  private:
   struct Window {

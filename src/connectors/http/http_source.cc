@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "common/byte_size.h"
 #include "connectors/connector_options.h"
 #include "connectors/formats/format_factory.h"
 #include "connectors/http/http_ingest_registry.h"
@@ -30,8 +31,7 @@ Result<HttpIngestQueue::Options> ParseQueueOptions(const runtime::SourceContext&
   HttpIngestQueue::Options q;
   ASSIGN_OR_RETURN(q.partial, options.GetBool("http.partial", false));
   if (options.Has("http.max-body-size")) {
-    ASSIGN_OR_RETURN(q.max_body_bytes,
-                     HttpSource::ParseByteSize(options.GetString("http.max-body-size")));
+    ASSIGN_OR_RETURN(q.max_body_bytes, ParseByteSize(options.GetString("http.max-body-size")));
   }
   ASSIGN_OR_RETURN(int64_t rows, options.GetInt("http.buffer-rows", 1 << 20));
   ASSIGN_OR_RETURN(q.retry_after_seconds, options.GetDurationMillis("http.retry-after", 1000));
@@ -72,30 +72,6 @@ Status CheckColumns(const runtime::SourceContext& context) {
 }
 
 }  // namespace
-
-Result<size_t> HttpSource::ParseByteSize(const std::string& text) {
-  char* end = nullptr;
-  unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (end == text.c_str()) {
-    return Status::InvalidArgument("'" + text + "' is not a size (e.g. '16 mb', '1048576')");
-  }
-  std::string unit;
-  for (const char* p = end; *p != '\0'; ++p) {
-    if (*p != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
-  }
-  size_t shift = 0;
-  if (unit == "k" || unit == "kb") {
-    shift = 10;
-  } else if (unit == "m" || unit == "mb") {
-    shift = 20;
-  } else if (unit == "g" || unit == "gb") {
-    shift = 30;
-  } else if (!unit.empty() && unit != "b" && unit != "bytes") {
-    return Status::InvalidArgument("'" + text + "': unknown unit '" + unit +
-                                   "' (use b, kb, mb or gb)");
-  }
-  return static_cast<size_t>(value) << shift;
-}
 
 Result<std::unique_ptr<runtime::SourceReader>> HttpSource::Create(
     const runtime::SourceContext& context) {

@@ -23,8 +23,6 @@ class HttpSource : public runtime::SourceReader {
   /// 'http.buffer-rows', 'http.retry-after', 'http.ack-timeout' and registers the queue.
   static Result<std::unique_ptr<runtime::SourceReader>> Create(
       const runtime::SourceContext& context);
-  /// Parses a size as Flink's MemorySize writes it: "1048576", "512 kb", "16mb", "1 gb".
-  static Result<size_t> ParseByteSize(const std::string& text);
 
   HttpSource(std::shared_ptr<HttpIngestQueue> queue, SchemaPtr schema);
   ~HttpSource() override;

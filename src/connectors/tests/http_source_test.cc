@@ -47,15 +47,6 @@ TEST(HttpSourceTest, BodyReaderSplitsLinesAndArrays) {
   EXPECT_EQ(s.code(), StatusCode::kDataError);
 }
 
-TEST(HttpSourceTest, ParsesByteSizes) {
-  EXPECT_EQ(*HttpSource::ParseByteSize("1048576"), 1048576u);
-  EXPECT_EQ(*HttpSource::ParseByteSize("512 kb"), 512u * 1024);
-  EXPECT_EQ(*HttpSource::ParseByteSize("16MB"), 16u << 20);
-  EXPECT_EQ(*HttpSource::ParseByteSize("1 g"), 1u << 30);
-  EXPECT_FALSE(HttpSource::ParseByteSize("lots").ok());
-  EXPECT_FALSE(HttpSource::ParseByteSize("3 parsecs").ok());
-}
-
 class HttpSourceFromTableTest : public ::testing::Test {
  protected:
   runtime::SourceContext Context(std::map<std::string, std::string> options) {
