@@ -173,6 +173,10 @@ TEST_F(HttpServerAbuseTest, HeaderFloodIsSurvived) {
 // returns the answer and how many body bytes were sent before it came (nullopt: no answer after
 // `limit` bytes).
 std::optional<std::pair<std::string, size_t>> StreamUntilAnswered(RawConnection& c, size_t limit) {
+  // A server that refuses from the headers answers at once; reading that answer before sending
+  // any body avoids racing the reset a server may send when it closes on unread bytes.
+  std::string early = c.ReadAnswer(milliseconds(2000));
+  if (!early.empty()) return std::make_pair(early, size_t{0});
   fcntl(c.fd(), F_SETFL, fcntl(c.fd(), F_GETFL) | O_NONBLOCK);
   const std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
   size_t sent = 0;
