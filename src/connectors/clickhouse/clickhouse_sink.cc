@@ -69,9 +69,9 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
       table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
   for (const auto& f : names_from.fields()) names.push_back(f.name);
   if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
-  auto sink = std::make_unique<ClickHouseSink>(std::move(options), context.input_schema,
-                                               std::move(names), context.pipeline_name,
-                                               context.sink_name);
+  auto sink =
+      std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
+                                       context.pipeline_name, context.sink_name);
   if (context.bad_records && context.bad_records->routes_rejected_rows()) {
     sink->dead_letters_ = context.bad_records;
   }
@@ -347,8 +347,8 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   buffer_.clear();
   sending_batches_ = std::move(buffered_batches_);
   buffered_batches_.clear();
-  sending_block_ = fmt::format("{} epoch {} insert {}", QualifiedTable(), epoch.value(),
-                               flushes_in_epoch_);
+  sending_block_ =
+      fmt::format("{} epoch {} insert {}", QualifiedTable(), epoch.value(), flushes_in_epoch_);
   int64_t rows = buffered_rows_;
   buffered_rows_ = 0;
   ++flushes_in_epoch_;

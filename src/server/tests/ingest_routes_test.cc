@@ -2,7 +2,8 @@
 // as an 'http' source would: 200 only after the consuming epoch commits, 400 with every bad
 // line and nothing queued, 413 over the body limit, 401 without the token, 404 for an unknown
 // table, 429 with Retry-After when the buffer is full, 503 once the source is closed, gzip
-// bodies, a gzip bomb cut off at the limit, and multipart bodies refused. The test plays the pipeline thread (TakeNext / CommitDelivered).
+// bodies, a gzip bomb cut off at the limit, and multipart bodies refused. The test plays the
+// pipeline thread (TakeNext / CommitDelivered).
 
 #include "server/ingest_routes.h"
 
