@@ -9,6 +9,7 @@
 #include "common/civil_time.h"
 #include "expr/column_loops.h"
 #include "types/cell_text.h"
+#include "types/json_value_writer.h"
 
 namespace sluice::expr {
 namespace {
@@ -309,9 +310,75 @@ Status ToTime(const KernelArgs& k, const CastState& st, Column* out) {
   return Status::Ok();
 }
 
+Status CastKernel(const KernelArgs& k, Column* out);
+
+// A nested value as JSON text (a NULL MAP key as "null").
+Status NestedToString(const KernelArgs& k, Column* out) {
+  const Operand& a = k.args[0];
+  const JsonValueWriter writer;
+  std::string text;
+  StringArena& arena = out->own_arena();
+  for (size_t i = 0; i < k.rows; ++i) {
+    if (out->IsNull(i)) continue;
+    text.clear();
+    RETURN_IF_ERROR(writer.Append(*a.column, a.Index(i), &text));
+    out->strings()[i] = arena.Add(text);
+  }
+  return Status::Ok();
+}
+
+// Casts every value of `in` (of type `from`) to `to`: scalars with CastKernel, nested values
+// child column by child column, then reassembled row by row.
+Result<std::shared_ptr<Column>> CastColumn(const ColumnPtr& in, const LogicalType& from,
+                                           const LogicalType& to, bool try_cast,
+                                           const EvalContext& context) {
+  auto out = std::make_shared<Column>(to);
+  if (!from.is_nested() || to.id == TypeId::kString) {
+    out->Resize(in->size());
+    for (size_t i = 0; i < in->size() && in->has_nulls(); ++i) {
+      if (in->IsNull(i)) out->SetNull(i);
+    }
+    const CastState state(from, to, try_cast);
+    const std::vector<Operand> args{Operand{in, false}};
+    RETURN_IF_ERROR(CastKernel(KernelArgs{args, in->size(), context, &state}, out.get()));
+    return out;
+  }
+  std::vector<std::shared_ptr<Column>> children;
+  for (size_t c = 0; c < in->num_children(); ++c) {
+    ASSIGN_OR_RETURN(
+        auto child, CastColumn(in->shared_child(c), from.child(c), to.child(c), try_cast, context));
+    out->child(c).ShareArenasOf(*child);
+    children.push_back(std::move(child));
+  }
+  for (size_t i = 0; i < in->size(); ++i) {
+    if (in->IsNull(i)) {
+      out->AppendNull();
+      continue;
+    }
+    const bool row = to.id == TypeId::kRow;
+    const uint32_t first = row ? static_cast<uint32_t>(i) : in->offsets()[i];
+    const uint32_t end = row ? first + 1 : in->offsets()[i + 1];
+    for (uint32_t e = first; e < end; ++e) {
+      for (size_t c = 0; c < children.size(); ++c) out->child(c).AppendFrom(*children[c], e);
+    }
+    out->EndNestedValue();
+  }
+  return out;
+}
+
+Status NestedCast(const KernelArgs& k, const CastState& st, Column* out) {
+  ASSIGN_OR_RETURN(auto cast,
+                   CastColumn(k.args[0].column, st.from, out->type(), st.try_cast, k.context));
+  *out = std::move(*cast);
+  return Status::Ok();
+}
+
 Status CastKernel(const KernelArgs& k, Column* out) {
   const auto& st = *static_cast<const CastState*>(k.state);
   if (st.from.id == TypeId::kNull) return Status::Ok();  // every row is already NULL
+  if (st.from.is_nested()) {
+    return st.to.id == TypeId::kString ? NestedToString(k, out) : NestedCast(k, st, out);
+  }
   if (st.to.id == TypeId::kString) return ToString(k, st, out);
   if (st.from.id == TypeId::kString) return FromString(k, st, out);
   switch (st.to.id) {

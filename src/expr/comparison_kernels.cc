@@ -1,6 +1,7 @@
 #include "expr/comparison_kernels.h"
 
 #include "expr/column_loops.h"
+#include "types/cell_equality.h"
 
 namespace sluice::expr {
 namespace {
@@ -61,6 +62,16 @@ Kernel ForOp(const std::string& op) {
 Status NotKernel(const KernelArgs& k, Column* out) {
   UnaryLoop<uint8_t>(k.args[0], k.rows, out->bools().data(),
                      [](uint8_t v) -> uint8_t { return v ? 0 : 1; });
+  return Status::Ok();
+}
+
+template <bool kEqual>
+Status CellsEqualKernel(const KernelArgs& k, Column* out) {
+  const Operand &a = k.args[0], &b = k.args[1];
+  uint8_t* po = out->bools().data();
+  for (size_t i = 0; i < k.rows; ++i) {
+    po[i] = CellEquality::Equal(*a.column, a.Index(i), *b.column, b.Index(i)) == kEqual;
+  }
   return Status::Ok();
 }
 
@@ -135,6 +146,9 @@ Kernel ComparisonKernels::Compare(const std::string& op, PhysicalType physical) 
 }
 
 Kernel ComparisonKernels::Not() { return NotKernel; }
+Kernel ComparisonKernels::CellsEqual(bool equal) {
+  return equal ? CellsEqualKernel<true> : CellsEqualKernel<false>;
+}
 Kernel ComparisonKernels::IsNull(bool negated) {
   return negated ? IsNullKernel<true> : IsNullKernel<false>;
 }

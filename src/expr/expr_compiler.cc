@@ -141,10 +141,17 @@ Result<ExprNodePtr> ExprCompiler::CompileCall(const sql::BoundExpr& expr) {
   for (const auto& a : expr.args) types.push_back(a->type);
   ASSIGN_OR_RETURN(LogicalType type, ScalarTypeResolver::Resolve(f, types));
   if (f == "CASE" || f == "IF" || f == "COALESCE") return Conditional(expr, type);
+  if (f == "NULLIF") return NullIf(expr, type);
   if (f == "IN") return In(expr);
   ASSIGN_OR_RETURN(std::vector<ExprNodePtr> args, CompileArgs(expr));
   if (f == "+" || f == "-" || f == "*" || f == "/" || f == "%" || f == "MOD") {
     return Arithmetic(f == "MOD" ? "%" : f, std::move(args), type);
+  }
+  const bool nested =
+      args.size() == 2 && (args[0]->type().is_nested() || args[1]->type().is_nested());
+  if (f == "IS_DISTINCT_FROM" || f == "IS_NOT_DISTINCT_FROM" ||
+      ((f == "=" || f == "<>") && nested)) {
+    return CellComparison(f, std::move(args));
   }
   if (f == "=" || f == "<>" || f == "<" || f == "<=" || f == ">" || f == ">=") {
     return Comparison(f, std::move(args));
@@ -243,6 +250,51 @@ Result<ExprNodePtr> ExprCompiler::Comparison(const std::string& op, std::vector<
   }
   return Call(LogicalType::Boolean(), ComparisonKernels::Compare(op, domain.physical()),
               std::move(args));
+}
+
+Result<LogicalType> ExprCompiler::EqualityOperands(std::vector<ExprNodePtr>* args) {
+  const LogicalType a = (*args)[0]->type(), b = (*args)[1]->type();
+  LogicalType domain = ComparisonDomain(a, b);
+  if (a.is_nested() || b.is_nested()) {
+    auto common = sql::TypeCoercion::CommonType(a, b);
+    if (!common) {
+      return Status::PlanError(fmt::format("cannot compare {} with {}",
+                                           a.WithNullable(true).ToString(),
+                                           b.WithNullable(true).ToString()));
+    }
+    domain = *common;
+  }
+  for (auto& x : *args) {
+    const LogicalType& t = x->type();
+    if (t.is_timestamp() && domain.is_timestamp()) continue;  // both hold milliseconds
+    if (t.is_nested() && t.SameAs(domain)) continue;
+    ASSIGN_OR_RETURN(x, Coerce(std::move(x), domain));
+  }
+  return domain;
+}
+
+Result<ExprNodePtr> ExprCompiler::CellComparison(const std::string& op,
+                                                 std::vector<ExprNodePtr> args) {
+  RETURN_IF_ERROR(EqualityOperands(&args).status());
+  const bool distinct_from = op == "IS_DISTINCT_FROM" || op == "IS_NOT_DISTINCT_FROM";
+  const bool equal = op == "=" || op == "IS_NOT_DISTINCT_FROM";
+  LogicalType type = LogicalType::Boolean().WithNullable(!distinct_from);
+  return Call(type, ComparisonKernels::CellsEqual(equal), std::move(args), nullptr,
+              /*propagate_nulls=*/!distinct_from);
+}
+
+Result<ExprNodePtr> ExprCompiler::NullIf(const sql::BoundExpr& expr, const LogicalType& type) {
+  ASSIGN_OR_RETURN(std::vector<ExprNodePtr> operands, CompileArgs(expr));
+  ASSIGN_OR_RETURN(ExprNodePtr equal, CellComparison("=", std::move(operands)));
+  std::vector<ExprNodePtr> conditions, values;
+  conditions.push_back(std::move(equal));
+  ASSIGN_OR_RETURN(ExprNodePtr null,
+                   Coerce(std::make_unique<LiteralNode>(Value::Null(LogicalType::Null())), type));
+  values.push_back(std::move(null));
+  ASSIGN_OR_RETURN(ExprNodePtr a, Compile(*expr.args[0]));
+  ASSIGN_OR_RETURN(a, Coerce(std::move(a), type));
+  values.push_back(std::move(a));
+  return ExprNodePtr(std::make_unique<CaseNode>(type, std::move(conditions), std::move(values)));
 }
 
 Result<ExprNodePtr> ExprCompiler::Conditional(const sql::BoundExpr& expr, const LogicalType& type) {

@@ -25,6 +25,12 @@ class ExprCompiler {
   Result<ExprNodePtr> Arithmetic(const std::string& op, std::vector<ExprNodePtr> args,
                                  const LogicalType& type);
   Result<ExprNodePtr> Comparison(const std::string& op, std::vector<ExprNodePtr> args);
+  /// Brings both operands of an equality to one type (nested: their common type).
+  Result<LogicalType> EqualityOperands(std::vector<ExprNodePtr>* args);
+  /// = and <> of nested values, and IS [NOT] DISTINCT FROM of any values.
+  Result<ExprNodePtr> CellComparison(const std::string& op, std::vector<ExprNodePtr> args);
+  /// NULLIF(a, b): CASE WHEN a = b THEN NULL ELSE a END.
+  Result<ExprNodePtr> NullIf(const sql::BoundExpr& expr, const LogicalType& type);
   Result<ExprNodePtr> Conditional(const sql::BoundExpr& expr, const LogicalType& type);
   Result<ExprNodePtr> In(const sql::BoundExpr& expr);
 };

@@ -30,7 +30,7 @@ void CopyCell(const Column& from, size_t from_row, Column* to, size_t to_row) {
     case PhysicalType::kString:
       to->strings()[to_row] = from.strings()[from_row];
       break;
-    case PhysicalType::kNested:  // never: CASE and COALESCE refuse nested results
+    case PhysicalType::kNested:  // never: nested rows are appended, not written in place
       break;
   }
 }

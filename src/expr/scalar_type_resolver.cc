@@ -116,15 +116,25 @@ Result<LogicalType> ResolveArithmetic(const std::string& name,
 }
 
 bool Comparable(const LogicalType& a, const LogicalType& b) {
-  if (a.is_nested() || b.is_nested()) return false;
+  if (a.is_nested() || b.is_nested()) return false;  // see EqualityComparable
   if (IsNull(a) || IsNull(b)) return true;
   if (a.is_numeric() && b.is_numeric()) return true;
   if (IsTime(a) && IsTime(b)) return true;
   return a.id == b.id && a.id != TypeId::kNull;
 }
 
+// = <> and IS [NOT] DISTINCT FROM also compare nested values of a common type.
+bool EqualityComparable(const LogicalType& a, const LogicalType& b) {
+  if (!a.is_nested() && !b.is_nested()) return Comparable(a, b);
+  return sql::TypeCoercion::CommonType(a, b).has_value();
+}
+
 Result<LogicalType> ResolveComparison(const std::string& name,
                                       const std::vector<LogicalType>& args) {
+  const bool equality = name == "=" || name == "<>";
+  if (args.size() == 2 && equality && EqualityComparable(args[0], args[1])) {
+    return Nullable(LogicalType::Boolean(), AnyNullable(args));
+  }
   if (args.size() != 2 || !Comparable(args[0], args[1])) {
     return Mismatch(name, args,
                     fmt::format("two comparable operands: <numeric> {0} <numeric>, <STRING> {0} "
@@ -134,11 +144,18 @@ Result<LogicalType> ResolveComparison(const std::string& name,
   return Nullable(LogicalType::Boolean(), AnyNullable(args));
 }
 
+Result<LogicalType> ResolveDistinctFrom(const std::string& name,
+                                        const std::vector<LogicalType>& args) {
+  if (args.size() != 2 || !EqualityComparable(args[0], args[1])) {
+    return Mismatch(name, args, "two values of a common type");
+  }
+  return LogicalType::Boolean().WithNullable(false);
+}
+
 Result<LogicalType> CommonOf(const std::string& name, const std::vector<LogicalType>& types,
                              const std::string& expected) {
   LogicalType common = LogicalType::Null();
   for (const LogicalType& t : types) {
-    if (t.is_nested()) return Mismatch(name, types, expected + " (not ROW, ARRAY or MAP)");
     auto c = sql::TypeCoercion::CommonType(common, t);
     if (!c) return Mismatch(name, types, expected);
     common = *c;
@@ -164,6 +181,13 @@ Result<LogicalType> ResolveConditional(const std::string& name,
     const std::string sig = "IF(<BOOLEAN>, <value>, <value>) with one common type";
     if (args.size() != 3 || !IsBool(args[0])) return Mismatch(name, args, sig);
     return CommonOf(name, {args[1], args[2]}, sig);
+  }
+  if (name == "NULLIF") {
+    const std::string sig = "NULLIF(<value>, <value>) of a common type";
+    if (args.size() != 2 || !EqualityComparable(args[0], args[1])) {
+      return Mismatch(name, args, sig);
+    }
+    return args[0].WithNullable(true);
   }
   const std::string sig = "COALESCE(<value>, ...) with one common type";  // COALESCE
   if (args.empty()) return Mismatch(name, args, sig);
@@ -358,7 +382,10 @@ Result<LogicalType> ScalarTypeResolver::Resolve(const std::string& name,
     }
     return Nullable(LogicalType::Boolean(), AnyNullable(args));
   }
-  if (OneOf(name, {"CASE", "IF", "COALESCE"})) return ResolveConditional(name, args);
+  if (OneOf(name, {"CASE", "IF", "COALESCE", "NULLIF"})) return ResolveConditional(name, args);
+  if (OneOf(name, {"IS_DISTINCT_FROM", "IS_NOT_DISTINCT_FROM"})) {
+    return ResolveDistinctFrom(name, args);
+  }
   if (OneOf(name, {"ABS", "ROUND", "FLOOR", "CEIL", "MOD", "POWER"})) {
     return ResolveMath(name, args);
   }

@@ -4,28 +4,9 @@
 
 #include <algorithm>
 
+#include "types/cell_equality.h"
+
 namespace sluice::runtime {
-namespace {
-
-bool SameCell(const Column& a, size_t i, const Column& b, size_t j) {
-  const bool a_null = a.IsNull(i);
-  if (a_null != b.IsNull(j)) return false;
-  if (a_null) return true;
-  switch (a.physical()) {
-    case PhysicalType::kBool:
-      return a.bools()[i] == b.bools()[j];
-    case PhysicalType::kInt64:
-      return a.ints()[i] == b.ints()[j];
-    case PhysicalType::kDouble:
-      return a.doubles()[i] == b.doubles()[j];
-    case PhysicalType::kNested:  // never: keys and aggregates are not nested
-    case PhysicalType::kString:
-      return a.strings()[i] == b.strings()[j];
-  }
-  return false;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<GroupAggregateOperator>> GroupAggregateOperator::Create(
     const sql::PlanNode& node, const expr::FunctionRegistry& registry, int64_t state_ttl_ms) {
@@ -180,7 +161,7 @@ Status GroupAggregateOperator::Process(const BatchPtr& batch, size_t /*input*/) 
 
 bool GroupAggregateOperator::SameResult(size_t old_row, size_t new_row) const {
   for (size_t a = 0; a < functions_.size(); ++a) {
-    if (!SameCell(*old_results_[a], old_row, *new_results_[a], new_row)) return false;
+    if (!CellEquality::Equal(*old_results_[a], old_row, *new_results_[a], new_row)) return false;
   }
   return true;
 }

@@ -6,6 +6,8 @@
 #include <functional>
 #include <memory>
 
+#include "types/cell_equality.h"
+
 namespace sluice::runtime {
 namespace {
 
@@ -36,11 +38,36 @@ int64_t ScalarBits(const Column& c, size_t row) {
       return c.ints()[row];
     case PhysicalType::kDouble:
       return NormalisedDoubleBits(c.doubles()[row]);
-    case PhysicalType::kNested:  // never: the binder refuses nested keys
+    case PhysicalType::kNested:  // hashed and compared by CellEquality
     case PhysicalType::kString:
       return 0;
   }
   return 0;
+}
+
+// Appends row `row` of `from` to `to` with copies of its strings in `to`'s own arenas.
+void AppendOwnedCopy(const Column& from, size_t row, Column* to) {
+  if (from.IsNull(row)) {
+    to->AppendNull();
+    return;
+  }
+  if (to->physical() == PhysicalType::kString) {
+    to->AppendString(from.strings()[row]);
+    return;
+  }
+  if (to->physical() != PhysicalType::kNested) {
+    to->AppendFrom(from, row);
+    return;
+  }
+  const bool is_row = to->type().id == TypeId::kRow;
+  const uint32_t first = is_row ? static_cast<uint32_t>(row) : from.offsets()[row];
+  const uint32_t end = is_row ? first + 1 : from.offsets()[row + 1];
+  for (uint32_t e = first; e < end; ++e) {
+    for (size_t c = 0; c < to->num_children(); ++c) {
+      AppendOwnedCopy(from.child(c), e, &to->child(c));
+    }
+  }
+  to->EndNestedValue();
 }
 
 uint64_t ValueHash(const Column& c, size_t row) {
@@ -67,7 +94,11 @@ void HashColumn(const Column& c, size_t num_rows, uint64_t* hashes) {
       }
       break;
     }
-    case PhysicalType::kNested:  // never: the binder refuses nested keys
+    case PhysicalType::kNested:
+      for (size_t i = 0; i < num_rows; ++i) {
+        hashes[i] = Combine(hashes[i], CellEquality::Hash(c, i));
+      }
+      break;
     case PhysicalType::kString: {
       const std::string_view* v = c.strings().data();
       std::hash<std::string_view> hasher;
@@ -84,7 +115,11 @@ void HashColumn(const Column& c, size_t num_rows, uint64_t* hashes) {
 }  // namespace
 
 GroupKeyTable::GroupKeyTable(std::vector<LogicalType> key_types)
-    : key_types_(std::move(key_types)), slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {}
+    : key_types_(std::move(key_types)), slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {
+  for (const LogicalType& type : key_types_) {
+    nested_keys_.push_back(type.is_nested() ? std::make_unique<Column>(type) : nullptr);
+  }
+}
 
 void GroupKeyTable::HashRows(const std::vector<const Column*>& keys, size_t num_rows,
                              std::vector<uint64_t>* hashes) {
@@ -103,6 +138,10 @@ bool GroupKeyTable::Equals(uint32_t group, const std::vector<const Column*>& key
     if (null) continue;
     if (c.physical() == PhysicalType::kString) {
       if (c.strings()[row] != cells[k].str) return false;
+    } else if (c.physical() == PhysicalType::kNested) {
+      if (!CellEquality::Equal(*nested_keys_[k], static_cast<size_t>(cells[k].bits), c, row)) {
+        return false;
+      }
     } else if (ScalarBits(c, row) != cells[k].bits) {
       return false;
     }
@@ -135,12 +174,16 @@ uint32_t GroupKeyTable::FindOrInsert(const std::vector<const Column*>& keys, siz
   const auto g = static_cast<uint32_t>(group_hashes_.size());
   slots_[i] = g + 1;
   group_hashes_.push_back(hash);
-  for (const Column* c : keys) {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column* c = keys[k];
     Cell cell;
     cell.null = c->IsNull(row);
     if (!cell.null) {
       if (c->physical() == PhysicalType::kString) {
         cell.str = arena_.Add(c->strings()[row]);
+      } else if (c->physical() == PhysicalType::kNested) {
+        cell.bits = static_cast<int64_t>(nested_keys_[k]->size());
+        AppendOwnedCopy(*c, row, nested_keys_[k].get());
       } else {
         cell.bits = ScalarBits(*c, row);
       }
@@ -170,7 +213,10 @@ void GroupKeyTable::AppendKey(uint32_t group, const std::vector<Column*>& out) c
       case PhysicalType::kDouble:
         c->AppendDouble(std::bit_cast<double>(cells[k].bits));
         break;
-      case PhysicalType::kNested:  // never: the binder refuses nested keys
+      case PhysicalType::kNested:
+        c->ShareArenasOf(*nested_keys_[k]);
+        c->AppendFrom(*nested_keys_[k], static_cast<size_t>(cells[k].bits));
+        break;
       case PhysicalType::kString:
         c->AppendString(cells[k].str);
         break;
@@ -202,7 +248,9 @@ void GroupKeyTable::SaveState(StateEncoder* out) const {
           column.AppendDouble(d);
           break;
         }
-        case PhysicalType::kNested:  // never: the binder refuses nested keys
+        case PhysicalType::kNested:
+          column.AppendFrom(*nested_keys_[k], static_cast<size_t>(cell.bits));
+          break;
         case PhysicalType::kString:
           column.AppendStringView(cell.str);
           break;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -15,8 +16,9 @@ namespace sluice::runtime {
 /// Interns grouping keys: maps the values of the key columns at a row to a dense group id
 /// (0, 1, 2, ... in first-seen order). Keys are hashed and compared in place from the columns:
 /// no per-row allocation; the table copies a key's string bytes once, when the group is created.
-/// GROUP BY equality: NULLs are equal to each other, -0.0 equals 0.0, all NaNs are equal.
-/// Used by one thread at a time.
+/// GROUP BY equality: NULLs are equal to each other, -0.0 equals 0.0, all NaNs are equal; ROW,
+/// ARRAY and MAP keys compare as CellEquality does (a copy of each such key is kept in a column
+/// of the table). Used by one thread at a time.
 class GroupKeyTable {
  public:
   /// Creates a table for keys of these types (an empty list: one global group).
@@ -49,7 +51,7 @@ class GroupKeyTable {
 
  private:
   struct Cell {
-    int64_t bits = 0;  // int64 value, bool, or double bit pattern (normalised)
+    int64_t bits = 0;  // int64 value, bool, double bit pattern (normalised), nested key's row
     std::string_view str;
     bool null = false;
   };
@@ -58,9 +60,10 @@ class GroupKeyTable {
   void Grow();
 
   std::vector<LogicalType> key_types_;
-  std::vector<Cell> cells_;             // group-major: cells_[group * num_keys + k]
-  std::vector<uint64_t> group_hashes_;  // by group
-  std::vector<uint32_t> slots_;         // open addressing: group + 1, 0 = empty
+  std::vector<std::unique_ptr<Column>> nested_keys_;  // by key: the copies of nested keys
+  std::vector<Cell> cells_;                           // group-major: cells_[group * num_keys + k]
+  std::vector<uint64_t> group_hashes_;                // by group
+  std::vector<uint32_t> slots_;                       // open addressing: group + 1, 0 = empty
   uint64_t mask_ = 0;
   StringArena arena_;
 };

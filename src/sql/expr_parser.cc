@@ -113,8 +113,10 @@ Result<AstExprPtr> ExprParser::ParsePredicate(AstExprPtr left, bool* matched) {
     *matched = true;
     AstExprPtr e = MakeExpr(AstExprKind::kIsNull, pos);
     e->negated = cursor_.AcceptKeyword("NOT");
+    if (cursor_.AcceptKeyword("DISTINCT"))
+      return ParseDistinctFrom(std::move(left), e->negated, pos);
     if (!cursor_.AcceptKeyword("NULL")) {
-      return cursor_.ErrorHere(e->negated ? "'NULL'" : "'NULL' or 'NOT'");
+      return cursor_.ErrorHere(e->negated ? "'NULL' or 'DISTINCT'" : "'NULL', 'NOT' or 'DISTINCT'");
     }
     e->args.push_back(std::move(left));
     return e;
@@ -158,6 +160,16 @@ Result<AstExprPtr> ExprParser::ParsePredicate(AstExprPtr left, bool* matched) {
     ASSIGN_OR_RETURN(AstExprPtr pattern, ParseConcat());
     e->args.push_back(std::move(pattern));
   }
+  return e;
+}
+
+Result<AstExprPtr> ExprParser::ParseDistinctFrom(AstExprPtr left, bool negated, SourcePos pos) {
+  RETURN_IF_ERROR(cursor_.ExpectKeyword("FROM"));
+  ASSIGN_OR_RETURN(AstExprPtr right, ParseConcat());
+  AstExprPtr e = MakeExpr(AstExprKind::kFunction, pos);
+  e->name_parts = {negated ? "IS_NOT_DISTINCT_FROM" : "IS_DISTINCT_FROM"};
+  e->args.push_back(std::move(left));
+  e->args.push_back(std::move(right));
   return e;
 }
 

@@ -41,6 +41,8 @@ class ExprParser {
   Result<AstExprPtr> ParseComparison();
   /// Parses the IN / BETWEEN / LIKE / IS suffix after `left`; sets *matched when there was one.
   Result<AstExprPtr> ParsePredicate(AstExprPtr left, bool* matched);
+  /// `left IS [NOT] DISTINCT FROM right` after DISTINCT: an IS_[NOT_]DISTINCT_FROM call.
+  Result<AstExprPtr> ParseDistinctFrom(AstExprPtr left, bool negated, SourcePos pos);
   Result<AstExprPtr> ParseConcat();
   Result<AstExprPtr> ParseAdditive();
   Result<AstExprPtr> ParseMultiplicative();

@@ -157,13 +157,6 @@ Result<Relation> QueryBinder::Finish(const SelectStmt& stmt, PlanNodePtr input,
                                      const std::vector<std::string>& names) {
   PlanNodePtr node = PlanBuilder::Project(std::move(input), std::move(exprs), names);
   if (stmt.distinct) {
-    for (const auto& f : node->schema->fields()) {
-      if (f.type.is_nested()) {
-        return PlanErrorAt(file_, stmt.pos,
-                           fmt::format("SELECT DISTINCT cannot compare the {} column '{}'",
-                                       TypeText(f.type), f.name));
-      }
-    }
     auto distinct = std::make_shared<PlanNode>();
     distinct->kind = PlanKind::kGroupAggregate;
     distinct->schema = node->schema;
@@ -190,11 +183,6 @@ Result<Relation> QueryBinder::BindAggregation(const SelectStmt& stmt, const From
   bool has_end = false;
   for (const auto& g : stmt.group_by) {
     ASSIGN_OR_RETURN(BoundExprPtr key, binder_->Bind(*g, from.scope, "GROUP BY"));
-    if (key->type.is_nested()) {
-      return PlanErrorAt(file_, g->pos,
-                         fmt::format("cannot GROUP BY a {} value; group by its fields instead",
-                                     TypeText(key->type)));
-    }
     auto column = ExprRewriter::AsColumn(key);
     if (from.window && column && *column >= n) {
       has_start |= *column == n;

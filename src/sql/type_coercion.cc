@@ -65,6 +65,31 @@ bool SameShape(const LogicalType& a, const LogicalType& b) {
   return true;
 }
 
+// Whether CAST(from AS to) is allowed between two nested types: the same kind, a ROW of as many
+// fields (names come from `to`), and every child castable.
+bool NestedCastable(const LogicalType& from, const LogicalType& to) {
+  if (from.id != to.id || from.num_children() != to.num_children()) return false;
+  for (size_t i = 0; i < from.num_children(); ++i) {
+    if (!TypeCoercion::IsCastable(from.child(i), to.child(i))) return false;
+  }
+  return true;
+}
+
+// The common type of two nested types of one kind (ROW: the same field names), child by child.
+std::optional<LogicalType> CommonNested(const LogicalType& a, const LogicalType& b) {
+  if (a.id != b.id || a.num_children() != b.num_children()) return std::nullopt;
+  std::vector<LogicalType> children;
+  for (size_t i = 0; i < a.num_children(); ++i) {
+    if (a.id == TypeId::kRow && a.field_name(i) != b.field_name(i)) return std::nullopt;
+    auto c = TypeCoercion::CommonType(a.child(i), b.child(i));
+    if (!c) return std::nullopt;
+    children.push_back(*c);
+  }
+  if (a.id == TypeId::kArray) return LogicalType::Array(children[0]);
+  if (a.id == TypeId::kMap) return LogicalType::Map(children[0], children[1]);
+  return LogicalType::Row(a.nested->names, std::move(children));
+}
+
 }  // namespace
 
 bool TypeCoercion::IsImplicit(const LogicalType& from, const LogicalType& to) {
@@ -83,8 +108,10 @@ bool TypeCoercion::IsImplicit(const LogicalType& from, const LogicalType& to) {
 }
 
 bool TypeCoercion::IsCastable(const LogicalType& from, const LogicalType& to) {
-  if (from.is_nested() || to.is_nested()) return from.id == TypeId::kNull || SameShape(from, to);
-  if (from.id == TypeId::kNull || from.id == to.id) return true;
+  if (from.id == TypeId::kNull) return true;
+  if (from.is_nested() && to.id == TypeId::kString) return true;  // as JSON text
+  if (from.is_nested() || to.is_nested()) return NestedCastable(from, to);
+  if (from.id == to.id) return true;
   if (to.id == TypeId::kString || from.id == TypeId::kString) return to.id != TypeId::kInterval;
   if (from.is_numeric() && to.is_numeric()) return true;
   if (from.is_numeric() && to.id == TypeId::kBoolean) return from.is_integer();
@@ -108,6 +135,8 @@ std::optional<LogicalType> TypeCoercion::CommonType(const LogicalType& a, const 
     common = CommonNumeric(a, b);
   } else if (a.id == b.id && a.is_timestamp()) {
     common = LogicalType{a.id, std::max(a.precision, b.precision)};
+  } else if (a.is_nested() && b.is_nested()) {
+    common = CommonNested(a, b);
   }
   if (common) common->nullable = nullable;
   return common;

@@ -781,7 +781,7 @@ TEST(ParserTest, ErrorsInQueries) {
             "  SELECT f(a b) FROM t\n"
             "             ^");
   EXPECT_EQ(Error("SELECT a IS 1 FROM t"),
-            "p.sql:1:13: expected 'NULL' or 'NOT', found '1'\n"
+            "p.sql:1:13: expected 'NULL', 'NOT' or 'DISTINCT', found '1'\n"
             "  SELECT a IS 1 FROM t\n"
             "              ^");
   EXPECT_EQ(Error("SELECT 'a' 'b'"),
