@@ -4,9 +4,33 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace sluice::runtime {
+namespace {
+
+// The decoded type of a column two scans decode: a ROW field is left unread only when both
+// leave it unread (sql::UnreadFieldMarker marks the fields a scan's job never reads).
+LogicalType ReadByEither(const LogicalType& a, const LogicalType& b) {
+  if (!a.nested || !b.nested || a.nested == b.nested) return a;
+  if (a.nested->types.size() != b.nested->types.size()) return a;
+  auto nested = std::make_shared<NestedType>(*a.nested);
+  bool any_unread = false;
+  for (size_t i = 0; i < nested->types.size(); ++i) {
+    nested->types[i] = ReadByEither(a.nested->types[i], b.nested->types[i]);
+    if (a.id != TypeId::kRow) continue;
+    const bool unread = a.nested->IsUnread(i) && b.nested->IsUnread(i);
+    if (i < nested->unread.size()) nested->unread[i] = unread ? 1 : 0;
+    any_unread |= unread;
+  }
+  if (!any_unread) nested->unread.clear();
+  LogicalType out = a;
+  out.nested = std::move(nested);
+  return out;
+}
+
+}  // namespace
 
 SourceStage::Read SourceStage::UnionOfReads(const std::vector<const sql::ScanSpec*>& scans) {
   Read read;
@@ -15,15 +39,23 @@ SourceStage::Read SourceStage::UnionOfReads(const std::vector<const sql::ScanSpe
     read.schema = scans[0]->decoded_schema;
     return read;
   }
-  std::set<size_t> columns;
+  // Each column's decoded type, merged over the scans that decode it (ascending by column).
+  std::map<size_t, LogicalType> columns;
   for (const auto* scan : scans) {
-    columns.insert(scan->decoded_columns.begin(), scan->decoded_columns.end());
+    for (size_t k = 0; k < scan->decoded_columns.size(); ++k) {
+      const size_t c = scan->decoded_columns[k];
+      const LogicalType& type = scan->decoded_schema->field(k).type;
+      auto [it, fresh] = columns.emplace(c, type);
+      if (!fresh) it->second = ReadByEither(it->second, type);
+    }
   }
   const Schema stored = scans.empty() ? Schema() : scans[0]->table->stored_schema();
   auto schema = std::make_shared<Schema>();
-  for (size_t c : columns) {
+  for (const auto& [c, type] : columns) {
     read.columns.push_back(c);
-    schema->Add(stored.field(c));
+    Field field = stored.field(c);
+    field.type = type;
+    schema->Add(std::move(field));
   }
   read.schema = schema;
   return read;
