@@ -49,8 +49,9 @@ class RecordDecoder {
 class RecordEncoder {
  public:
   virtual ~RecordEncoder() = default;
-  /// Appends row `row` of `batch` to `out`, without a trailing newline.
-  virtual void Encode(const Batch& batch, size_t row, std::string* out) = 0;
+  /// Appends row `row` of `batch` to `out`, without a trailing newline. Returns kDataError when
+  /// the row has a value the format cannot write (`out` then holds a partial record).
+  [[nodiscard]] virtual Status Encode(const Batch& batch, size_t row, std::string* out) = 0;
 };
 
 }  // namespace sluice::runtime

@@ -49,7 +49,12 @@ Status FilesystemSink::WriteBuffer() {
 
 Status FilesystemSink::Write(EpochId, int, const Batch& batch) {
   for (size_t row = 0; row < batch.num_rows; ++row) {
-    encoder_->Encode(batch, row, &buffer_);
+    const size_t before = buffer_.size();
+    Status encoded = encoder_->Encode(batch, row, &buffer_);
+    if (!encoded.ok()) {
+      buffer_.resize(before);  // no partial record reaches the file
+      return encoded;
+    }
     buffer_.push_back('\n');
   }
   if (buffer_.size() >= kFlushBytes) return WriteBuffer();

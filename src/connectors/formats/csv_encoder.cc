@@ -32,7 +32,7 @@ void CsvEncoder::AppendField(std::string_view text, std::string* out) const {
   out->push_back(quote);
 }
 
-void CsvEncoder::Encode(const Batch& batch, size_t row, std::string* out) {
+Status CsvEncoder::Encode(const Batch& batch, size_t row, std::string* out) {
   for (size_t i = 0; i < batch.columns.size(); ++i) {
     if (i > 0) out->push_back(options_.field_delimiter);
     const Column& col = batch.column(i);
@@ -48,6 +48,7 @@ void CsvEncoder::Encode(const Batch& batch, size_t row, std::string* out) {
     AppendCellText(col, row, &cell_);
     AppendField(cell_, out);
   }
+  return Status::Ok();
 }
 
 }  // namespace sluice::connectors

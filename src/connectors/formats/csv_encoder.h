@@ -15,7 +15,7 @@ class CsvEncoder : public runtime::RecordEncoder {
  public:
   explicit CsvEncoder(CsvOptions options);
 
-  void Encode(const Batch& batch, size_t row, std::string* out) override;
+  Status Encode(const Batch& batch, size_t row, std::string* out) override;
 
  private:
   void AppendField(std::string_view text, std::string* out) const;

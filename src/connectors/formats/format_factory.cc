@@ -45,6 +45,15 @@ Result<JsonDecodeOptions> ParseJsonOptions(const Options& map) {
   return o;
 }
 
+// 'json.map-null-key.mode' (default FAIL, as in Flink) and 'json.map-null-key.literal' (default
+// 'null'): how JSON output writes a MAP entry whose key is NULL.
+Result<JsonValueWriter> ParseJsonWriteOptions(const Options& map) {
+  ConnectorOptions options(map);
+  ASSIGN_OR_RETURN(MapNullKeyMode mode, JsonValueWriter::ParseMapNullKeyMode(
+                                            options.GetString("json.map-null-key.mode", "FAIL")));
+  return JsonValueWriter(mode, options.GetString("json.map-null-key.literal", "null"));
+}
+
 Result<CsvOptions> ParseCsvOptions(const Options& map) {
   ConnectorOptions options(map);
   RETURN_IF_ERROR(
@@ -168,8 +177,9 @@ Result<std::unique_ptr<runtime::RecordEncoder>> FormatFactory::CreateEncoder(
   if (format == "json") {
     ASSIGN_OR_RETURN(JsonDecodeOptions o, ParseJsonOptions(options));
     (void)o;
+    ASSIGN_OR_RETURN(JsonValueWriter writer, ParseJsonWriteOptions(options));
     return std::unique_ptr<runtime::RecordEncoder>(
-        std::make_unique<JsonEncoder>(std::move(field_names)));
+        std::make_unique<JsonEncoder>(std::move(field_names), std::move(writer)));
   }
   ASSIGN_OR_RETURN(CsvOptions o, ParseCsvOptions(options));
   return std::unique_ptr<runtime::RecordEncoder>(std::make_unique<CsvEncoder>(std::move(o)));

@@ -226,8 +226,8 @@ Status KafkaSink::Write(EpochId epoch, int, const Batch& batch) {
   for (size_t row = 0; row < batch.num_rows; ++row) {
     value.clear();
     key.clear();
-    value_encoder_->Encode(batch, row, &value);
-    if (key_encoder_) key_encoder_->Encode(key_batch, row, &key);
+    RETURN_IF_ERROR(value_encoder_->Encode(batch, row, &value));
+    if (key_encoder_) RETURN_IF_ERROR(key_encoder_->Encode(key_batch, row, &key));
     int32_t partition = RD_KAFKA_PARTITION_UA;
     if (options_.partitioner == Partitioner::kFixed) partition = 0;
     if (options_.partitioner == Partitioner::kRoundRobin) {

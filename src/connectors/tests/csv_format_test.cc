@@ -106,9 +106,9 @@ TEST(CsvFormatTest, EncoderQuotesWhatNeedsIt) {
   batch->num_rows = 2;
   CsvEncoder encoder(CsvOptions{});
   std::string out;
-  encoder.Encode(*batch, 0, &out);
+  ASSERT_TRUE(encoder.Encode(*batch, 0, &out).ok());
   out += '\n';
-  encoder.Encode(*batch, 1, &out);
+  ASSERT_TRUE(encoder.Encode(*batch, 1, &out).ok());
   EXPECT_EQ(out, "1,\"say \"\"hi\"\", ok\",2.0\n,plain,0.5");
 }
 
