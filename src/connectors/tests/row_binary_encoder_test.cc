@@ -212,5 +212,105 @@ TEST(RowBinaryEncoderTest, IntegerIntoDecimalWithScaleAbove18) {
   EXPECT_EQ(out, Int128Bytes(-3 * e20));
 }
 
+// ---- ROW, ARRAY and MAP into Tuple, Array and Map ----
+
+TEST(RowBinaryEncoderTest, RowIntoTupleWithNullAtEachLevel) {
+  TestColumns t;
+  LogicalType type = LogicalType::Row({"a", "s"}, {LogicalType::Int(), LogicalType::String()});
+  Column& r = t.Add("r", type, "Tuple(Int32, Nullable(String))");
+  r.child(0).AppendInt(1);
+  r.child(1).AppendString("x");
+  r.EndNestedValue();
+  r.child(0).AppendNull();  // a NULL field of a non-Nullable element: its default
+  r.child(1).AppendNull();  // of a Nullable one: the NULL flag
+  r.EndNestedValue();
+  r.AppendNull();  // no Nullable(Tuple): a tuple of NULL fields
+  t.batch.num_rows = 3;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  EXPECT_EQ(out, Bytes({1, 0, 0, 0, 0, 1, 'x'}) + Bytes({0, 0, 0, 0, 1}) + Bytes({0, 0, 0, 0, 1}));
+}
+
+TEST(RowBinaryEncoderTest, ArrayIntoArrayEmptyAndNull) {
+  TestColumns t;
+  Column& a = t.Add("a", LogicalType::Array(LogicalType::BigInt()), "Array(Nullable(Int64))");
+  Column& b = t.Add("b", LogicalType::Array(LogicalType::Int()), "Array(UInt8)");
+  a.child(0).AppendInt(1);
+  a.child(0).AppendNull();
+  a.EndNestedValue();
+  b.child(0).AppendInt(255);
+  b.child(0).AppendNull();  // NULL element of a non-Nullable element type: 0
+  b.EndNestedValue();
+  a.EndNestedValue();  // []
+  b.EndNestedValue();
+  a.AppendNull();  // no Nullable(Array): []
+  b.AppendNull();
+  t.batch.num_rows = 3;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  EXPECT_EQ(out,
+            Bytes({2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 255, 0}) + Bytes({0, 0}) + Bytes({0, 0}));
+}
+
+TEST(RowBinaryEncoderTest, MapIntoMapForServersThatHaveIt) {
+  TestColumns t;
+  LogicalType type = LogicalType::Map(LogicalType::String(), LogicalType::Int());
+  Column& m = t.Add("m", type, "Map(String, Nullable(Int32))");
+  m.child(0).AppendString("k");
+  m.child(1).AppendInt(5);
+  m.child(0).AppendString("n");
+  m.child(1).AppendNull();
+  m.EndNestedValue();
+  m.EndNestedValue();  // {}
+  m.AppendNull();      // no Nullable(Map): {}
+  t.batch.num_rows = 3;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  EXPECT_EQ(out, Bytes({2, 1, 'k', 0, 5, 0, 0, 0, 1, 'n', 1}) + Bytes({0}) + Bytes({0}));
+}
+
+TEST(RowBinaryEncoderTest, FiveLevelsOfNesting) {
+  // ARRAY<ROW<p ARRAY<MAP<STRING, ROW<v INT>>>>> into
+  // Array(Tuple(Array(Map(String, Tuple(Nullable(Int32)))))).
+  LogicalType inner = LogicalType::Row({"v"}, {LogicalType::Int()});
+  LogicalType map = LogicalType::Map(LogicalType::String(), inner);
+  LogicalType type = LogicalType::Array(LogicalType::Row({"p"}, {LogicalType::Array(map)}));
+  TestColumns t;
+  Column& c = t.Add("e", type, "Array(Tuple(Array(Map(String, Tuple(Nullable(Int32))))))");
+  Column& row = c.child(0);
+  Column& p = row.child(0);
+  Column& entries = p.child(0);
+  // [{p: [{"k": {v: 7}, "n": {v: NULL}}]}, NULL ROW]
+  entries.child(0).AppendString("k");
+  entries.child(1).child(0).AppendInt(7);
+  entries.child(1).EndNestedValue();
+  entries.child(0).AppendString("n");
+  entries.child(1).child(0).AppendNull();
+  entries.child(1).EndNestedValue();
+  entries.EndNestedValue();
+  p.EndNestedValue();
+  row.EndNestedValue();
+  row.AppendNull();
+  c.EndNestedValue();
+  t.batch.num_rows = 1;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  // 2 tuples | p: 1 map | 2 entries | "k" (0 = not NULL) 7 | "n" NULL | NULL ROW: p = []
+  EXPECT_EQ(out, Bytes({2, 1, 2, 1, 'k', 0, 7, 0, 0, 0, 1, 'n', 1, 0}));
+}
+
+TEST(RowBinaryEncoderTest, NestedShapesThatDoNotMatchAreRefusedAtCreate) {
+  LogicalType row = LogicalType::Row({"a", "b"}, {LogicalType::Int(), LogicalType::Int()});
+  for (const auto& [source, target] : std::vector<std::pair<LogicalType, std::string>>{
+           {row, "Tuple(Int32)"},
+           {LogicalType::Array(LogicalType::String()), "Array(Int32)"},
+           {LogicalType::Map(LogicalType::String(), LogicalType::Int()), "Array(String)"}}) {
+    auto type = ClickHouseType::Parse(target);
+    ASSERT_TRUE(type.ok()) << target;
+    auto encoder = RowBinaryEncoder::Create({{0, "c", source, *type}}, "db.t");
+    EXPECT_FALSE(encoder.ok()) << target;
+  }
+}
+
 }  // namespace
 }  // namespace sluice::connectors
