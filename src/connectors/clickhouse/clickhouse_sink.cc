@@ -230,10 +230,16 @@ Status ClickHouseSink::BuildEncoder() {
                    ClickHouseTableSchema::Load(client_.get(), options_.database, options_.table));
   std::vector<RowBinaryEncoder::ColumnSpec> specs;
   std::string columns;
+  nested_ = ClickHouseNestedColumns();
+  // Columns Nested splits into arrays come after the batch's (and the upsert columns).
+  const size_t split_columns = input_schema_->size() + (options_.upsert ? 2 : 0);
   for (size_t i = 0; i < input_schema_->size(); ++i) {
     const std::string& name = field_names_[i];
     std::optional<size_t> target = table.Find(name);
     if (!target) {
+      ASSIGN_OR_RETURN(bool split, nested_.Add(i, name, input_schema_->field(i).type, table,
+                                               split_columns, &specs, &columns));
+      if (split) continue;
       return Status::PlanError(
           fmt::format("column '{}' has no column of that name in ClickHouse table {} (it has: {})",
                       name, QualifiedTable(), table.ToString()));
@@ -277,7 +283,8 @@ Status ClickHouseSink::Write(EpochId epoch, int block, const Batch& batch) {
   BatchPtr upserts = upsert_ ? upsert_->Convert(batch, epoch.value()) : nullptr;
   const Batch& rows = upserts ? *upserts : batch;
   size_t before = buffer_.size();
-  Status encoded = encoder_->Encode(rows, &buffer_);
+  Status encoded = nested_.empty() ? encoder_->Encode(rows, &buffer_)
+                                   : encoder_->Encode(nested_.Expand(rows), &buffer_);
   if (!encoded.ok()) {
     buffer_.resize(before);
     if (!dead_letters_) return encoded;

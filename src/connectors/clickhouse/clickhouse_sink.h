@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/clickhouse/clickhouse_http_client.h"
+#include "connectors/clickhouse/clickhouse_nested_columns.h"
 #include "connectors/clickhouse/clickhouse_sink_options.h"
 #include "connectors/clickhouse/clickhouse_table_schema.h"
 #include "connectors/clickhouse/clickhouse_upsert_rows.h"
@@ -43,8 +44,9 @@ struct ClickHouseSinkCounters {
 /// INSERT is retried with exponential backoff and jitter while the pipeline thread waits at the
 /// next flush (the source is paused, memory stays bounded); after
 /// 'sink.max-retries' it returns kUnavailable; a non-retryable error returns ClickHouse's
-/// message, or, with a dead-letter table, sends the block's rows there and goes on. Called from the pipeline thread only; counters() may be read from any thread.
-/// Destroying the sink waits for the INSERT in flight.
+/// message, or, with a dead-letter table, sends the block's rows there and goes on. Called from the
+/// pipeline thread only; counters() may be read from any thread. Destroying the sink waits for the
+/// INSERT in flight.
 class ClickHouseSink : public runtime::SinkWriter {
  public:
   ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
@@ -97,6 +99,7 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   std::unique_ptr<ClickHouseHttpClient> client_;
   std::optional<RowBinaryEncoder> encoder_;
+  ClickHouseNestedColumns nested_;              // ARRAY<ROW> columns written into Nested columns
   std::optional<ClickHouseUpsertRows> upsert_;  // changelog input only
   std::string insert_query_;
   std::string server_version_;
@@ -120,7 +123,7 @@ class ClickHouseSink : public runtime::SinkWriter {
   std::chrono::steady_clock::time_point first_buffered_;
   std::mt19937_64 jitter_{std::random_device{}()};
 
-  Histogram* request_latency_ = nullptr;  // observed on the in-flight task's thread
+  Histogram* request_latency_ = nullptr;    // observed on the in-flight task's thread
   std::atomic<int64_t> rows_in_flight_{0};  // buffered plus being sent
   std::atomic<int64_t> rows_{0}, bytes_{0}, inserts_{0}, retries_{0}, failures_{0},
       last_insert_micros_{0};
