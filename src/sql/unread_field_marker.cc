@@ -15,6 +15,7 @@ bool ReadsPartOfNested(const std::string& function) {
 PlanNodePtr UnreadFieldMarker::Mark(const PlanNodePtr& root) {
   UnreadFieldMarker marker;
   marker.CollectNode(*root);
+  marker.PropagateAliases();
   return marker.Rewrite(root);
 }
 
@@ -26,6 +27,26 @@ void UnreadFieldMarker::ReadWhole(const LogicalType& type) {
 void UnreadFieldMarker::ReadWholeColumns(const Schema& schema, const std::vector<size_t>& columns) {
   for (size_t c : columns) {
     if (c < schema.size()) ReadWhole(schema.field(c).type);
+  }
+}
+
+void UnreadFieldMarker::Alias(const LogicalType& out, const LogicalType& in) {
+  if (!out.nested || !in.nested || out.nested == in.nested) return;
+  if (out.num_children() != in.num_children()) return;
+  aliases_.emplace_back(out.nested.get(), in);
+  for (size_t i = 0; i < out.num_children(); ++i) Alias(out.child(i), in.child(i));
+}
+
+void UnreadFieldMarker::PropagateAliases() {
+  // Outer UNIONs were collected after the inner ones they read from: hand reads on outermost
+  // first.
+  for (auto it = aliases_.rbegin(); it != aliases_.rend(); ++it) {
+    const auto& [out, in] = *it;
+    if (read_whole_.count(out)) ReadWhole(in);
+    auto fields = read_fields_.find(out);
+    if (fields != read_fields_.end()) {
+      read_fields_[in.nested.get()].insert(fields->second.begin(), fields->second.end());
+    }
   }
 }
 
@@ -61,6 +82,13 @@ void UnreadFieldMarker::CollectNode(const PlanNode& node) {
   switch (node.kind) {
     case PlanKind::kSink:
       for (const Field& f : input->fields()) ReadWhole(f.type);
+      break;
+    case PlanKind::kUnion:  // its output columns hold its branches' values
+      for (const auto& branch : node.inputs) {
+        for (size_t c = 0; c < node.schema->size() && c < branch->schema->size(); ++c) {
+          Alias(node.schema->field(c).type, branch->schema->field(c).type);
+        }
+      }
       break;
     case PlanKind::kOverAggregate:
       ReadWholeColumns(*input, node.over.partition_keys);
