@@ -2,8 +2,8 @@
 // topic (librdkafka's mock cluster, in-process), writes their ROW and ARRAY columns to ClickHouse
 // Tuple and Array columns of tables the sink creates, and aggregates the Kafka events on nested
 // fields (an element of an ARRAY<ROW>) in a TUMBLE window; both tables are read back from the
-// test ClickHouse server. (The 18.16 server splits an Array(Tuple(..)) column into one array per
-// element, `items.1`, `items.2`, which the sink does not write: ARRAY<ROW> stays out of the table.)
+// test ClickHouse server. The 18.16 server splits the Array(Tuple(..)) column the sink creates for
+// ARRAY<ROW> into one array per element, `items.1`, `items.2`, which the sink fills by position.
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
@@ -47,16 +47,17 @@ CREATE TABLE kafka_events ()sql" +
         'properties.bootstrap.servers' = '${KAFKA_BROKERS}', 'properties.group.id' = 'nested',
         'properties.auto.offset.reset' = 'error', 'scan.startup.mode' = 'earliest-offset',
         'format' = 'json');
-CREATE TABLE raw_rows (id BIGINT, cust ROW<id BIGINT, country STRING>, tags ARRAY<STRING>)
+CREATE TABLE raw_rows (id BIGINT, cust ROW<id BIGINT, country STRING>, tags ARRAY<STRING>,
+                       items ARRAY<ROW<sku STRING, qty INT>>)
 WITH ('connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL}',
         'database-name' = 'nested_it', 'table-name' = 'raw_rows', 'sink.create-table' = 'true');
 CREATE TABLE per_country (country STRING, window_start TIMESTAMP(3), orders BIGINT, qty INT)
 WITH ('connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL}',
       'database-name' = 'nested_it', 'table-name' = 'per_country', 'sink.create-table' = 'true');
 INSERT INTO raw_rows
-SELECT id, cust, tags FROM file_events
+SELECT id, cust, tags, items FROM file_events
 UNION ALL
-SELECT id, cust, tags FROM kafka_events;
+SELECT id, cust, tags, items FROM kafka_events;
 INSERT INTO per_country
 SELECT cust.country, window_start, COUNT(*), SUM(items[1].qty)
 FROM TABLE(TUMBLE(TABLE kafka_events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
@@ -134,19 +135,22 @@ TEST(NestedPipelineTest, FileAndKafkaNestedJsonIntoClickHouseTupleAndArrayColumn
   EXPECT_EQ(*columns,
             "id\tNullable(Int64)\n"
             "cust\tTuple(Nullable(Int64), Nullable(String))\n"
-            "tags\tArray(Nullable(String))\n");
+            "tags\tArray(Nullable(String))\n"
+            "items.1\tArray(Nullable(String))\n"
+            "items.2\tArray(Nullable(Int32))\n");
   // A NULL ROW reads back as a tuple of NULLs, a NULL ARRAY as an empty array.
   auto rows = server->Query(
-      "SELECT id, cust, tags FROM nested_it.raw_rows ORDER BY id FORMAT TabSeparated");
+      "SELECT id, cust, tags, `items.1`, `items.2` FROM nested_it.raw_rows ORDER BY id FORMAT "
+      "TabSeparated");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows,
-            "1\t(1,'NO')\t['a','b']\n"
-            "2\t(2,NULL)\t[]\n"
-            "3\t(NULL,NULL)\t[]\n"
-            "11\t(1,'NO')\t['a']\n"
-            "12\t(2,'NO')\t[]\n"
-            "13\t(3,'SE')\t[]\n"
-            "14\t(NULL,NULL)\t['b',NULL]\n")
+            "1\t(1,'NO')\t['a','b']\t['x']\t[2]\n"
+            "2\t(2,NULL)\t[]\t[NULL]\t[NULL]\n"
+            "3\t(NULL,NULL)\t[]\t[]\t[]\n"
+            "11\t(1,'NO')\t['a']\t['x']\t[2]\n"
+            "12\t(2,'NO')\t[]\t['y','z']\t[3,1]\n"
+            "13\t(3,'SE')\t[]\t[]\t[]\n"
+            "14\t(NULL,NULL)\t['b',NULL]\t[]\t[]\n")
       << out.stderr_text;
   auto windows = server->Query(
       "SELECT country, toUnixTimestamp(window_start), orders, qty FROM nested_it.per_country "
