@@ -73,8 +73,11 @@ Status PipelineSupervisor::Replace(const std::atomic<bool>& stop, int64_t delay_
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSIGN_OR_RETURN(auto next, runtime::Pipeline::Create(loaded_->plan, *loaded_->connectors,
-                                                        *loaded_->functions));
+  // A restart recovers what the failed run did: only the first run starts over ('--fresh').
+  sql::PipelinePlan plan = loaded_->plan;
+  plan.settings.erase("state.start-fresh");
+  ASSIGN_OR_RETURN(auto next,
+                   runtime::Pipeline::Create(plan, *loaded_->connectors, *loaded_->functions));
   next->set_metrics(metrics_);
   std::lock_guard<std::mutex> lock(mu_);
   pipeline_ = std::move(next);

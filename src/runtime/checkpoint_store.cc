@@ -67,6 +67,15 @@ Result<std::unique_ptr<CheckpointStore>> CheckpointStore::Open(const std::string
   return std::unique_ptr<CheckpointStore>(new CheckpointStore(dir, std::max(keep, 1), fd));
 }
 
+bool CheckpointStore::InUse(const std::string& dir) {
+  const std::string lock_path = dir + "/LOCK";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  ::close(fd);  // releases the lock this call took, if any
+  return held;
+}
+
 CheckpointStore::~CheckpointStore() {
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }

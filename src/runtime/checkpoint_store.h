@@ -28,6 +28,8 @@ class CheckpointStore {
 
   /// Creates the directory when missing and locks it; kUnavailable when another process holds it.
   static Result<std::unique_ptr<CheckpointStore>> Open(const std::string& dir, int keep = 2);
+  /// Returns whether a process (this one included) holds the lock of `dir` now.
+  static bool InUse(const std::string& dir);
   ~CheckpointStore();
 
   const std::string& dir() const { return dir_; }

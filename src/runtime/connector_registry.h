@@ -32,10 +32,17 @@ struct SinkContext {
   bool changelog = false;
   std::string pipeline_name;
   std::string sink_name;
+  /// The run identity of the pipeline's state (runtime/run_identity.h); "" for state from before
+  /// run identities.
+  std::string run_id;
   std::map<std::string, std::string> settings;
   /// Where rows the sink cannot write non-retryably go, when `bad_records->routes_rejected_rows()`
   /// (a dead-letter table is set); else such an error stops the pipeline. May be null.
   BadRecordReporter* bad_records = nullptr;
+
+  /// Returns the namespace of this sink's epoch numbers, for write identities:
+  /// "<pipeline>@<run id>" ("<pipeline>" without a run id).
+  std::string epoch_scope() const;
 };
 
 using SourceFactory =

@@ -42,11 +42,13 @@ bool IsCleanUtf8(std::string_view s) {
 
 Result<std::unique_ptr<DeadLetterSink>> DeadLetterSink::Create(
     const sql::CatalogTablePtr& table, const ConnectorRegistry& connectors,
-    const std::string& pipeline_name, const std::map<std::string, std::string>& settings) {
+    const std::string& pipeline_name, const std::string& run_id,
+    const std::map<std::string, std::string>& settings) {
   SinkContext context;
   context.table = table;
   context.input_schema = sql::DeadLetterTable::Schema();
   context.pipeline_name = pipeline_name;
+  context.run_id = run_id;
   // Not the table's name: a job may INSERT INTO the same table, and the name is part of every
   // write's identity (pipeline, sink, epoch, block).
   context.sink_name = "dead-letter." + table->name;

@@ -32,10 +32,12 @@ struct DeadLetter {
 class DeadLetterSink {
  public:
   /// Creates the sink writer of `table` (whose columns the planner checked against
-  /// sql::DeadLetterTable::Schema()).
+  /// sql::DeadLetterTable::Schema()), writing with the identities of pipeline `pipeline_name`
+  /// and run `run_id`.
   static Result<std::unique_ptr<DeadLetterSink>> Create(
       const sql::CatalogTablePtr& table, const ConnectorRegistry& connectors,
-      const std::string& pipeline_name, const std::map<std::string, std::string>& settings);
+      const std::string& pipeline_name, const std::string& run_id,
+      const std::map<std::string, std::string>& settings);
 
   Status Open() { return sink_->Open(); }
   /// Adds a dead letter to the current epoch.

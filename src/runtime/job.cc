@@ -124,6 +124,7 @@ Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistr
   context.changelog = sink_node->inputs[0]->changelog;
   context.pipeline_name = options.name;
   context.sink_name = sink_node->sink_name;
+  context.run_id = options.run_id;
   context.settings = settings;
   context.bad_records = bad_records;
   ASSIGN_OR_RETURN(auto writer, connectors.CreateSink(context));

@@ -10,6 +10,7 @@
 #include "common/duration.h"
 #include "common/logging.h"
 #include "runtime/durable_file.h"
+#include "runtime/run_identity.h"
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 
@@ -54,12 +55,14 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
     const std::string dir = std::filesystem::path(plan.file_name).parent_path().string();
     p->options_.state_dir = (dir.empty() ? "." : dir) + "/.sluice/state/" + p->options_.name;
   }
+  p->options_.run_id = RunIdentity::Resolve(p->options_.state_dir, p->options_.start_fresh);
   p->bad_records_ = std::make_unique<BadRecordReporter>(p->options_.dead_letter_path);
   if (!p->options_.dead_letter_table.empty()) {
     auto table = plan.tables.find(p->options_.dead_letter_table);  // checked by the planner
     if (table == plan.tables.end()) return Status::Internal("dead-letter table not planned");
-    ASSIGN_OR_RETURN(p->dead_letters_, DeadLetterSink::Create(table->second, connectors,
-                                                              p->options_.name, plan.settings));
+    ASSIGN_OR_RETURN(p->dead_letters_,
+                     DeadLetterSink::Create(table->second, connectors, p->options_.name,
+                                            p->options_.run_id, plan.settings));
     p->bad_records_->set_dead_letters(p->dead_letters_.get());
   }
   for (const auto& job_node : plan.jobs) {
@@ -118,6 +121,10 @@ Status Pipeline::OpenState() {
       store_ = std::move(*store);
       if (log_path_.empty()) log_path_ = options_.state_dir + "/epochs.log";
     } else if (store.status().retryable()) {
+      if (RunIdentity::IsStored(options_.state_dir, options_.run_id)) {
+        // Taken between Create and now by a process that writes with this identity too.
+        return store.status();
+      }
       LogWarn("{}; running without state (no recovery after a crash)", store.status().message());
     } else {
       return store.status();
@@ -580,8 +587,9 @@ Status Pipeline::Recover() {
     if (!options_.epoch_log_path.empty()) {
       RETURN_IF_ERROR(DurableFile::ReplaceAtomically(options_.epoch_log_path, ""));
     }
-    return Status::Ok();
+    return RunIdentity::Persist(store_->dir(), options_.run_id);
   }
+  RETURN_IF_ERROR(RunIdentity::Persist(store_->dir(), options_.run_id));
   const auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(auto checkpoint, store_->LoadLatest());
   if (checkpoint) RETURN_IF_ERROR(RestoreCheckpoint(*checkpoint));

@@ -30,6 +30,7 @@ struct PipelineOptions {
   int64_t shutdown_timeout_ms = 30'000;     // 'pipeline.shutdown-timeout': SIGTERM to exit
   int64_t max_state_bytes = 0;  // 'pipeline.max-memory': operator state in bytes (0: no bound)
   RestartStrategy restart;      // 'restart-strategy' and 'restart-strategy.*'
+  std::string run_id;           // not a setting: the state's run identity (Pipeline::Create)
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
   /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not

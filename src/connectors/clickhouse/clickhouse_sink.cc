@@ -41,12 +41,12 @@ int64_t BackoffMillis(int64_t base, int64_t max, int attempt, std::mt19937_64& r
 }  // namespace
 
 ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
-                               std::vector<std::string> field_names, std::string pipeline_name,
+                               std::vector<std::string> field_names, std::string epoch_scope,
                                std::string sink_name)
     : options_(std::move(options)),
       input_schema_(std::move(input_schema)),
       field_names_(std::move(field_names)),
-      pipeline_name_(std::move(pipeline_name)),
+      epoch_scope_(std::move(epoch_scope)),
       sink_name_(std::move(sink_name)) {}
 
 Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
@@ -71,7 +71,7 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
   if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
   auto sink =
       std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
-                                       context.pipeline_name, context.sink_name);
+                                       context.epoch_scope(), context.sink_name);
   if (context.bad_records && context.bad_records->routes_rejected_rows()) {
     sink->dead_letters_ = context.bad_records;
   }
@@ -348,7 +348,7 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   if (has_dedup_token_) {
     settings.emplace_back(
         "insert_deduplication_token",
-        fmt::format("{}/{}/{}/{}", pipeline_name_, sink_name_, epoch.value(), flushes_in_epoch_));
+        fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(), flushes_in_epoch_));
   }
   std::swap(sending_, buffer_);
   buffer_.clear();

@@ -50,7 +50,7 @@ struct ClickHouseSinkCounters {
 class ClickHouseSink : public runtime::SinkWriter {
  public:
   ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
-                 std::vector<std::string> field_names, std::string pipeline_name,
+                 std::vector<std::string> field_names, std::string epoch_scope,
                  std::string sink_name);
 
   /// Creates the sink for a table with 'connector' = 'clickhouse'.
@@ -94,7 +94,7 @@ class ClickHouseSink : public runtime::SinkWriter {
   ClickHouseSinkOptions options_;
   SchemaPtr input_schema_;
   std::vector<std::string> field_names_;
-  std::string pipeline_name_;
+  std::string epoch_scope_;
   std::string sink_name_;
 
   std::unique_ptr<ClickHouseHttpClient> client_;

@@ -42,7 +42,8 @@ Status ParseDeliveryGuarantee(const std::map<std::string, std::string>& options,
         guarantee));
   }
   if (guarantee != "exactly-once") return Status::Ok();
-  const std::string pipeline = context.pipeline_name.empty() ? "pipeline" : context.pipeline_name;
+  const std::string scope = context.epoch_scope();
+  const std::string pipeline = scope.empty() ? "pipeline" : scope;
   sink->transactional_id =
       fmt::format("{}-{}-{}", prefix.empty() ? "sluice" : prefix, pipeline, context.sink_name);
   sink->marker_topic = get("sink.transaction-marker-topic", sink->topic + ".sluice-epochs");

@@ -33,13 +33,13 @@ std::string JoinQuoted(const std::vector<std::string>& names) {
 
 PostgresSink::PostgresSink(PostgresSinkOptions options, SchemaPtr input_schema,
                            std::vector<std::string> field_names, std::vector<std::string> key,
-                           bool upsert, std::string pipeline_name, std::string sink_name)
+                           bool upsert, std::string epoch_scope, std::string sink_name)
     : options_(std::move(options)),
       input_schema_(std::move(input_schema)),
       field_names_(std::move(field_names)),
       key_(std::move(key)),
       upsert_(upsert),
-      pipeline_name_(std::move(pipeline_name)),
+      epoch_scope_(std::move(epoch_scope)),
       sink_name_(std::move(sink_name)),
       target_(options_.DisplayTarget()) {}
 
@@ -58,7 +58,7 @@ Result<std::unique_ptr<runtime::SinkWriter>> PostgresSink::Create(
   bool upsert = context.changelog || !context.table->primary_key.empty();
   return std::unique_ptr<runtime::SinkWriter>(std::make_unique<PostgresSink>(
       std::move(options), context.input_schema, std::move(names), context.table->primary_key,
-      upsert, context.pipeline_name, context.sink_name));
+      upsert, context.epoch_scope(), context.sink_name));
 }
 
 Status PostgresSink::Open() {
@@ -278,7 +278,7 @@ Status PostgresSink::BeginEpoch() {
       connection_->Query(fmt::format("SELECT epoch FROM {} WHERE pipeline = $1 AND sink = $2 "
                                      "FOR UPDATE",
                                      commits_table_),
-                         {pipeline_name_, sink_name_}));
+                         {epoch_scope_, sink_name_}));
   if (!rows.empty() && rows[0][0] && std::stoll(*rows[0][0]) >= epoch_.value()) {
     replayed_ = true;
     LogInfo("postgres sink {}: epoch {} is already committed in {} (last {}); skipping its writes",
@@ -311,7 +311,7 @@ Status PostgresSink::FinishEpoch() {
                                           "$3) ON CONFLICT (pipeline, sink) DO UPDATE SET epoch "
                                           "= EXCLUDED.epoch, committed_at = now()",
                                           commits_table_),
-                              {pipeline_name_, sink_name_, std::to_string(epoch_.value())})
+                              {epoch_scope_, sink_name_, std::to_string(epoch_.value())})
                       .status());
   commit_sent_ = true;
   RETURN_IF_ERROR(connection_->Execute("COMMIT"));

@@ -53,7 +53,7 @@ class PostgresSink : public runtime::SinkWriter {
   /// `key`: the primary key from the pipeline's DDL (empty: the table's, when upserting).
   PostgresSink(PostgresSinkOptions options, SchemaPtr input_schema,
                std::vector<std::string> field_names, std::vector<std::string> key, bool upsert,
-               std::string pipeline_name, std::string sink_name);
+               std::string epoch_scope, std::string sink_name);
   ~PostgresSink() override;
 
   /// Creates the sink for a table with 'connector' = 'postgres'.
@@ -100,7 +100,7 @@ class PostgresSink : public runtime::SinkWriter {
   std::vector<std::string> field_names_;
   std::vector<std::string> key_;
   bool upsert_;
-  std::string pipeline_name_;
+  std::string epoch_scope_;
   std::string sink_name_;
   std::string target_;  // host:port/db, no credentials
 
