@@ -44,8 +44,7 @@ const char* const kSluice = SLUICE_BINARY_DIR "/src/cli/sluice";
 constexpr int64_t kRows = 12'000;
 constexpr const char* kMountOptions = "size=1m";
 
-// Each test names its pipeline after its table: sluice_commits remembers epochs per pipeline and
-// sink, and a fresh state directory starts again at epoch 1.
+// Each test names its pipeline after its table, so each has its own sluice_commits rows.
 const char* const kPipeline = R"sql(SET 'pipeline.name' = '${TABLE}';
 SET 'execution.epoch-interval' = '100 ms';
 SET 'execution.checkpoint-interval' = '500 ms';
