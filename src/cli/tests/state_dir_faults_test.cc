@@ -175,7 +175,8 @@ class StateDirFaultsTest : public ::testing::Test {
 TEST_F(StateDirFaultsTest, FullFileSystemStopsAcknowledgingAndRecoversWhenSpaceReturns) {
   CreateTable("state_full_ids");
   const std::string sql = dir_.Write("p.sql", kPipeline);
-  auto run = Subprocess::Start({kSluice, "run", sql}, Env("fixed-delay"));
+  // --fresh applies to the first run only: the in-process restart must recover, not start over.
+  auto run = Subprocess::Start({kSluice, "run", "--fresh", sql}, Env("fixed-delay"));
   ASSERT_TRUE(run.ok()) << run.status().message();
   ASSERT_TRUE(WaitFor([&] { return Count("count(*)") >= 2000; }, seconds(30)));
 
