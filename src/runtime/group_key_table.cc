@@ -7,28 +7,16 @@
 #include <memory>
 
 #include "types/cell_equality.h"
+#include "types/cell_hash.h"
 
 namespace sluice::runtime {
 namespace {
 
-constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
+constexpr uint64_t kNullHash = cell_hash::kNull;
 constexpr size_t kInitialSlots = 64;
 
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-/// Returns the bit pattern of `d` with -0.0 folded into 0.0 and every NaN into one NaN.
-int64_t NormalisedDoubleBits(double d) {
-  if (d == 0.0) return 0;
-  if (std::isnan(d)) return 0x7ff8000000000000LL;
-  return std::bit_cast<int64_t>(d);
-}
+using cell_hash::Combine;
+using cell_hash::Mix;
 
 int64_t ScalarBits(const Column& c, size_t row) {
   switch (c.physical()) {
@@ -37,7 +25,7 @@ int64_t ScalarBits(const Column& c, size_t row) {
     case PhysicalType::kInt64:
       return c.ints()[row];
     case PhysicalType::kDouble:
-      return NormalisedDoubleBits(c.doubles()[row]);
+      return cell_hash::DoubleBits(c.doubles()[row]);
     case PhysicalType::kNested:  // hashed and compared by CellEquality
     case PhysicalType::kString:
       return 0;
@@ -76,8 +64,6 @@ uint64_t ValueHash(const Column& c, size_t row) {
   }
   return Mix(static_cast<uint64_t>(ScalarBits(c, row)));
 }
-
-uint64_t Combine(uint64_t h, uint64_t v) { return (h * 0x9e3779b97f4a7c15ULL) ^ v; }
 
 void HashColumn(const Column& c, size_t num_rows, uint64_t* hashes) {
   if (c.has_nulls()) {

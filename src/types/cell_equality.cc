@@ -5,28 +5,15 @@
 #include <functional>
 #include <string_view>
 
+#include "types/cell_hash.h"
+
 namespace sluice {
 namespace {
 
-constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
-
-uint64_t Mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-uint64_t Combine(uint64_t h, uint64_t v) { return (h * 0x9e3779b97f4a7c15ULL) ^ v; }
-
-// The bit pattern of `d` with -0.0 folded into 0.0 and every NaN into one NaN.
-int64_t DoubleBits(double d) {
-  if (d == 0.0) return 0;
-  if (std::isnan(d)) return 0x7ff8000000000000LL;
-  return std::bit_cast<int64_t>(d);
-}
+constexpr uint64_t kNullHash = cell_hash::kNull;
+using cell_hash::Combine;
+using cell_hash::DoubleBits;
+using cell_hash::Mix;
 
 bool ElementsEqual(const Column& a, size_t i, const Column& b, size_t j) {
   const uint32_t n = a.ElementCount(i);
