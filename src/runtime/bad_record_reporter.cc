@@ -44,6 +44,7 @@ BadRecordReporter::BadRecordReporter(std::string dead_letter_path)
     : dead_letter_path_(std::move(dead_letter_path)) {}
 
 std::string BadRecordReporter::ErrorClass(std::string_view raw, std::string_view reason) {
+  if (reason.starts_with("record-too-large")) return "record-too-large";
   if (raw.empty() || Contains(reason, "empty value")) return "empty";
   if (Contains(reason, "rowtime column")) return "rowtime";
   if (Contains(reason, "is missing") || Contains(reason, "is null")) return "missing-field";

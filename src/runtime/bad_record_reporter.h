@@ -49,7 +49,8 @@ class BadRecordReporter {
   int64_t count() const;
 
   /// Returns the error class of a source record refused with `reason`: empty, decode (not the
-  /// format at all), convert (a value of the wrong type), missing-field, rowtime (NULL rowtime).
+  /// format at all), convert (a value of the wrong type), missing-field, rowtime (NULL rowtime),
+  /// record-too-large (over the source's 'scan.record.max-bytes', never decoded).
   static std::string ErrorClass(std::string_view raw, std::string_view reason);
 
  private:

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/byte_size.h"
 #include "common/json_string.h"
 #include "common/logging.h"
 #include "connectors/formats/text_value_parser.h"
@@ -126,6 +127,15 @@ Result<KafkaSource::Options> KafkaSource::ParseOptions(
   std::string format = get("value.format").empty() ? get("format") : get("value.format");
   o.raw_format = format == "raw";
   o.skip_tombstones = format == "debezium-json";
+  if (!get("scan.record.max-bytes").empty()) {
+    auto max_bytes = ParseByteSize(get("scan.record.max-bytes"));
+    if (!max_bytes.ok() || *max_bytes <= 0) {
+      return Status::InvalidArgument(
+          fmt::format("option 'scan.record.max-bytes' = '{}' is not a positive size (e.g. '1 mb')",
+                      get("scan.record.max-bytes")));
+    }
+    o.record_max_bytes = *max_bytes;
+  }
   return o;
 }
 
@@ -441,6 +451,15 @@ int64_t KafkaSource::split_backlog(SplitId split) const {
   return std::max<int64_t>(0, high - (s.delivered >= 0 ? s.delivered : low));
 }
 
+Status KafkaSource::CheckRecordSize(const rd_kafka_message_t* m) const {
+  const int64_t size = static_cast<int64_t>((m->payload ? m->len : 0) + (m->key ? m->key_len : 0));
+  if (options_.record_max_bytes <= 0 || size <= options_.record_max_bytes) return Status::Ok();
+  return Status::DataError(
+      fmt::format("record-too-large: {} bytes (key and value), over "
+                  "'scan.record.max-bytes' = {}",
+                  size, options_.record_max_bytes));
+}
+
 SourceBatch KafkaSource::Decode(size_t split,
                                 const std::vector<const rd_kafka_message_t*>& messages) {
   const Split& s = splits_[split];
@@ -455,9 +474,11 @@ SourceBatch KafkaSource::Decode(size_t split,
     std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
     bytes_read_ += static_cast<int64_t>(value.size());
     const size_t before = builder.num_rows();
-    Status st;
+    Status st = CheckRecordSize(m);
     size_t key_row = SIZE_MAX;
-    if (keys) {
+    if (!st.ok()) {
+      // reported below, never decoded
+    } else if (keys) {
       auto decoded = DecodeKey(m, &*keys);
       if (decoded.ok()) key_row = *decoded;
       st = decoded.status();

@@ -55,9 +55,11 @@ class KafkaSource : public runtime::SourceReader {
     std::map<int32_t, int64_t> specific_offsets;  // partition -> offset
     bool raw_format = false;                      // the value is the single physical column
     bool skip_tombstones = false;                 // a changelog format: null values mean nothing
+    int64_t record_max_bytes = 0;  // 'scan.record.max-bytes': larger messages are bad records
   };
 
-  /// Parses the table options (topic, properties.*, scan.startup.*); errors name the option.
+  /// Parses the table options (topic, properties.*, scan.startup.*, scan.record.max-bytes);
+  /// errors name the option.
   static Result<Options> ParseOptions(const std::map<std::string, std::string>& table_options);
   /// Returns the metadata key named `name` ('topic', 'partition', 'offset', 'timestamp', 'key',
   /// 'headers': a STRING holding a JSON object of the headers, values as JSON strings or null).
@@ -132,6 +134,8 @@ class KafkaSource : public runtime::SourceReader {
   Status Drain(size_t limit);
   // Decodes `messages` of split `split` into a batch positioned after the last of them.
   runtime::SourceBatch Decode(size_t split, const std::vector<const rd_kafka_message_t*>& messages);
+  // Returns a record-too-large data error for a message over 'scan.record.max-bytes'.
+  Status CheckRecordSize(const rd_kafka_message_t* m) const;
   // Returns a batch without rows for split `split`, positioned at "<topic>:<partition>:0:0".
   runtime::SourceBatch EmptyBatch(size_t split);
   // Decodes the key of `m` into `keys`; returns the row (SIZE_MAX for a message without key).

@@ -5,12 +5,16 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "connectors/formats/format_factory.h"
 #include "connectors/tests/kafka_test_broker.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::connectors {
 namespace {
@@ -265,6 +269,61 @@ TEST_F(KafkaSourceTest, BadMessagesAreReportedWithTopicPartitionOffset) {
   EXPECT_EQ(rows[1].id, 3);
   EXPECT_EQ(reporter.count(), 1);
   EXPECT_EQ(source->bad_records(), 1);
+}
+
+// With 'scan.record.max-bytes' = 64, a message whose key and value hold more than 64 bytes is a
+// dead letter with reason record-too-large and is never decoded: a valid JSON record over the
+// limit gives no row, an invalid one is not reported as a parse error.
+TEST_F(KafkaSourceTest, RecordsOverMaxBytesAreDeadLettersNeverDecoded) {
+  ASSERT_TRUE(broker_.cluster().CreateTopic("events", 1).ok());
+  const std::string long_name(100, 'x');
+  broker_.Produce("events", 0, "a", "{\"id\":1,\"name\":\"x\"}");
+  broker_.Produce("events", 0, "b", "{\"id\":2,\"name\":\"" + long_name + "\"}");
+  broker_.Produce("events", 0, "c", "not json " + long_name);
+  broker_.Produce("events", 0, std::string(60, 'k'), "{\"id\":4}");  // 60 + 8 bytes
+  broker_.Produce("events", 0, "e", "{\"id\":5,\"name\":\"" + std::string(40, 'y') + "\"}");
+  broker_.Flush();
+  ::sluice::testing::TempDir dir;
+  runtime::BadRecordReporter reporter(dir.File("dead.jsonl"));
+  auto source = MakeSource(
+      {{"scan.startup.mode", "earliest-offset"}, {"scan.record.max-bytes", "64"}}, &reporter);
+  std::vector<Row> rows = PollRows(source.get(), 2, 100);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, 1);
+  EXPECT_EQ(rows[1].id, 5);  // 1 + 63 bytes: at the limit
+  EXPECT_EQ(reporter.count(), 3);
+  EXPECT_EQ(source->bad_records(), 3);
+  std::ifstream in(dir.File("dead.jsonl"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u);
+  for (const char* where : {"events-0@1", "events-0@2", "events-0@3"}) {
+    bool found = false;
+    for (const auto& line : lines) {
+      if (line.find(where) == std::string::npos) continue;
+      found = true;
+      EXPECT_NE(line.find("\"reason\":\"record-too-large: "), std::string::npos) << line;
+      EXPECT_NE(line.find("over 'scan.record.max-bytes' = 64"), std::string::npos) << line;
+    }
+    EXPECT_TRUE(found) << where;
+  }
+  EXPECT_EQ(runtime::BadRecordReporter::ErrorClass("not json", "record-too-large: 109 bytes"),
+            "record-too-large");
+}
+
+TEST_F(KafkaSourceTest, RecordMaxBytesMustBeAPositiveSize) {
+  for (const char* bad : {"lots", "0", "-5"}) {
+    auto options = KafkaSource::ParseOptions({{"topic", "events"},
+                                              {"properties.bootstrap.servers", "127.0.0.1:1"},
+                                              {"scan.record.max-bytes", bad}});
+    ASSERT_FALSE(options.ok()) << bad;
+    EXPECT_NE(options.status().message().find("'scan.record.max-bytes'"), std::string::npos);
+  }
+  auto options = KafkaSource::ParseOptions({{"topic", "events"},
+                                            {"properties.bootstrap.servers", "127.0.0.1:1"},
+                                            {"scan.record.max-bytes", "1 mb"}});
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->record_max_bytes, 1 << 20);
 }
 
 // 'topic-pattern' subscribes to every topic whose whole name matches: orders.eu and orders.us,
