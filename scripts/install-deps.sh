@@ -5,11 +5,12 @@
 #   scripts/install-deps.sh demo   only what building the binary and `sluice demo` need
 set -euo pipefail
 profile="${1:-all}"
-# Building the `sluice` binary (every library it links) and running the demo's ClickHouse.
+# Building the `sluice` binary (every library it links) and running the demo's ClickHouse (the
+# server only: the demo talks to it over HTTP).
 packages=(
-  cmake ninja-build g++ make pkg-config git ca-certificates python3
+  cmake ninja-build g++ make pkg-config ca-certificates
   libsimdjson-dev libfmt-dev libcli11-dev
-  clickhouse-server clickhouse-client libcurl4-openssl-dev
+  clickhouse-server libcurl4-openssl-dev
   librdkafka-dev
   libpq-dev
   libcpp-httplib-dev
@@ -17,9 +18,9 @@ packages=(
 )
 if [ "$profile" != demo ]; then
   # Tests and benchmarks, and the servers the tests start; prometheus for promtool, which checks
-  # a /metrics scrape independently.
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev postgresql mariadb-server zookeeper chromium
-             prometheus)
+  # a /metrics scrape independently; clickhouse-client to look into a test's or the demo's server.
+  packages+=(git python3 clickhouse-client libgtest-dev libgmock-dev libbenchmark-dev postgresql
+             mariadb-server zookeeper chromium prometheus)
   # The fuzz targets (fuzz/): clang with libFuzzer and the sanitizer runtimes.
   packages+=(clang libclang-rt-14-dev)
   # The browser test needs node and npm. Debian's packages provide them on a bare machine; a

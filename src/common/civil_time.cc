@@ -5,10 +5,6 @@
 namespace sluice {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86'400'000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 struct Civil {
   int64_t year;
   unsigned month;
@@ -71,9 +67,12 @@ std::optional<int64_t> ParseZone(std::string_view s, size_t* pos) {
   if (*pos == s.size()) return 0;
   if (ReadChar(s, pos, 'Z') || ReadChar(s, pos, 'z')) return 0;
   int sign = 0;
-  if (ReadChar(s, pos, '+')) sign = 1;
-  else if (ReadChar(s, pos, '-')) sign = -1;
-  else return std::nullopt;
+  if (ReadChar(s, pos, '+'))
+    sign = 1;
+  else if (ReadChar(s, pos, '-'))
+    sign = -1;
+  else
+    return std::nullopt;
   int64_t hh, mm = 0;
   if (!ReadDigits(s, pos, 2, &hh)) return std::nullopt;
   if (*pos < s.size()) {

@@ -7,6 +7,14 @@
 
 namespace sluice {
 
+/// Milliseconds in a day (no leap seconds, as in epoch time).
+inline constexpr int64_t kMillisPerDay = 86'400'000;
+
+/// Returns a / b rounded towards negative infinity (b != 0): the day of a negative epoch time.
+constexpr int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 /// Returns the number of days from 1970-01-01 to the given proleptic Gregorian date.
 int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 

@@ -1,5 +1,7 @@
 #include "connectors/sink_retry_options.h"
 
+#include <algorithm>
+
 namespace sluice::connectors {
 
 std::set<std::string> SinkRetryOptions::Names() {
@@ -24,6 +26,14 @@ Status SinkRetryOptions::ParseRetryOptions(const ConnectorOptions& options,
         "not below sink.retry-backoff");
   }
   return Status::Ok();
+}
+
+int64_t RetryBackoffMillis(int64_t base_ms, int64_t max_ms, int attempt, std::mt19937_64& rng) {
+  int64_t ms = base_ms;
+  for (int i = 0; i < attempt && ms < max_ms; ++i) ms *= 2;
+  ms = std::min(ms, max_ms);
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return static_cast<int64_t>(static_cast<double>(ms) * jitter(rng));
 }
 
 }  // namespace sluice::connectors

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <set>
 #include <string>
 
@@ -27,5 +28,9 @@ struct SinkRetryOptions {
   /// retry-backoff, or retry-backoff-max below retry-backoff.
   Status ParseRetryOptions(const ConnectorOptions& options, const std::string& owner);
 };
+
+/// Returns the wait before retry `attempt` (0 first): `base_ms` doubled per attempt up to
+/// `max_ms`, times a jitter in [0.5, 1) drawn from `rng`, so that sinks retrying together spread.
+int64_t RetryBackoffMillis(int64_t base_ms, int64_t max_ms, int attempt, std::mt19937_64& rng);
 
 }  // namespace sluice::connectors

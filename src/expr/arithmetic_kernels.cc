@@ -2,12 +2,11 @@
 
 #include <cmath>
 
+#include "common/civil_time.h"
 #include "expr/column_loops.h"
 
 namespace sluice::expr {
 namespace {
-
-constexpr int64_t kMillisPerDay = 86'400'000;
 
 int64_t WrapAdd(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
@@ -121,8 +120,6 @@ Status NegateDouble(const KernelArgs& k, Column* out) {
   UnaryLoop<double>(k.args[0], k.rows, out->doubles().data(), [](double v) { return -v; });
   return Status::Ok();
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 template <bool kSubtract>
 Status DateAddIntervalKernel(const KernelArgs& k, Column* out) {

@@ -15,9 +15,6 @@ namespace sluice::expr {
 namespace {
 
 using CastState = CastKernels::CastState;
-constexpr int64_t kMillisPerDay = 86'400'000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 bool FitsPrecision(int64_t unscaled, int precision) {
   if (precision >= 19) return true;

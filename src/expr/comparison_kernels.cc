@@ -84,7 +84,7 @@ Status IsNullKernel(const KernelArgs& k, Column* out) {
 }
 
 // Length of the UTF-8 character starting with byte `c`.
-size_t CharLength(unsigned char c) {
+size_t Utf8SequenceLength(unsigned char c) {
   if (c < 0x80) return 1;
   if ((c >> 5) == 0x6) return 2;
   if ((c >> 4) == 0xe) return 3;
@@ -112,13 +112,13 @@ bool ComparisonKernels::LikeMatch(std::string_view s, std::string_view p) {
       star_p = ++pi;
       star_s = si;
     } else if (pi < p.size() && p[pi] == '_') {
-      si += CharLength(static_cast<unsigned char>(s[si]));
+      si += Utf8SequenceLength(static_cast<unsigned char>(s[si]));
       ++pi;
     } else if (pi < p.size() && p[pi] == s[si]) {
       ++si;
       ++pi;
     } else if (star_p != std::string_view::npos) {
-      star_s += CharLength(static_cast<unsigned char>(s[star_s]));
+      star_s += Utf8SequenceLength(static_cast<unsigned char>(s[star_s]));
       si = star_s;
       pi = star_p;
     } else {

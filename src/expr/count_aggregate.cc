@@ -7,7 +7,7 @@
 namespace sluice::expr {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kCountStateVersion = 1;
 
 int64_t& Count(uint8_t* state) { return *std::launder(reinterpret_cast<int64_t*>(state)); }
 int64_t Count(const uint8_t* state) {
@@ -48,13 +48,13 @@ void CountAggregate::Finalize(const uint8_t* state, Column* out) const {
 }
 
 void CountAggregate::Serialize(const uint8_t* state, std::string* out) const {
-  AggregateStateCodec::PutU8(kVersion, out);
+  AggregateStateCodec::PutU8(kCountStateVersion, out);
   AggregateStateCodec::PutI64(Count(state), out);
 }
 
 Status CountAggregate::Deserialize(std::string_view* in, uint8_t* state) const {
   uint8_t version;
-  if (!AggregateStateCodec::GetU8(in, &version) || version != kVersion ||
+  if (!AggregateStateCodec::GetU8(in, &version) || version != kCountStateVersion ||
       !AggregateStateCodec::GetI64(in, &Count(state))) {
     return Status::DataError("COUNT state is truncated or of an unknown version");
   }

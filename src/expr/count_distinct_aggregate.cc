@@ -10,7 +10,7 @@
 namespace sluice::expr {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kCountDistinctStateVersion = 1;
 
 struct StringHash {
   using is_transparent = void;
@@ -96,7 +96,7 @@ void CountDistinctAggregate::Finalize(const uint8_t* state, Column* out) const {
 
 void CountDistinctAggregate::Serialize(const uint8_t* state, std::string* out) const {
   const DistinctSet* s = SetPtr(state);
-  AggregateStateCodec::PutU8(kVersion, out);
+  AggregateStateCodec::PutU8(kCountDistinctStateVersion, out);
   AggregateStateCodec::PutI64(static_cast<int64_t>(s->numbers.size()), out);
   for (const auto& [k, n] : s->numbers) {
     AggregateStateCodec::PutI64(k, out);
@@ -117,7 +117,7 @@ Status CountDistinctAggregate::Deserialize(std::string_view* in, uint8_t* state)
   s->strings.clear();
   uint8_t version;
   int64_t count;
-  if (!AggregateStateCodec::GetU8(in, &version) || version != kVersion ||
+  if (!AggregateStateCodec::GetU8(in, &version) || version != kCountDistinctStateVersion ||
       !AggregateStateCodec::GetI64(in, &count)) {
     return bad;
   }

@@ -9,10 +9,6 @@
 namespace sluice::expr {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86'400'000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 bool IsField(char c) { return std::strchr("yMdHmsS", c) != nullptr && c != 0; }
 
 }  // namespace

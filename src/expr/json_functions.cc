@@ -111,15 +111,17 @@ Status JsonArrayKernel(const KernelArgs& k, Column* out) {
   return JsonConstructorKernel(k, out, false);
 }
 
-Status Expected(const std::string& name, const std::vector<LogicalType>& args,
-                std::string_view expected) {
+Status JsonCallMismatch(const std::string& name, const std::vector<LogicalType>& args,
+                        std::string_view expected) {
   std::vector<std::string> types;
   for (const auto& t : args) types.push_back(t.WithNullable(true).ToString());
   return Status::PlanError(
       fmt::format("cannot apply {} to ({}); expected {}", name, fmt::join(types, ", "), expected));
 }
 
-bool IsString(const LogicalType& t) { return t.id == TypeId::kString || t.id == TypeId::kNull; }
+bool IsStringOrNull(const LogicalType& t) {
+  return t.id == TypeId::kString || t.id == TypeId::kNull;
+}
 
 }  // namespace
 
@@ -131,19 +133,19 @@ bool JsonFunctions::Handles(const std::string& name) {
 Result<LogicalType> JsonFunctions::Resolve(const std::string& name,
                                            const std::vector<LogicalType>& args) {
   if (name == "JSON_QUERY" || name == "JSON_EXISTS") {
-    if (args.size() != 2 || !IsString(args[0]) || !IsString(args[1])) {
-      return Expected(name, args, name + "(<STRING>, <STRING path>)");
+    if (args.size() != 2 || !IsStringOrNull(args[0]) || !IsStringOrNull(args[1])) {
+      return JsonCallMismatch(name, args, name + "(<STRING>, <STRING path>)");
     }
     if (name == "JSON_QUERY") return LogicalType::String();
     return LogicalType::Boolean().WithNullable(args[0].nullable || args[1].nullable);
   }
   const bool object = name == "JSON_OBJECT";
-  bool ok = !args.empty() && IsString(args[0]) && (!object || args.size() % 2 == 1);
+  bool ok = !args.empty() && IsStringOrNull(args[0]) && (!object || args.size() % 2 == 1);
   for (size_t a = 1; ok && a < args.size(); ++a) {
-    ok = !args[a].is_nested() && (!object || a % 2 == 0 || IsString(args[a]));
+    ok = !args[a].is_nested() && (!object || a % 2 == 0 || IsStringOrNull(args[a]));
   }
   if (!ok) {
-    return Expected(
+    return JsonCallMismatch(
         name, args,
         object ? "JSON_OBJECT([KEY] <STRING> VALUE <scalar>, ...)" : "JSON_ARRAY(<scalar>, ...)");
   }

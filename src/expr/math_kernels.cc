@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/civil_time.h"
 #include "expr/column_loops.h"
 #include "expr/expr_compiler.h"
 #include "expr/function_node.h"
@@ -15,8 +16,6 @@ struct ScaleState : KernelState {
 };
 
 int Scale(const KernelArgs& k) { return static_cast<const ScaleState*>(k.state)->scale; }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // Rounds unscaled `v` (scale `s`) to `d` fraction digits HALF_UP, keeping scale `s`.
 int64_t RoundScaled(int64_t v, int s, int64_t d) {

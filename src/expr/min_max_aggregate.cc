@@ -9,7 +9,7 @@
 namespace sluice::expr {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kMinMaxStateVersion = 1;
 constexpr uint8_t kRetractableVersion = 2;
 
 // The values of a retractable MIN/MAX with their multiplicities; one map is used, by the
@@ -42,8 +42,10 @@ bool AddCount(Map& map, const Key& key, int64_t delta) {
   return true;
 }
 
-MinMaxState& State(uint8_t* state) { return *std::launder(reinterpret_cast<MinMaxState*>(state)); }
-const MinMaxState& State(const uint8_t* state) {
+MinMaxState& AsMinMaxState(uint8_t* state) {
+  return *std::launder(reinterpret_cast<MinMaxState*>(state));
+}
+const MinMaxState& AsMinMaxState(const uint8_t* state) {
   return *std::launder(reinterpret_cast<const MinMaxState*>(state));
 }
 
@@ -72,7 +74,7 @@ size_t MinMaxAggregate::state_size() const { return sizeof(MinMaxState); }
 void MinMaxAggregate::Init(uint8_t* state) const { new (state) MinMaxState(); }
 
 void MinMaxAggregate::Destroy(uint8_t* state) const {
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   std::unique_ptr<std::string> owned(s.string_value);
   std::unique_ptr<Multiset> owned_multiset(s.multiset);
   s.string_value = nullptr;
@@ -81,7 +83,7 @@ void MinMaxAggregate::Destroy(uint8_t* state) const {
 
 void MinMaxAggregate::Update(uint8_t* state, const Column* arg, size_t row) const {
   if (arg->IsNull(row)) return;
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   if (retractable_) {
     (void)Count(state, arg, row, 1);
     return;
@@ -118,7 +120,7 @@ void MinMaxAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, con
   }
   const int64_t* v = arg->ints().data();
   for (size_t i = 0; i < n; ++i) {
-    MinMaxState& s = State(states[i]);
+    MinMaxState& s = AsMinMaxState(states[i]);
     int64_t x = v[rows[i]];
     if (!s.has || Better(is_max_, x, s.int_value)) s.int_value = x;
     s.has = 1;
@@ -138,7 +140,7 @@ Status MinMaxAggregate::Retract(uint8_t* state, const Column* arg, size_t row) c
 }
 
 bool MinMaxAggregate::Count(uint8_t* state, const Column* arg, size_t row, int64_t delta) const {
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
   Multiset& m = *s.multiset;
   bool ok = false;
@@ -162,7 +164,7 @@ bool MinMaxAggregate::Count(uint8_t* state, const Column* arg, size_t row, int64
 }
 
 void MinMaxAggregate::TakeExtreme(uint8_t* state) const {
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   const Multiset& m = *s.multiset;
   s.has = 0;
   switch (physical_) {
@@ -186,9 +188,9 @@ void MinMaxAggregate::TakeExtreme(uint8_t* state) const {
 }
 
 void MinMaxAggregate::Merge(uint8_t* state, const uint8_t* other) const {
-  const MinMaxState& o = State(other);
+  const MinMaxState& o = AsMinMaxState(other);
   if (!o.has) return;
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   if (retractable_ && o.multiset != nullptr) {
     if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
     for (const auto& [v, n] : o.multiset->ints) AddCount(s.multiset->ints, v, n);
@@ -216,7 +218,7 @@ void MinMaxAggregate::Merge(uint8_t* state, const uint8_t* other) const {
 }
 
 void MinMaxAggregate::Finalize(const uint8_t* state, Column* out) const {
-  const MinMaxState& s = State(state);
+  const MinMaxState& s = AsMinMaxState(state);
   if (!s.has) {
     out->AppendNull();
     return;
@@ -239,12 +241,12 @@ void MinMaxAggregate::Finalize(const uint8_t* state, Column* out) const {
 }
 
 void MinMaxAggregate::Serialize(const uint8_t* state, std::string* out) const {
-  const MinMaxState& s = State(state);
+  const MinMaxState& s = AsMinMaxState(state);
   if (retractable_) {
     SerializeMultiset(state, out);
     return;
   }
-  AggregateStateCodec::PutU8(kVersion, out);
+  AggregateStateCodec::PutU8(kMinMaxStateVersion, out);
   AggregateStateCodec::PutU8(s.has ? 1 : 0, out);
   if (!s.has) return;
   switch (physical_) {
@@ -264,7 +266,7 @@ void MinMaxAggregate::Serialize(const uint8_t* state, std::string* out) const {
 
 void MinMaxAggregate::SerializeMultiset(const uint8_t* state, std::string* out) const {
   const Multiset empty;
-  const MinMaxState& s = State(state);
+  const MinMaxState& s = AsMinMaxState(state);
   const Multiset& m = s.multiset != nullptr ? *s.multiset : empty;
   AggregateStateCodec::PutU8(kRetractableVersion, out);
   AggregateStateCodec::PutI64(
@@ -284,7 +286,7 @@ void MinMaxAggregate::SerializeMultiset(const uint8_t* state, std::string* out) 
 }
 
 bool MinMaxAggregate::DeserializeMultiset(std::string_view* in, uint8_t* state) const {
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   if (s.multiset == nullptr) s.multiset = std::make_unique<Multiset>().release();
   int64_t entries = 0;
   if (!AggregateStateCodec::GetI64(in, &entries) || entries < 0) return false;
@@ -316,7 +318,7 @@ bool MinMaxAggregate::DeserializeMultiset(std::string_view* in, uint8_t* state) 
 }
 
 Status MinMaxAggregate::Deserialize(std::string_view* in, uint8_t* state) const {
-  MinMaxState& s = State(state);
+  MinMaxState& s = AsMinMaxState(state);
   if (retractable_) {
     uint8_t version = 0;
     if (AggregateStateCodec::GetU8(in, &version) && version == kRetractableVersion &&
@@ -327,7 +329,7 @@ Status MinMaxAggregate::Deserialize(std::string_view* in, uint8_t* state) const 
                              " state is truncated or of an unknown version");
   }
   uint8_t version, has;
-  bool ok = AggregateStateCodec::GetU8(in, &version) && version == kVersion &&
+  bool ok = AggregateStateCodec::GetU8(in, &version) && version == kMinMaxStateVersion &&
             AggregateStateCodec::GetU8(in, &has);
   if (ok && has) {
     switch (physical_) {

@@ -149,8 +149,8 @@ Status Cardinality(const KernelArgs& args, Column* out) {
 
 bool IsCollection(const LogicalType& t) { return t.id == TypeId::kArray || t.id == TypeId::kMap; }
 
-Status Expected(const std::string& name, const std::vector<LogicalType>& args,
-                std::string_view expected) {
+Status AccessCallMismatch(const std::string& name, const std::vector<LogicalType>& args,
+                          std::string_view expected) {
   std::vector<std::string> types;
   for (const auto& t : args) types.push_back(t.WithNullable(true).ToString());
   return Status::PlanError(
@@ -167,13 +167,13 @@ Result<LogicalType> NestedAccess::Resolve(const std::string& name,
                                           const std::vector<LogicalType>& args) {
   if (name == "CARDINALITY") {
     if (args.size() != 1 || !IsCollection(args[0])) {
-      return Expected(name, args, "CARDINALITY(<ARRAY>) or CARDINALITY(<MAP>)");
+      return AccessCallMismatch(name, args, "CARDINALITY(<ARRAY>) or CARDINALITY(<MAP>)");
     }
     return LogicalType::Int().WithNullable(args[0].nullable);
   }
   if (name == "ELEMENT") {
     if (args.size() != 1 || args[0].id != TypeId::kArray) {
-      return Expected(name, args, "ELEMENT(<ARRAY>)");
+      return AccessCallMismatch(name, args, "ELEMENT(<ARRAY>)");
     }
     return args[0].child(0).WithNullable(true);
   }
@@ -188,7 +188,7 @@ Result<LogicalType> NestedAccess::Resolve(const std::string& name,
       return base.child(1).WithNullable(true);
     }
   }
-  return Expected(name, args, "<ARRAY>[<integer>] or <MAP>[<key of the map's key type>]");
+  return AccessCallMismatch(name, args, "<ARRAY>[<integer>] or <MAP>[<key of the map's key type>]");
 }
 
 Result<ExprNodePtr> NestedAccess::Compile(const sql::BoundExpr& expr,

@@ -49,8 +49,8 @@ class ConstructorNode final : public ExprNode {
   std::vector<ExprNodePtr> args_;
 };
 
-Status Expected(const std::string& name, const std::vector<LogicalType>& args,
-                std::string_view expected) {
+Status ConstructorCallMismatch(const std::string& name, const std::vector<LogicalType>& args,
+                               std::string_view expected) {
   std::vector<std::string> types;
   for (const auto& t : args) types.push_back(t.WithNullable(true).ToString());
   return Status::PlanError(
@@ -85,7 +85,7 @@ bool NestedConstructor::Handles(const std::string& name) {
 Result<LogicalType> NestedConstructor::Resolve(const std::string& name,
                                                const std::vector<LogicalType>& args) {
   if (name == "ROW") {
-    if (args.empty()) return Expected(name, args, "ROW(<value>, ...)");
+    if (args.empty()) return ConstructorCallMismatch(name, args, "ROW(<value>, ...)");
     std::vector<std::string> names;
     for (size_t i = 0; i < args.size(); ++i) names.push_back(fmt::format("EXPR${}", i));
     std::vector<LogicalType> types = args;
@@ -96,7 +96,8 @@ Result<LogicalType> NestedConstructor::Resolve(const std::string& name,
   }
   if (name == "ARRAY") {
     auto element = args.empty() ? std::nullopt : Common(args);
-    if (!element) return Expected(name, args, "ARRAY[<value>, ...] of one common type");
+    if (!element)
+      return ConstructorCallMismatch(name, args, "ARRAY[<value>, ...] of one common type");
     return LogicalType::Array(*element).WithNullable(false);
   }
   std::vector<LogicalType> keys, values;
@@ -104,9 +105,10 @@ Result<LogicalType> NestedConstructor::Resolve(const std::string& name,
   auto key = keys.empty() || args.size() % 2 != 0 ? std::nullopt : Common(keys);
   auto value = key ? Common(values) : std::nullopt;
   if (!value || key->is_nested()) {
-    return Expected(name, args,
-                    "MAP[<key>, <value>, ...] with keys of one common scalar type and values of "
-                    "one common type");
+    return ConstructorCallMismatch(
+        name, args,
+        "MAP[<key>, <value>, ...] with keys of one common scalar type and values of "
+        "one common type");
   }
   return LogicalType::Map(*key, *value).WithNullable(false);
 }

@@ -7,7 +7,7 @@
 namespace sluice::expr {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kSumStateVersion = 1;
 
 struct SumState {
   int64_t int_sum = 0;
@@ -15,13 +15,13 @@ struct SumState {
   int64_t count = 0;
 };
 
-SumState& State(uint8_t* state) { return *std::launder(reinterpret_cast<SumState*>(state)); }
-const SumState& State(const uint8_t* state) {
+SumState& AsSumState(uint8_t* state) { return *std::launder(reinterpret_cast<SumState*>(state)); }
+const SumState& AsSumState(const uint8_t* state) {
   return *std::launder(reinterpret_cast<const SumState*>(state));
 }
 
 // Returns num / den rounded HALF_UP (away from zero on ties); den > 0.
-int64_t DivideHalfUp(__int128 num, int64_t den) {
+int64_t DivideSumHalfUp(__int128 num, int64_t den) {
   __int128 q = num / den;
   __int128 r = num % den;
   if (r < 0) r = -r;
@@ -43,7 +43,7 @@ void SumAggregate::Init(uint8_t* state) const { new (state) SumState(); }
 
 void SumAggregate::Update(uint8_t* state, const Column* arg, size_t row) const {
   if (arg->IsNull(row)) return;
-  SumState& s = State(state);
+  SumState& s = AsSumState(state);
   if (floating_)
     s.double_sum += arg->doubles()[row];
   else
@@ -58,7 +58,7 @@ void SumAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, const 
     const double* v = arg->doubles().data();
     for (size_t i = 0; i < n; ++i) {
       if (nulls && arg->IsNull(rows[i])) continue;
-      SumState& s = State(states[i]);
+      SumState& s = AsSumState(states[i]);
       s.double_sum += v[rows[i]];
       ++s.count;
     }
@@ -67,7 +67,7 @@ void SumAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, const 
   const int64_t* v = arg->ints().data();
   for (size_t i = 0; i < n; ++i) {
     if (nulls && arg->IsNull(rows[i])) continue;
-    SumState& s = State(states[i]);
+    SumState& s = AsSumState(states[i]);
     s.int_sum += v[rows[i]];
     ++s.count;
   }
@@ -75,7 +75,7 @@ void SumAggregate::UpdateBatch(uint8_t* const* states, const Column* arg, const 
 
 Status SumAggregate::Retract(uint8_t* state, const Column* arg, size_t row) const {
   if (arg->IsNull(row)) return Status::Ok();
-  SumState& s = State(state);
+  SumState& s = AsSumState(state);
   if (floating_)
     s.double_sum -= arg->doubles()[row];
   else
@@ -85,15 +85,15 @@ Status SumAggregate::Retract(uint8_t* state, const Column* arg, size_t row) cons
 }
 
 void SumAggregate::Merge(uint8_t* state, const uint8_t* other) const {
-  SumState& s = State(state);
-  const SumState& o = State(other);
+  SumState& s = AsSumState(state);
+  const SumState& o = AsSumState(other);
   s.int_sum += o.int_sum;
   s.double_sum += o.double_sum;
   s.count += o.count;
 }
 
 void SumAggregate::Finalize(const uint8_t* state, Column* out) const {
-  const SumState& s = State(state);
+  const SumState& s = AsSumState(state);
   if (s.count <= 0) {
     out->AppendNull();
     return;
@@ -110,13 +110,13 @@ void SumAggregate::Finalize(const uint8_t* state, Column* out) const {
 }
 
 void SumAggregate::FinalizeAverage(const uint8_t* state, Column* out) const {
-  const SumState& s = State(state);
+  const SumState& s = AsSumState(state);
   if (floating_) {
     out->AppendDouble(s.double_sum / static_cast<double>(s.count));
   } else if (result_type_.id == TypeId::kDecimal) {
     __int128 num =
         static_cast<__int128>(s.int_sum) * DecimalScaleFactor(result_type_.scale - arg_type_.scale);
-    out->AppendInt(DivideHalfUp(num, s.count));
+    out->AppendInt(DivideSumHalfUp(num, s.count));
   } else {
     int64_t avg = s.int_sum / s.count;  // truncates toward zero, as Java does
     out->AppendInt(result_type_.id == TypeId::kInt ? static_cast<int32_t>(avg) : avg);
@@ -124,17 +124,17 @@ void SumAggregate::FinalizeAverage(const uint8_t* state, Column* out) const {
 }
 
 void SumAggregate::Serialize(const uint8_t* state, std::string* out) const {
-  const SumState& s = State(state);
-  AggregateStateCodec::PutU8(kVersion, out);
+  const SumState& s = AsSumState(state);
+  AggregateStateCodec::PutU8(kSumStateVersion, out);
   AggregateStateCodec::PutI64(s.int_sum, out);
   AggregateStateCodec::PutDouble(s.double_sum, out);
   AggregateStateCodec::PutI64(s.count, out);
 }
 
 Status SumAggregate::Deserialize(std::string_view* in, uint8_t* state) const {
-  SumState& s = State(state);
+  SumState& s = AsSumState(state);
   uint8_t version;
-  if (!AggregateStateCodec::GetU8(in, &version) || version != kVersion ||
+  if (!AggregateStateCodec::GetU8(in, &version) || version != kSumStateVersion ||
       !AggregateStateCodec::GetI64(in, &s.int_sum) ||
       !AggregateStateCodec::GetDouble(in, &s.double_sum) ||
       !AggregateStateCodec::GetI64(in, &s.count)) {

@@ -14,10 +14,7 @@
 namespace sluice::expr {
 namespace {
 
-constexpr int64_t kMillisPerDay = 86'400'000;
 constexpr const char* kDefaultFormat = "yyyy-MM-dd HH:mm:ss";
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 struct TimeState : KernelState {
   std::optional<DateTimePattern> pattern;  // literal or default format
@@ -26,12 +23,12 @@ struct TimeState : KernelState {
   std::string unit;                        // TIMESTAMPDIFF
 };
 
-const TimeState& State(const KernelArgs& k) { return *static_cast<const TimeState*>(k.state); }
+const TimeState& TimeArgs(const KernelArgs& k) { return *static_cast<const TimeState*>(k.state); }
 
 // Returns the pattern for row i: the compiled one, or one compiled from the row's argument.
 const DateTimePattern* PatternFor(const KernelArgs& k, size_t i,
                                   std::optional<DateTimePattern>* scratch) {
-  const TimeState& st = State(k);
+  const TimeState& st = TimeArgs(k);
   if (st.format_arg < 0) return st.pattern ? &*st.pattern : nullptr;
   const Operand& f = k.args[static_cast<size_t>(st.format_arg)];
   scratch->emplace(f.column->strings()[f.Index(i)]);
@@ -61,7 +58,7 @@ Status ToTimestampKernel(const KernelArgs& k, Column* out) {
 }
 
 Status ToTimestampLtzKernel(const KernelArgs& k, Column* out) {
-  int64_t f = State(k).factor;
+  int64_t f = TimeArgs(k).factor;
   UnaryLoop<int64_t>(k.args[0], k.rows, out->ints().data(), [f](int64_t v) { return v * f; });
   return Status::Ok();
 }
@@ -134,7 +131,7 @@ Status HourKernel(const KernelArgs& k, Column* out) {
 }
 
 Status TimestampDiffKernel(const KernelArgs& k, Column* out) {
-  const std::string& unit = State(k).unit;
+  const std::string& unit = TimeArgs(k).unit;
   const Operand &a = k.args[1], &b = k.args[2];
   int64_t per = unit == "SECOND"   ? 1000
                 : unit == "MINUTE" ? 60'000

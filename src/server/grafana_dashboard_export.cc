@@ -140,8 +140,8 @@ class GridLayout {
   int row_height_ = 0;
 };
 
-std::string PanelJson(const DashboardPanel& p, int id, const std::string& grid_pos,
-                      std::string* time_from) {
+std::string GrafanaPanelJson(const DashboardPanel& p, int id, const std::string& grid_pos,
+                             std::string* time_from) {
   std::string sql = GrafanaDashboardExport::RewriteTimeFilters(p.sql, time_from);
   bool series = p.type == "timeseries";
   std::string target = fmt::format(
@@ -225,8 +225,8 @@ std::string GrafanaDashboardExport::DashboardJson(const DashboardDefinition& d,
   std::string widest;  // the dashboard's default range: the widest panel window
   for (size_t i = 0; i < d.panels.size(); ++i) {
     std::string time_from;
-    panels += (i ? ",\n" : "") + PanelJson(d.panels[i], static_cast<int>(i + 1),
-                                           layout.Place(d.panels[i]), &time_from);
+    panels += (i ? ",\n" : "") + GrafanaPanelJson(d.panels[i], static_cast<int>(i + 1),
+                                                  layout.Place(d.panels[i]), &time_from);
     if (WindowSeconds(time_from) > WindowSeconds(widest)) widest = time_from;
   }
   return fmt::format(

@@ -10,28 +10,28 @@
 namespace sluice::sql {
 namespace {
 
-AstExprPtr MakeExpr(AstExprKind kind, SourcePos pos) {
+AstExprPtr MakeAstExpr(AstExprKind kind, SourcePos pos) {
   auto e = std::make_shared<AstExpr>();
   e->kind = kind;
   e->pos = pos;
   return e;
 }
 
-AstExprPtr MakeLiteral(LiteralKind kind, std::string text, SourcePos pos) {
-  AstExprPtr e = MakeExpr(AstExprKind::kLiteral, pos);
+AstExprPtr MakeAstLiteral(LiteralKind kind, std::string text, SourcePos pos) {
+  AstExprPtr e = MakeAstExpr(AstExprKind::kLiteral, pos);
   e->literal_kind = kind;
   e->text = std::move(text);
   return e;
 }
 
-std::string ToUpperAscii(std::string s) {
+std::string UpperCaseName(std::string s) {
   for (char& c : s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return s;
 }
 
-bool IsNiladicFunction(std::string_view upper) {
+bool IsParenlessFunctionName(std::string_view upper) {
   return upper == "CURRENT_TIMESTAMP" || upper == "LOCALTIMESTAMP" || upper == "CURRENT_DATE" ||
          upper == "CURRENT_TIME" || upper == "LOCALTIME";
 }
@@ -59,7 +59,7 @@ Result<AstExprPtr> ExprParser::ParseLeftAssociative(std::initializer_list<std::s
     if (matched.empty()) return left;
     SourcePos pos = cursor_.Next().pos;
     ASSIGN_OR_RETURN(AstExprPtr right, (this->*next)());
-    AstExprPtr e = MakeExpr(AstExprKind::kBinary, pos);
+    AstExprPtr e = MakeAstExpr(AstExprKind::kBinary, pos);
     e->op = std::string(matched);
     e->args = {std::move(left), std::move(right)};
     left = std::move(e);
@@ -78,7 +78,7 @@ Result<AstExprPtr> ExprParser::ParseNot() {
   if (!cursor_.IsKeyword("NOT")) return ParseComparison();
   TokenCursor::NestingGuard guard(cursor_);
   RETURN_IF_ERROR(guard.status());
-  AstExprPtr e = MakeExpr(AstExprKind::kUnary, cursor_.Next().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kUnary, cursor_.Next().pos);
   e->op = "NOT";
   ASSIGN_OR_RETURN(AstExprPtr operand, ParseNot());
   e->args.push_back(std::move(operand));
@@ -92,7 +92,7 @@ Result<AstExprPtr> ExprParser::ParseComparison() {
     if (t.kind == TokenKind::kSymbol &&
         (t.text == "=" || t.text == "<>" || t.text == "!=" || t.text == "<" || t.text == "<=" ||
          t.text == ">" || t.text == ">=")) {
-      AstExprPtr e = MakeExpr(AstExprKind::kBinary, t.pos);
+      AstExprPtr e = MakeAstExpr(AstExprKind::kBinary, t.pos);
       e->op = t.text == "!=" ? "<>" : t.text;
       cursor_.Next();
       ASSIGN_OR_RETURN(AstExprPtr right, ParseConcat());
@@ -111,7 +111,7 @@ Result<AstExprPtr> ExprParser::ParsePredicate(AstExprPtr left, bool* matched) {
   SourcePos pos = cursor_.Peek().pos;
   if (cursor_.AcceptKeyword("IS")) {
     *matched = true;
-    AstExprPtr e = MakeExpr(AstExprKind::kIsNull, pos);
+    AstExprPtr e = MakeAstExpr(AstExprKind::kIsNull, pos);
     e->negated = cursor_.AcceptKeyword("NOT");
     if (cursor_.AcceptKeyword("DISTINCT"))
       return ParseDistinctFrom(std::move(left), e->negated, pos);
@@ -130,11 +130,11 @@ Result<AstExprPtr> ExprParser::ParsePredicate(AstExprPtr left, bool* matched) {
   }
   AstExprPtr e;
   if (cursor_.IsKeyword("IN", ahead)) {
-    e = MakeExpr(AstExprKind::kIn, pos);
+    e = MakeAstExpr(AstExprKind::kIn, pos);
   } else if (cursor_.IsKeyword("BETWEEN", ahead)) {
-    e = MakeExpr(AstExprKind::kBetween, pos);
+    e = MakeAstExpr(AstExprKind::kBetween, pos);
   } else if (cursor_.IsKeyword("LIKE", ahead)) {
-    e = MakeExpr(AstExprKind::kLike, pos);
+    e = MakeAstExpr(AstExprKind::kLike, pos);
   } else {
     return left;
   }
@@ -166,7 +166,7 @@ Result<AstExprPtr> ExprParser::ParsePredicate(AstExprPtr left, bool* matched) {
 Result<AstExprPtr> ExprParser::ParseDistinctFrom(AstExprPtr left, bool negated, SourcePos pos) {
   RETURN_IF_ERROR(cursor_.ExpectKeyword("FROM"));
   ASSIGN_OR_RETURN(AstExprPtr right, ParseConcat());
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, pos);
   e->name_parts = {negated ? "IS_NOT_DISTINCT_FROM" : "IS_DISTINCT_FROM"};
   e->args.push_back(std::move(left));
   e->args.push_back(std::move(right));
@@ -190,7 +190,7 @@ Result<AstExprPtr> ExprParser::ParseUnary() {
   TokenCursor::NestingGuard guard(cursor_);
   RETURN_IF_ERROR(guard.status());
   const Token& op = cursor_.Next();
-  AstExprPtr e = MakeExpr(AstExprKind::kUnary, op.pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kUnary, op.pos);
   e->op = op.text;
   ASSIGN_OR_RETURN(AstExprPtr operand, ParseUnary());
   e->args.push_back(std::move(operand));
@@ -202,7 +202,7 @@ Result<AstExprPtr> ExprParser::ParsePostfix() {
   while (cursor_.IsSymbol("[")) {
     TokenCursor::NestingGuard guard(cursor_);
     RETURN_IF_ERROR(guard.status());
-    AstExprPtr item = MakeExpr(AstExprKind::kFunction, cursor_.Next().pos);
+    AstExprPtr item = MakeAstExpr(AstExprKind::kFunction, cursor_.Next().pos);
     item->name_parts = {"ITEM"};
     item->args.push_back(std::move(e));
     ASSIGN_OR_RETURN(AstExprPtr index, Parse());
@@ -211,7 +211,7 @@ Result<AstExprPtr> ExprParser::ParsePostfix() {
     e = std::move(item);
     while (cursor_.IsSymbol(".")) {
       const Token& dot = cursor_.Next();
-      AstExprPtr field = MakeExpr(AstExprKind::kFunction, dot.pos);
+      AstExprPtr field = MakeAstExpr(AstExprKind::kFunction, dot.pos);
       field->name_parts = {"$FIELD"};
       ASSIGN_OR_RETURN(field->text, cursor_.ExpectName("a field name after '.'"));
       field->args.push_back(std::move(e));
@@ -225,13 +225,13 @@ Result<AstExprPtr> ExprParser::ParsePrimary() {
   const Token& t = cursor_.Peek();
   switch (t.kind) {
     case TokenKind::kInteger:
-      return MakeLiteral(LiteralKind::kInteger, cursor_.Next().text, t.pos);
+      return MakeAstLiteral(LiteralKind::kInteger, cursor_.Next().text, t.pos);
     case TokenKind::kDecimal:
-      return MakeLiteral(LiteralKind::kDecimal, cursor_.Next().text, t.pos);
+      return MakeAstLiteral(LiteralKind::kDecimal, cursor_.Next().text, t.pos);
     case TokenKind::kDouble:
-      return MakeLiteral(LiteralKind::kDouble, cursor_.Next().text, t.pos);
+      return MakeAstLiteral(LiteralKind::kDouble, cursor_.Next().text, t.pos);
     case TokenKind::kString:
-      return MakeLiteral(LiteralKind::kString, cursor_.Next().text, t.pos);
+      return MakeAstLiteral(LiteralKind::kString, cursor_.Next().text, t.pos);
     case TokenKind::kQuotedName:
       return cursor_.IsSymbol("(", 1) ? ParseFunctionCall() : ParseNamePath();
     case TokenKind::kWord:
@@ -255,15 +255,15 @@ Result<AstExprPtr> ExprParser::ParseWord() {
   const Token& t = cursor_.Peek();
   const std::string& w = t.upper;
   if (w == "TRUE" || w == "FALSE")
-    return MakeLiteral(LiteralKind::kBoolean, cursor_.Next().upper, t.pos);
-  if (w == "NULL") return MakeLiteral(LiteralKind::kNull, cursor_.Next().upper, t.pos);
+    return MakeAstLiteral(LiteralKind::kBoolean, cursor_.Next().upper, t.pos);
+  if (w == "NULL") return MakeAstLiteral(LiteralKind::kNull, cursor_.Next().upper, t.pos);
   if (w == "CASE") return ParseCase();
   if (w == "INTERVAL") return ParseInterval();
   if ((w == "TIMESTAMP" || w == "DATE") && cursor_.Peek(1).kind == TokenKind::kString) {
     return ParseTypedString(w == "DATE" ? LiteralKind::kDate : LiteralKind::kTimestamp);
   }
-  if (IsNiladicFunction(w)) {
-    AstExprPtr e = MakeExpr(AstExprKind::kFunction, t.pos);
+  if (IsParenlessFunctionName(w)) {
+    AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, t.pos);
     e->name_parts = {cursor_.Next().upper};
     return e;
   }
@@ -287,7 +287,7 @@ Result<AstExprPtr> ExprParser::ParseWord() {
 }
 
 Result<AstExprPtr> ExprParser::ParseNamePath() {
-  AstExprPtr e = MakeExpr(AstExprKind::kIdentifier, cursor_.Peek().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kIdentifier, cursor_.Peek().pos);
   ASSIGN_OR_RETURN(std::string first, cursor_.ExpectName("a column name"));
   e->name_parts.push_back(std::move(first));
   while (cursor_.IsSymbol(".")) {
@@ -306,7 +306,7 @@ Result<AstExprPtr> ExprParser::ParseCollection() {
   TokenCursor::NestingGuard guard(cursor_);
   RETURN_IF_ERROR(guard.status());
   const Token& name = cursor_.Next();
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, name.pos);
   e->name_parts = {name.upper};
   cursor_.Next();  // [
   if (!cursor_.IsSymbol("]")) RETURN_IF_ERROR(ParseExprList(&e->args));
@@ -319,11 +319,11 @@ Result<AstExprPtr> ExprParser::ParseJsonConstructor() {
   RETURN_IF_ERROR(guard.status());
   const Token& name = cursor_.Next();
   const bool object = name.upper == "JSON_OBJECT";
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, name.pos);
   e->name_parts = {name.upper};
   cursor_.Next();  // (
   // Flink's defaults: JSON_OBJECT keeps NULL values, JSON_ARRAY leaves them out.
-  e->args.push_back(MakeLiteral(LiteralKind::kString, object ? "NULL" : "ABSENT", name.pos));
+  e->args.push_back(MakeAstLiteral(LiteralKind::kString, object ? "NULL" : "ABSENT", name.pos));
   auto at_on_null = [&] {
     return (cursor_.IsKeyword("NULL") || cursor_.IsKeyword("ABSENT")) &&
            cursor_.IsKeyword("ON", 1) && cursor_.IsKeyword("NULL", 2);
@@ -360,8 +360,8 @@ Status ExprParser::ParseExprList(std::vector<AstExprPtr>* out) {
 
 Result<AstExprPtr> ExprParser::ParseFunctionCall() {
   const Token& name = cursor_.Next();
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
-  e->name_parts = {ToUpperAscii(name.text)};
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, name.pos);
+  e->name_parts = {UpperCaseName(name.text)};
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   if (cursor_.IsSymbol("*") && cursor_.IsSymbol(")", 1)) {
     cursor_.Next();
@@ -451,7 +451,7 @@ Status ExprParser::ParseFrame(OverWindowAst* w) {
 }
 
 Result<AstExprPtr> ExprParser::ParseCase() {
-  AstExprPtr e = MakeExpr(AstExprKind::kCase, cursor_.Next().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kCase, cursor_.Next().pos);
   if (!cursor_.IsKeyword("WHEN")) {
     ASSIGN_OR_RETURN(e->case_operand, Parse());
   }
@@ -474,7 +474,7 @@ Result<AstExprPtr> ExprParser::ParseCase() {
 
 Result<AstExprPtr> ExprParser::ParseCast() {
   const Token& name = cursor_.Next();
-  AstExprPtr e = MakeExpr(AstExprKind::kCast, name.pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kCast, name.pos);
   e->try_cast = name.upper == "TRY_CAST";
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   ASSIGN_OR_RETURN(AstExprPtr operand, Parse());
@@ -507,18 +507,18 @@ Result<AstExprPtr> ExprParser::ParseInterval() {
     return cursor_.ErrorHere("an interval unit (MILLISECOND, SECOND, MINUTE, HOUR or DAY)");
   }
   cursor_.Next();
-  AstExprPtr e = MakeLiteral(LiteralKind::kInterval, std::move(value), pos);
+  AstExprPtr e = MakeAstLiteral(LiteralKind::kInterval, std::move(value), pos);
   e->interval_unit = std::string(it->second);
   return e;
 }
 
 Result<AstExprPtr> ExprParser::ParseTypedString(LiteralKind kind) {
   SourcePos pos = cursor_.Next().pos;
-  return MakeLiteral(kind, cursor_.Next().text, pos);
+  return MakeAstLiteral(kind, cursor_.Next().text, pos);
 }
 
 Result<AstExprPtr> ExprParser::ParseSubstring() {
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, cursor_.Next().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, cursor_.Next().pos);
   e->name_parts = {"SUBSTRING"};
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   ASSIGN_OR_RETURN(AstExprPtr str, Parse());
@@ -546,13 +546,13 @@ Result<AstExprPtr> ExprParser::ParseSubstring() {
 }
 
 Result<AstExprPtr> ExprParser::ParseTrim() {
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, cursor_.Next().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, cursor_.Next().pos);
   e->name_parts = {"TRIM"};
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   const Token& mode_token = cursor_.Peek();
   bool has_mode = cursor_.AcceptKeyword("BOTH") || cursor_.AcceptKeyword("LEADING") ||
                   cursor_.AcceptKeyword("TRAILING");
-  AstExprPtr chars = MakeLiteral(LiteralKind::kString, " ", mode_token.pos);
+  AstExprPtr chars = MakeAstLiteral(LiteralKind::kString, " ", mode_token.pos);
   AstExprPtr source;
   if (cursor_.AcceptKeyword("FROM")) {
     ASSIGN_OR_RETURN(source, Parse());
@@ -569,7 +569,7 @@ Result<AstExprPtr> ExprParser::ParseTrim() {
   }
   RETURN_IF_ERROR(cursor_.ExpectSymbol(")"));
   e->args = {
-      MakeLiteral(LiteralKind::kString, has_mode ? mode_token.upper : "BOTH", mode_token.pos),
+      MakeAstLiteral(LiteralKind::kString, has_mode ? mode_token.upper : "BOTH", mode_token.pos),
       std::move(chars), std::move(source)};
   return e;
 }
@@ -593,12 +593,12 @@ Result<AstExprPtr> ExprParser::ParseTimeUnit() {
         "a time unit (MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR)");
   }
   cursor_.Next();
-  return MakeLiteral(LiteralKind::kString, std::string(it->second), t.pos);
+  return MakeAstLiteral(LiteralKind::kString, std::string(it->second), t.pos);
 }
 
 Result<AstExprPtr> ExprParser::ParseTimeUnitFunction() {
   const Token& name = cursor_.Next();
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, name.pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, name.pos);
   e->name_parts = {name.upper};
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   ASSIGN_OR_RETURN(AstExprPtr unit, ParseTimeUnit());
@@ -613,7 +613,7 @@ Result<AstExprPtr> ExprParser::ParseTimeUnitFunction() {
 }
 
 Result<AstExprPtr> ExprParser::ParseExtract() {
-  AstExprPtr e = MakeExpr(AstExprKind::kFunction, cursor_.Next().pos);
+  AstExprPtr e = MakeAstExpr(AstExprKind::kFunction, cursor_.Next().pos);
   e->name_parts = {"EXTRACT"};
   RETURN_IF_ERROR(cursor_.ExpectSymbol("("));
   ASSIGN_OR_RETURN(AstExprPtr unit, ParseTimeUnit());

@@ -48,7 +48,7 @@ Result<int64_t> IntervalUnitMillis(std::string unit) {
 }
 
 /// Functions that SQL lets one write without parentheses.
-bool IsNiladicFunction(const std::string& name) {
+bool BindsAsNiladicCall(const std::string& name) {
   return name == "CURRENT_TIMESTAMP" || name == "LOCALTIMESTAMP" || name == "CURRENT_DATE" ||
          name == "NOW";
 }
@@ -266,7 +266,7 @@ Result<BoundExprPtr> ExpressionBinder::BindColumn(const AstExpr& expr, const std
                                        fmt::join(where, " and ")));
   }
   if (matches.empty()) {
-    if (qualifier.empty() && expr.name_parts.size() == 1 && IsNiladicFunction(Upper(name))) {
+    if (qualifier.empty() && expr.name_parts.size() == 1 && BindsAsNiladicCall(Upper(name))) {
       return Call(Upper(name), {}, expr.pos);
     }
     std::string owner = qualifier.empty() ? scope.description : qualifier;

@@ -20,7 +20,7 @@ bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c) || c == '$'; }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-std::string ToUpperAscii(std::string_view s) {
+std::string UpperCaseWord(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -144,7 +144,7 @@ void Lexer::LexWord(Token* token) {
   while (IsWordChar(Peek())) Advance();
   token->kind = TokenKind::kWord;
   token->text = std::string(text_.substr(start, offset_ - start));
-  token->upper = ToUpperAscii(token->text);
+  token->upper = UpperCaseWord(token->text);
   token->raw = token->text;
 }
 

@@ -9,7 +9,7 @@
 namespace sluice::sql {
 namespace {
 
-std::string TypeText(const LogicalType& t) { return t.WithNullable(true).ToString(); }
+std::string NullableTypeText(const LogicalType& t) { return t.WithNullable(true).ToString(); }
 
 PlanNodePtr MakeSink(PlanNodePtr input, CatalogTablePtr table, std::string name) {
   auto node = std::make_shared<PlanNode>();
@@ -115,8 +115,8 @@ Result<PlanNodePtr> SinkBinder::MatchColumns(const InsertStmt& insert, SourcePos
       return PlanErrorAt(file_, pos,
                          fmt::format("query column {} '{}' of type {} cannot be written to column "
                                      "'{}' {} of sink '{}' (use CAST)",
-                                     *target[i] + 1, from.name, TypeText(from.type), to.name,
-                                     TypeText(to.type), table.name));
+                                     *target[i] + 1, from.name, NullableTypeText(from.type),
+                                     to.name, NullableTypeText(to.type), table.name));
     }
     BoundExprPtr e = MakeColumnRef(*target[i], from.type);
     // Nested values that differ only in nullability share their representation: no cast.

@@ -5,8 +5,6 @@
 namespace sluice::sql {
 namespace {
 
-constexpr int kMaxDecimalPrecision = 18;
-
 /// Integer digits a type needs in a DECIMAL, or -1 when it is not an exact numeric.
 int IntegerDigits(const LogicalType& t) {
   switch (t.id) {

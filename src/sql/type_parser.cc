@@ -7,7 +7,6 @@
 namespace sluice::sql {
 namespace {
 
-constexpr int kMaxDecimalPrecision = 18;
 constexpr int kMaxTimestampPrecision = 9;
 
 }  // namespace

@@ -16,7 +16,7 @@ size_t AppendToString(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-std::unique_ptr<ClickHouseServer>& SharedSlot() {
+std::unique_ptr<ClickHouseServer>& SharedClickHouseSlot() {
   static std::unique_ptr<ClickHouseServer> server;
   return server;
 }
@@ -67,7 +67,7 @@ Result<std::string> ClickHouseServer::Query(const std::string& sql) const {
 }
 
 Result<ClickHouseServer*> ClickHouseServer::Shared() {
-  std::unique_ptr<ClickHouseServer>& slot = SharedSlot();
+  std::unique_ptr<ClickHouseServer>& slot = SharedClickHouseSlot();
   if (!slot) {
     auto server = std::make_unique<ClickHouseServer>();
     RETURN_IF_ERROR(server->Start());
@@ -76,7 +76,7 @@ Result<ClickHouseServer*> ClickHouseServer::Shared() {
   return slot.get();
 }
 
-void ClickHouseServer::DestroyShared() { SharedSlot().reset(); }
+void ClickHouseServer::DestroyShared() { SharedClickHouseSlot().reset(); }
 
 Status ClickHouseServer::UseZooKeeper(int zookeeper_port, const std::string& replica) {
   const std::string dir = server_->directory() + "/config.d";

@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
 
-std::unique_ptr<PostgresServer>& SharedSlot() {
+std::unique_ptr<PostgresServer>& SharedPostgresSlot() {
   static std::unique_ptr<PostgresServer> server;
   return server;
 }
@@ -160,7 +160,7 @@ Result<std::vector<PostgresServer::Row>> PostgresServer::Query(const std::string
 std::string PostgresServer::LogTail(size_t max_bytes) const { return process_.LogTail(max_bytes); }
 
 Result<PostgresServer*> PostgresServer::Shared() {
-  std::unique_ptr<PostgresServer>& slot = SharedSlot();
+  std::unique_ptr<PostgresServer>& slot = SharedPostgresSlot();
   if (!slot) {
     auto server = std::make_unique<PostgresServer>();
     RETURN_IF_ERROR(server->Start());
@@ -169,6 +169,6 @@ Result<PostgresServer*> PostgresServer::Shared() {
   return slot.get();
 }
 
-void PostgresServer::DestroyShared() { SharedSlot().reset(); }
+void PostgresServer::DestroyShared() { SharedPostgresSlot().reset(); }
 
 }  // namespace sluice::testing

@@ -103,6 +103,9 @@ struct NestedType {
   bool IsUnread(size_t field) const { return field < unread.size() && unread[field] != 0; }
 };
 
+/// The largest DECIMAL precision: the digits a scaled int64 holds.
+inline constexpr int kMaxDecimalPrecision = 18;
+
 /// Returns 10^scale for DECIMAL arithmetic.
 int64_t DecimalScaleFactor(int scale);
 

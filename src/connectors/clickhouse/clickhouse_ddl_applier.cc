@@ -10,16 +10,6 @@
 namespace sluice::connectors {
 namespace {
 
-std::string QuoteLiteral(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
 // The words and identifiers of a statement, comments skipped, quotes of `x` and "x" removed;
 // stops at the first '(' (column lists and engine arguments are not needed).
 std::vector<std::string> HeadTokens(const std::string& s) {
@@ -181,11 +171,12 @@ sluice::Result<bool> ClickHouseDdlApplier::Exists(const CreatedObject& object) {
   std::string query =
       object.is_database
           ? fmt::format("SELECT count() FROM system.databases WHERE name = {}",
-                        QuoteLiteral(object.database))
+                        ClickHouseHttpClient::QuoteLiteral(object.database))
           : fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = {}",
-                        object.database.empty() ? std::string("currentDatabase()")
-                                                : QuoteLiteral(object.database),
-                        QuoteLiteral(object.name));
+                        object.database.empty()
+                            ? std::string("currentDatabase()")
+                            : ClickHouseHttpClient::QuoteLiteral(object.database),
+                        ClickHouseHttpClient::QuoteLiteral(object.name));
   ASSIGN_OR_RETURN(std::string count, client_->Query(query + " FORMAT TabSeparated"));
   return count.rfind("0", 0) != 0;
 }

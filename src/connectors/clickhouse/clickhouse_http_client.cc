@@ -79,6 +79,16 @@ std::string ClickHouseHttpClient::QuoteIdentifier(std::string_view name) {
   return out;
 }
 
+std::string ClickHouseHttpClient::QuoteLiteral(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
 int ClickHouseHttpClient::ErrorCode(std::string_view body) {
   size_t at = body.find("Code: ");
   if (at == std::string_view::npos) return 0;

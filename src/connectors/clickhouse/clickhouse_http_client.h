@@ -43,6 +43,8 @@ class ClickHouseHttpClient {
   static bool IsRetryable(long http_status, int code);
   /// Returns `name` quoted as a ClickHouse identifier (backquotes).
   static std::string QuoteIdentifier(std::string_view name);
+  /// Returns `s` quoted as a ClickHouse string literal (single quotes).
+  static std::string QuoteLiteral(std::string_view s);
 
  private:
   Result<std::string> Perform(const std::string& target, std::string_view body,

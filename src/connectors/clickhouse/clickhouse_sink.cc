@@ -14,30 +14,12 @@
 namespace sluice::connectors {
 namespace {
 
-std::string QuoteLiteral(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-std::string Trim(std::string s) {
+std::string TrimSetting(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
 
 // Returns base * 2^attempt capped at `max`, times a random factor in [0.5, 1].
-int64_t BackoffMillis(int64_t base, int64_t max, int attempt, std::mt19937_64& rng) {
-  int64_t ms = base;
-  for (int i = 0; i < attempt && ms < max; ++i) ms *= 2;
-  ms = std::min(ms, max);
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return static_cast<int64_t>(static_cast<double>(ms) * jitter(rng));
-}
-
 }  // namespace
 
 ClickHouseSink::ClickHouseSink(ClickHouseSinkOptions options, SchemaPtr input_schema,
@@ -100,13 +82,13 @@ Status ClickHouseSink::WaitForServer() {
   for (int attempt = 0;; ++attempt) {
     Result<std::string> version = client_->Query("SELECT version()");
     if (version.ok()) {
-      server_version_ = Trim(*version);
+      server_version_ = TrimSetting(*version);
       return Status::Ok();
     }
     if (!version.status().retryable()) return version.status();
     int64_t wait =
-        BackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100),
-                      std::max<int64_t>(options_.retry_backoff_max_ms, 100), attempt, jitter_);
+        RetryBackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100),
+                           std::max<int64_t>(options_.retry_backoff_max_ms, 100), attempt, jitter_);
     if (std::chrono::steady_clock::now() + std::chrono::milliseconds(wait) > deadline) {
       return Status::Unavailable(
           fmt::format("ClickHouse at {} did not answer within sink.wait-for-server ({} ms): {}",
@@ -136,7 +118,7 @@ Status ClickHouseSink::CreateTableIfMissing() {
   auto window = client_->Query(
       "SELECT count() FROM system.merge_tree_settings WHERE name = "
       "'non_replicated_deduplication_window' FORMAT TabSeparated");
-  if (window.ok() && Trim(*window) == "1") definition.deduplication_window = 10000;
+  if (window.ok() && TrimSetting(*window) == "1") definition.deduplication_window = 10000;
   ClickHouseTableCreator creator(client_.get());
   Result<std::vector<std::string>> ran = creator.Ensure(definition);
   if (!ran.ok()) {
@@ -156,13 +138,14 @@ Status ClickHouseSink::DetectFeatures() {
   ASSIGN_OR_RETURN(std::string settings,
                    client_->Query("SELECT name FROM system.settings WHERE name = "
                                   "'insert_deduplication_token' FORMAT TabSeparated"));
-  has_dedup_token_ = Trim(settings) == "insert_deduplication_token";
+  has_dedup_token_ = TrimSetting(settings) == "insert_deduplication_token";
   ASSIGN_OR_RETURN(std::string engine,
                    client_->Query(fmt::format(
                        "SELECT engine FROM system.tables WHERE database = {} AND name = {} "
                        "FORMAT TabSeparated",
-                       QuoteLiteral(options_.database), QuoteLiteral(options_.table))));
-  engine = Trim(engine);
+                       ClickHouseHttpClient::QuoteLiteral(options_.database),
+                       ClickHouseHttpClient::QuoteLiteral(options_.table))));
+  engine = TrimSetting(engine);
   if (engine.empty()) {
     return Status::NotFound(
         fmt::format("ClickHouse table {} does not exist at {}", QualifiedTable(), options_.url));
@@ -404,8 +387,8 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
           sink_name_, QualifiedTable(), attempt + 1, options_.max_retries, error.message()));
     }
     ++retries_;
-    int64_t wait =
-        BackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms, attempt, jitter_);
+    int64_t wait = RetryBackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms,
+                                      attempt, jitter_);
     LogWarn(
         "clickhouse sink {}: INSERT of {} rows failed (attempt {} of {}): {}; retrying in {} ms",
         sink_name_, rows, attempt + 1, options_.max_retries + 1, error.message(), wait);
@@ -438,7 +421,7 @@ Status ClickHouseSink::AddUpsertColumns(const ClickHouseTableSchema& table,
       std::string max_version,
       client_->Query(fmt::format("SELECT max({}) FROM {} FORMAT TabSeparated",
                                  ClickHouseUpsertRows::kVersionColumn, QualifiedTable())));
-  auto base = ParseIntegerText(Trim(max_version));
+  auto base = ParseIntegerText(TrimSetting(max_version));
   upsert_.emplace(base ? *base + 1 : 0);
   return Status::Ok();
 }

@@ -11,16 +11,6 @@
 namespace sluice::connectors {
 namespace {
 
-std::string QuoteLiteral(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
 // Returns the identifiers in key expressions ("a, `b`, toDate(c)" -> a, b, toDate, c): a column
 // named among them is part of a sort or partition key.
 std::vector<std::string> KeyIdentifiers(const std::string& keys) {
@@ -153,11 +143,11 @@ Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definitio
 }
 
 Result<bool> ClickHouseTableCreator::TableExists(const Definition& definition) {
-  ASSIGN_OR_RETURN(std::string count,
-                   client_->Query(fmt::format("SELECT count() FROM system.tables WHERE database = "
-                                              "{} AND name = {} FORMAT TabSeparated",
-                                              QuoteLiteral(definition.database),
-                                              QuoteLiteral(definition.table))));
+  ASSIGN_OR_RETURN(std::string count, client_->Query(fmt::format(
+                                          "SELECT count() FROM system.tables WHERE database = "
+                                          "{} AND name = {} FORMAT TabSeparated",
+                                          ClickHouseHttpClient::QuoteLiteral(definition.database),
+                                          ClickHouseHttpClient::QuoteLiteral(definition.table))));
   return count.rfind("1", 0) == 0;
 }
 

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kServerBinary = "/usr/sbin/clickhouse-server";
 
-size_t AppendToString(char* data, size_t size, size_t n, void* out) {
+size_t AppendProbeBody(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
 }
@@ -144,7 +144,7 @@ Status LocalClickHouseServer::Start(int timeout_ms) {
         std::string body;
         curl_easy_setopt(curl.get(), CURLOPT_URL, ping_url.c_str());
         curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 1000L);
-        curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, AppendToString);
+        curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, AppendProbeBody);
         curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
         if (curl_easy_perform(curl.get()) == CURLE_OK && body.rfind("Ok.", 0) == 0) {
           return Status::Ok();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "common/civil_time.h"
 #include "connectors/formats/json_encoder.h"
 
 namespace sluice::connectors {
@@ -15,8 +16,6 @@ namespace {
 using Kind = ClickHouseType::Kind;
 using Op = RowBinaryEncoder::Op;
 using int128 = __int128;
-
-constexpr int64_t kMillisPerDay = 86'400'000;
 
 int128 Pow10(int n) {
   int128 r = 1;
@@ -64,12 +63,6 @@ void AppendVarUInt(std::string* out, uint64_t v) {
 void AppendString(std::string* out, std::string_view s) {
   AppendVarUInt(out, s.size());
   out->append(s);
-}
-
-int FloorDiv(int64_t a, int64_t b, int64_t* q) {
-  *q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --*q;
-  return 0;
 }
 
 bool IsIntegerSource(TypeId id) { return id == TypeId::kInt || id == TypeId::kBigInt; }
@@ -347,14 +340,11 @@ bool AppendNestedLeaf(std::string* out, const Column& c, size_t row, const Click
   const int64_t v = c.ints()[row];
   if (t.kind == Kind::kDate) return AppendRanged(out, v, Kind::kUInt16, 2);
   if (t.kind == Kind::kDateTime) {
-    int64_t seconds = 0;
-    FloorDiv(v, 1000, &seconds);
-    return AppendRanged(out, seconds, Kind::kUInt32, 4);
+    return AppendRanged(out, FloorDiv(v, 1000), Kind::kUInt32, 4);
   }
   if (t.kind == Kind::kDateTime64) {
-    int64_t scaled = 0;
     if (t.precision < 3) {
-      FloorDiv(v, static_cast<int64_t>(Pow10(3 - t.precision)), &scaled);
+      int64_t scaled = FloorDiv(v, static_cast<int64_t>(Pow10(3 - t.precision)));
       return AppendRanged(out, scaled, Kind::kInt64, 8);
     }
     return AppendRanged(out, static_cast<int128>(v) * Pow10(t.precision - 3), Kind::kInt64, 8);
@@ -578,9 +568,7 @@ bool PutDateToDateTime(const Plan&, const Column& column, size_t row, char* dst)
 }
 
 bool PutMillisToDateTime(const Plan&, const Column& column, size_t row, char* dst) {
-  int64_t seconds = 0;
-  FloorDiv(column.ints()[row], 1000, &seconds);
-  return PutSeconds(seconds, dst);
+  return PutSeconds(FloorDiv(column.ints()[row], 1000), dst);
 }
 
 bool PutDateTime64(const Plan& plan, const Column& column, size_t row, char* dst) {

@@ -8,7 +8,7 @@
 namespace sluice::connectors {
 namespace {
 
-enum FieldIndex {
+enum class AdEventsField {
   kEventId,
   kTs,
   kTsMs,
@@ -21,7 +21,7 @@ enum FieldIndex {
   kRevenue
 };
 
-constexpr std::array<EventScenario::FieldSpec, 10> kFields = {{
+constexpr std::array<EventScenario::FieldSpec, 10> kAdEventsFields = {{
     {"event_id", EventScenario::Kind::kString},
     {"ts", EventScenario::Kind::kTime},
     {"ts_ms", EventScenario::Kind::kTime},
@@ -76,7 +76,9 @@ double AdEventsScenario::CountryWeight(std::string_view country) {
   return ValueOf(kCountries, country);
 }
 
-std::span<const EventScenario::FieldSpec> AdEventsScenario::fields() const { return kFields; }
+std::span<const EventScenario::FieldSpec> AdEventsScenario::fields() const {
+  return kAdEventsFields;
+}
 
 void AdEventsScenario::Next(int64_t time_ms) {
   const int64_t number = event_.number + 1;
@@ -118,23 +120,23 @@ std::string AdEventsScenario::ToJson() const {
 }
 
 void AdEventsScenario::Append(int field, Column* out) const {
-  switch (field) {
-    case kEventId:
+  switch (static_cast<AdEventsField>(field)) {
+    case AdEventsField::kEventId:
       return out->AppendString(fmt::format("evt-{}", event_.number));
-    case kTs:
-    case kTsMs:
+    case AdEventsField::kTs:
+    case AdEventsField::kTsMs:
       return out->AppendInt(event_.ts_ms);
-    case kUserId:
+    case AdEventsField::kUserId:
       return out->AppendString(fmt::format("user_{}", event_.user));
-    case kCampaignId:
+    case AdEventsField::kCampaignId:
       return out->AppendString(fmt::format("camp_{}", event_.campaign));
-    case kAdFormat:
+    case AdEventsField::kAdFormat:
       return out->AppendStringView(event_.ad_format);
-    case kCountry:
+    case AdEventsField::kCountry:
       return out->AppendStringView(event_.country);
-    case kDevice:
+    case AdEventsField::kDevice:
       return out->AppendStringView(event_.device);
-    case kEventType:
+    case AdEventsField::kEventType:
       return out->AppendStringView(event_.event_type);
     default:
       return out->AppendDouble(event_.revenue);

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "common/civil_time.h"
 #include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
@@ -26,8 +27,6 @@ uint64_t HashName(std::string_view name) {
   }
   return h;
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 std::vector<std::string_view> SplitList(std::string_view list) {
   std::vector<std::string_view> items;

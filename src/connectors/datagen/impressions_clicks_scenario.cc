@@ -5,9 +5,17 @@
 namespace sluice::connectors {
 namespace {
 
-enum FieldIndex { kEventType, kEventId, kImpressionId, kProductId, kUserId, kTs, kTsMs };
+enum class ImpressionsClicksField {
+  kEventType,
+  kEventId,
+  kImpressionId,
+  kProductId,
+  kUserId,
+  kTs,
+  kTsMs
+};
 
-constexpr std::array<EventScenario::FieldSpec, 7> kFields = {{
+constexpr std::array<EventScenario::FieldSpec, 7> kImpressionsClicksFields = {{
     {"event_type", EventScenario::Kind::kString},
     {"event_id", EventScenario::Kind::kInt64},
     {"impression_id", EventScenario::Kind::kInt64},
@@ -27,7 +35,7 @@ std::string_view ImpressionsClicksScenario::ProductId(int product) {
 }
 
 std::span<const EventScenario::FieldSpec> ImpressionsClicksScenario::fields() const {
-  return kFields;
+  return kImpressionsClicksFields;
 }
 
 void ImpressionsClicksScenario::Next(int64_t time_ms) {
@@ -56,16 +64,16 @@ std::string ImpressionsClicksScenario::ToJson() const {
 }
 
 void ImpressionsClicksScenario::Append(int field, Column* out) const {
-  switch (field) {
-    case kEventType:
+  switch (static_cast<ImpressionsClicksField>(field)) {
+    case ImpressionsClicksField::kEventType:
       return out->AppendStringView(event_.event_type);
-    case kEventId:
+    case ImpressionsClicksField::kEventId:
       return out->AppendInt(event_.event_id);
-    case kImpressionId:
+    case ImpressionsClicksField::kImpressionId:
       return out->AppendInt(event_.impression_id);
-    case kProductId:
+    case ImpressionsClicksField::kProductId:
       return out->AppendStringView(event_.product_id);
-    case kUserId:
+    case ImpressionsClicksField::kUserId:
       return out->AppendInt(event_.user_id);
     default:
       return out->AppendInt(event_.ts_ms);

@@ -40,7 +40,7 @@ struct FieldSpec {
   PhysicalType physical;
 };
 
-constexpr std::array<FieldSpec, 12> kFields = {{
+constexpr std::array<FieldSpec, 12> kOrdersFields = {{
     {"op", OrdersScenario::Field::kOp, PhysicalType::kString},
     {"order_id", OrdersScenario::Field::kOrderId, PhysicalType::kInt64},
     {"user_id", OrdersScenario::Field::kUserId, PhysicalType::kInt64},
@@ -61,7 +61,7 @@ double RoundToTick(double price) {
   return std::max(tick, std::round(price / tick) * tick);
 }
 
-bool Accepts(PhysicalType wanted, const LogicalType& type) {
+bool OrdersFieldAccepts(PhysicalType wanted, const LogicalType& type) {
   switch (wanted) {
     case PhysicalType::kString:
       return type.id == TypeId::kString;
@@ -156,7 +156,7 @@ Result<std::vector<OrdersScenario::Field>> OrdersScenario::ResolveFields(const S
   std::vector<Field> out;
   for (const auto& f : schema.fields()) {
     const FieldSpec* spec = nullptr;
-    for (const FieldSpec& s : kFields) {
+    for (const FieldSpec& s : kOrdersFields) {
       if (s.name == f.name) spec = &s;
     }
     if (spec == nullptr) {
@@ -166,7 +166,7 @@ Result<std::vector<OrdersScenario::Field>> OrdersScenario::ResolveFields(const S
           f.name));
     }
     bool is_time = f.name == "source_ts" || f.name == "cdc_ts";
-    bool ok = Accepts(spec->physical, f.type) ||
+    bool ok = OrdersFieldAccepts(spec->physical, f.type) ||
               (is_time && (f.type.id == TypeId::kTimestamp || f.type.id == TypeId::kTimestampLtz));
     if (!ok) {
       return Status::InvalidArgument(fmt::format(

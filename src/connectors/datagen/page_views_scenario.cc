@@ -9,9 +9,9 @@
 namespace sluice::connectors {
 namespace {
 
-enum FieldIndex { kLink, kMethod, kRequest, kFootprintTime, kTs, kUserId };
+enum class PageViewsField { kLink, kMethod, kRequest, kFootprintTime, kTs, kUserId };
 
-constexpr std::array<EventScenario::FieldSpec, 6> kFields = {{
+constexpr std::array<EventScenario::FieldSpec, 6> kPageViewsFields = {{
     {"link", EventScenario::Kind::kString},
     {"method", EventScenario::Kind::kString},
     {"request", EventScenario::Kind::kString},  // the method, under the sink tables' name
@@ -41,7 +41,9 @@ constexpr int64_t kOffsetMs = 9 * 3600 * 1000;  // +09:00
 
 std::span<const PageViewsScenario::Page> PageViewsScenario::Pages() { return kPages; }
 
-std::span<const EventScenario::FieldSpec> PageViewsScenario::fields() const { return kFields; }
+std::span<const EventScenario::FieldSpec> PageViewsScenario::fields() const {
+  return kPageViewsFields;
+}
 
 std::string_view PageViewsScenario::PickMethod(const Page& page) {
   if (page.path == "/api/cart/") return Uniform() < 0.7 ? "PUT" : "DELETE";
@@ -73,13 +75,13 @@ std::string PageViewsScenario::ToJson() const {
 }
 
 void PageViewsScenario::Append(int field, Column* out) const {
-  switch (field) {
-    case kLink:
+  switch (static_cast<PageViewsField>(field)) {
+    case PageViewsField::kLink:
       return out->AppendStringView(event_.link);
-    case kMethod:
-    case kRequest:
+    case PageViewsField::kMethod:
+    case PageViewsField::kRequest:
       return out->AppendStringView(event_.method);
-    case kUserId:
+    case PageViewsField::kUserId:
       return out->AppendString(fmt::format("u{}", event_.user));
     default:
       return out->AppendInt(event_.ts_ms);

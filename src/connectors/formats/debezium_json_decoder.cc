@@ -14,24 +14,20 @@ namespace sluice::connectors {
 
 namespace dom = simdjson::dom;
 
-namespace {
-
-// How Debezium encoded one column, from the message's schema (when included).
-struct FieldEncoding {
+// How Debezium encoded one column, from the message's schema (when included). Outside the
+// anonymous namespace: DebeziumJsonDecoder::Parser holds it.
+struct DebeziumFieldEncoding {
   std::string_view semantic;  // e.g. "io.debezium.time.Date"; empty: plain
   std::optional<int> scale;   // Kafka Connect Decimal's 'scale' parameter
 };
+
+namespace {
 
 constexpr std::string_view kDate = "io.debezium.time.Date";
 constexpr std::string_view kConnectDate = "org.apache.kafka.connect.data.Date";
 constexpr std::string_view kMicroTimestamp = "io.debezium.time.MicroTimestamp";
 constexpr std::string_view kNanoTimestamp = "io.debezium.time.NanoTimestamp";
 constexpr std::string_view kConnectDecimal = "org.apache.kafka.connect.data.Decimal";
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // Returns epoch milliseconds of an integer timestamp encoded as `semantic` says, or, without a
 // schema, as its magnitude suggests; nullopt for a day count whose milliseconds overflow.
@@ -103,7 +99,7 @@ std::optional<int64_t> DecodeDecimalBytes(std::string_view base64, int scale,
 }
 
 // Appends an integer JSON value to `col` as Debezium encodes integers for its type.
-bool AppendInteger(int64_t v, const FieldEncoding& enc, Column* col) {
+bool AppendInteger(int64_t v, const DebeziumFieldEncoding& enc, Column* col) {
   const LogicalType& t = col->type();
   switch (t.id) {
     case TypeId::kInt:
@@ -156,7 +152,7 @@ bool AppendInteger(int64_t v, const FieldEncoding& enc, Column* col) {
   return false;
 }
 
-bool AppendText(std::string_view s, const FieldEncoding& enc, Column* col) {
+bool AppendEncodedText(std::string_view s, const DebeziumFieldEncoding& enc, Column* col) {
   if (col->type().id == TypeId::kDecimal && enc.semantic == kConnectDecimal && enc.scale) {
     auto d = DecodeDecimalBytes(s, *enc.scale, col->type());
     if (d) col->AppendInt(*d);
@@ -177,7 +173,7 @@ bool AppendVariableScaleDecimal(dom::object o, Column* col) {
 }
 
 // Appends one non-null JSON value; false when it does not fit the column's type.
-bool AppendValue(dom::element v, const FieldEncoding& enc, Column* col) {
+bool AppendValue(dom::element v, const DebeziumFieldEncoding& enc, Column* col) {
   const TypeId id = col->type().id;
   switch (v.type()) {
     case dom::element_type::INT64:
@@ -194,7 +190,7 @@ bool AppendValue(dom::element v, const FieldEncoding& enc, Column* col) {
       return AppendValueFromText(fmt::format("{}", d), "", col).ok();
     }
     case dom::element_type::STRING:
-      return AppendText(v.get_string().value_unsafe(), enc, col);
+      return AppendEncodedText(v.get_string().value_unsafe(), enc, col);
     case dom::element_type::BOOL: {
       const bool b = v.get_bool().value_unsafe();
       if (id == TypeId::kBoolean) {
@@ -254,7 +250,7 @@ bool AppendMetadata(DebeziumMetadata m, dom::object payload, std::string_view op
     col->AppendNull();
     return true;
   }
-  return AppendValue(v, FieldEncoding{"io.debezium.time.Timestamp", std::nullopt}, col);
+  return AppendValue(v, DebeziumFieldEncoding{"io.debezium.time.Timestamp", std::nullopt}, col);
 }
 
 }  // namespace
@@ -264,7 +260,7 @@ struct DebeziumJsonDecoder::Parser {
   dom::parser parser;
   dom::object payload;
   std::string_view op;
-  std::map<std::string_view, FieldEncoding> encodings;  // from the schema, when included
+  std::map<std::string_view, DebeziumFieldEncoding> encodings;  // from the schema, when included
 
   // Reads the encodings of the row's columns from {"schema": {"fields": [{"field": "before",
   // "fields": [...]}, ...]}}.
@@ -278,7 +274,7 @@ struct DebeziumJsonDecoder::Parser {
       dom::array columns;
       if (part["fields"].get_array().get(columns)) continue;
       for (dom::element c : columns) {
-        FieldEncoding enc;
+        DebeziumFieldEncoding enc;
         std::string_view field;
         if (c["field"].get_string().get(field)) continue;
         if (c["name"].get_string().get(enc.semantic)) enc.semantic = {};
@@ -314,7 +310,7 @@ struct DebeziumJsonDecoder::Parser {
         continue;
       }
       auto enc = encodings.find(field.name);
-      if (!AppendValue(v, enc == encodings.end() ? FieldEncoding{} : enc->second, col)) {
+      if (!AppendValue(v, enc == encodings.end() ? DebeziumFieldEncoding{} : enc->second, col)) {
         return WrongTypeError(field.name, field.type, ShortText(simdjson::minify(v)));
       }
     }

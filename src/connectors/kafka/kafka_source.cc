@@ -18,7 +18,7 @@ namespace {
 
 using runtime::SourceBatch;
 
-std::vector<std::string> SplitList(const std::string& text, char separator) {
+std::vector<std::string> SplitOption(const std::string& text, char separator) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -43,8 +43,8 @@ Result<int64_t> ParseInteger(const std::string& text, const std::string& what) {
 Result<std::map<int32_t, int64_t>> ParseSpecificOffsets(const std::string& text) {
   std::map<int32_t, int64_t> out;
   const std::string what = "option 'scan.startup.specific-offsets'";
-  for (const auto& entry : SplitList(text, ';')) {
-    auto parts = SplitList(entry, ',');
+  for (const auto& entry : SplitOption(text, ';')) {
+    auto parts = SplitOption(entry, ',');
     if (parts.size() != 2 || parts[0].rfind("partition:", 0) != 0 ||
         parts[1].rfind("offset:", 0) != 0) {
       return Status::InvalidArgument(fmt::format(
@@ -66,7 +66,7 @@ struct Position {
 
 Result<Position> ParsePosition(const std::string& text) {
   // <topic>:<partition>:<first>:<next>; topic names cannot hold ':'.
-  auto parts = SplitList(text, ':');
+  auto parts = SplitOption(text, ':');
   auto bad = [&] { return Status::DataError(fmt::format("'{}' is not a kafka position", text)); };
   if (parts.size() != 4) return bad();
   auto p = ParseIntegerText(parts[1]);
@@ -85,7 +85,7 @@ Result<KafkaSource::Options> KafkaSource::ParseOptions(
     return it == table_options.end() ? std::string() : it->second;
   };
   Options o;
-  o.topics = SplitList(get("topic"), ';');
+  o.topics = SplitOption(get("topic"), ';');
   const std::string pattern = get("topic-pattern");
   if (!pattern.empty() && !o.topics.empty()) {
     return Status::InvalidArgument("connector 'kafka': set 'topic' or 'topic-pattern', not both");

@@ -188,7 +188,7 @@ Result<std::string> ReadDecimal(Cursor* in, int precision, int scale) {
   return scale > 0 ? out + "." + frac_text : out;
 }
 
-std::string ReadInteger(Cursor* in, size_t bytes, bool is_unsigned) {
+std::string ReadBinlogInteger(Cursor* in, size_t bytes, bool is_unsigned) {
   uint64_t v = in->LittleEndian(bytes);
   if (is_unsigned) return std::to_string(v);
   const int shift = static_cast<int>(64 - 8 * bytes);
@@ -269,15 +269,15 @@ Result<std::optional<std::string>> ReadValue(Cursor* in, uint8_t type, uint16_t 
                                              const MySqlTableSchema::Column& column) {
   switch (type) {
     case kTiny:
-      return {ReadInteger(in, 1, column.is_unsigned)};
+      return {ReadBinlogInteger(in, 1, column.is_unsigned)};
     case kShort:
-      return {ReadInteger(in, 2, column.is_unsigned)};
+      return {ReadBinlogInteger(in, 2, column.is_unsigned)};
     case kInt24:
-      return {ReadInteger(in, 3, column.is_unsigned)};
+      return {ReadBinlogInteger(in, 3, column.is_unsigned)};
     case kLong:
-      return {ReadInteger(in, 4, column.is_unsigned)};
+      return {ReadBinlogInteger(in, 4, column.is_unsigned)};
     case kLongLong:
-      return {ReadInteger(in, 8, column.is_unsigned)};
+      return {ReadBinlogInteger(in, 8, column.is_unsigned)};
     case kYear: {
       uint64_t v = in->LittleEndian(1);
       return {v == 0 ? std::string("0000") : std::to_string(1900 + v)};

@@ -9,7 +9,7 @@
 namespace sluice::connectors {
 namespace {
 
-using Kind = NexmarkGenerator::ValueKind;
+using ValueKind = NexmarkGenerator::ValueKind;
 
 // The random stream of each value (EventRandom's third seed).
 enum Stream : uint64_t {
@@ -58,18 +58,21 @@ std::string_view Pick(const std::string_view (&values)[N], EventRandom& r) {
 
 const std::vector<NexmarkGenerator::FieldInfo>& NexmarkGenerator::Fields(NexmarkTable table) {
   static const std::vector<FieldInfo> person = {
-      {"id", Kind::kBigInt},          {"name", Kind::kString}, {"emailAddress", Kind::kString},
-      {"creditCard", Kind::kString},  {"city", Kind::kString}, {"state", Kind::kString},
-      {"dateTime", Kind::kTimestamp}, {"extra", Kind::kString}};
+      {"id", ValueKind::kBigInt},           {"name", ValueKind::kString},
+      {"emailAddress", ValueKind::kString}, {"creditCard", ValueKind::kString},
+      {"city", ValueKind::kString},         {"state", ValueKind::kString},
+      {"dateTime", ValueKind::kTimestamp},  {"extra", ValueKind::kString}};
   static const std::vector<FieldInfo> auction = {
-      {"id", Kind::kBigInt},         {"itemName", Kind::kString}, {"description", Kind::kString},
-      {"initialBid", Kind::kBigInt}, {"reserve", Kind::kBigInt},  {"dateTime", Kind::kTimestamp},
-      {"expires", Kind::kTimestamp}, {"seller", Kind::kBigInt},   {"category", Kind::kBigInt},
-      {"extra", Kind::kString}};
+      {"id", ValueKind::kBigInt},          {"itemName", ValueKind::kString},
+      {"description", ValueKind::kString}, {"initialBid", ValueKind::kBigInt},
+      {"reserve", ValueKind::kBigInt},     {"dateTime", ValueKind::kTimestamp},
+      {"expires", ValueKind::kTimestamp},  {"seller", ValueKind::kBigInt},
+      {"category", ValueKind::kBigInt},    {"extra", ValueKind::kString}};
   static const std::vector<FieldInfo> bid = {
-      {"auction", Kind::kBigInt}, {"bidder", Kind::kBigInt}, {"price", Kind::kBigInt},
-      {"channel", Kind::kString}, {"url", Kind::kString},    {"dateTime", Kind::kTimestamp},
-      {"extra", Kind::kString}};
+      {"auction", ValueKind::kBigInt}, {"bidder", ValueKind::kBigInt},
+      {"price", ValueKind::kBigInt},   {"channel", ValueKind::kString},
+      {"url", ValueKind::kString},     {"dateTime", ValueKind::kTimestamp},
+      {"extra", ValueKind::kString}};
   switch (table) {
     case NexmarkTable::kPerson:
       return person;

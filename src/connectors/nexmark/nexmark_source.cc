@@ -10,27 +10,27 @@
 namespace sluice::connectors {
 namespace {
 
-using Kind = NexmarkGenerator::ValueKind;
+using ValueKind = NexmarkGenerator::ValueKind;
 
-bool TypeFits(Kind kind, const LogicalType& type) {
+bool TypeFits(ValueKind kind, const LogicalType& type) {
   switch (kind) {
-    case Kind::kBigInt:
+    case ValueKind::kBigInt:
       return type.id == TypeId::kBigInt;
-    case Kind::kString:
+    case ValueKind::kString:
       return type.id == TypeId::kString;
-    case Kind::kTimestamp:
+    case ValueKind::kTimestamp:
       return type.is_timestamp();
   }
   return false;
 }
 
-const char* TypeName(Kind kind) {
+const char* TypeName(ValueKind kind) {
   switch (kind) {
-    case Kind::kBigInt:
+    case ValueKind::kBigInt:
       return "BIGINT";
-    case Kind::kString:
+    case ValueKind::kString:
       return "STRING";
-    case Kind::kTimestamp:
+    case ValueKind::kTimestamp:
       return "TIMESTAMP(3)";
   }
   return "";

@@ -20,7 +20,7 @@ bool OneOf(const std::string& s, std::initializer_list<const char*> names) {
 }
 
 // Returns the range of an int2/int4 target; int8 holds every value a pipeline integer has.
-std::pair<int64_t, int64_t> IntegerRange(const std::string& target) {
+std::pair<int64_t, int64_t> PostgresIntegerRange(const std::string& target) {
   if (target == "int2") return {-32768, 32767};
   if (target == "int4") {
     return {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()};
@@ -126,7 +126,7 @@ Result<bool> PostgresRowEncoder::AppendText(const ColumnSpec& spec, const Column
       break;
   }
   int64_t v = column.ints()[row];
-  auto [lo, hi] = IntegerRange(spec.target_type);
+  auto [lo, hi] = PostgresIntegerRange(spec.target_type);
   if (v < lo || v > hi) {
     return Status::DataError(
         fmt::format("value {} of column '{}' is out of range for {} in PostgreSQL table {}", v,

@@ -12,14 +12,6 @@ namespace sluice::connectors {
 namespace {
 
 // Returns base * 2^attempt capped at `max`, times a random factor in [0.5, 1].
-int64_t BackoffMillis(int64_t base, int64_t max, int attempt, std::mt19937_64& rng) {
-  int64_t ms = base;
-  for (int i = 0; i < attempt && ms < max; ++i) ms *= 2;
-  ms = std::min(ms, max);
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return static_cast<int64_t>(static_cast<double>(ms) * jitter(rng));
-}
-
 std::string JoinQuoted(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {
@@ -89,8 +81,8 @@ Status PostgresSink::WaitForServer() {
     Status connected = Connect();
     if (connected.ok() || !connected.retryable()) return connected;
     int64_t wait =
-        BackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100),
-                      std::max<int64_t>(options_.retry_backoff_max_ms, 100), attempt, jitter_);
+        RetryBackoffMillis(std::max<int64_t>(options_.retry_backoff_ms, 100),
+                           std::max<int64_t>(options_.retry_backoff_max_ms, 100), attempt, jitter_);
     if (std::chrono::steady_clock::now() + std::chrono::milliseconds(wait) > deadline) {
       return Status::Unavailable(
           fmt::format("PostgreSQL at {} did not answer within sink.wait-for-server ({} ms): {}",
@@ -359,8 +351,8 @@ Status PostgresSink::RedoEpoch(Status error) {
                       epoch_.value(), attempt + 1, options_.max_retries, error.message()));
     }
     ++retries_;
-    int64_t wait =
-        BackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms, attempt, jitter_);
+    int64_t wait = RetryBackoffMillis(options_.retry_backoff_ms, options_.retry_backoff_max_ms,
+                                      attempt, jitter_);
     LogWarn("postgres sink {}: epoch {} failed (attempt {} of {}): {}; redoing it in {} ms",
             sink_name_, epoch_.value(), attempt + 1, options_.max_retries + 1, error.message(),
             wait);
