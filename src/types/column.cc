@@ -60,6 +60,9 @@ void Column::Resize(size_t n) {
       break;
   }
   if (n < size_) {
+    // Values appended after the last null do not grow the bitmap: cover every row before
+    // reading it (rows past its end are valid).
+    GrowValidity();
     // Recount nulls that remain.
     size_t nulls = 0;
     for (size_t i = 0; i < n && null_count_ > 0; ++i) nulls += IsNull(i);
@@ -68,7 +71,7 @@ void Column::Resize(size_t n) {
     if (null_count_ == 0)
       validity_.clear();
     else
-      validity_.resize((n + 64) / 64);
+      validity_.resize((n + 64) / 64, ~uint64_t{0});
     return;
   }
   size_ = n;

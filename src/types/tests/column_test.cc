@@ -33,6 +33,29 @@ TEST(ColumnTest, ShrinkingRecountsNulls) {
   EXPECT_FALSE(c.IsNull(1));
 }
 
+// Found by connectors_test under AddressSanitizer (a JSON record rolled back after a column held
+// a NULL and then more than 64 valid values): shrinking read the null bitmap past its end, which
+// valid values appended after the last NULL do not grow.
+TEST(ColumnTest, ShrinkingAfterValidValuesPastTheNullBitmap) {
+  Column c(LogicalType::BigInt());
+  c.AppendNull();
+  for (int i = 1; i < 200; ++i) c.AppendInt(i);
+  c.AppendNull();  // row 200
+  c.Resize(199);
+  EXPECT_EQ(c.size(), 199u);
+  EXPECT_EQ(c.null_count(), 1u);
+  EXPECT_TRUE(c.IsNull(0));
+  EXPECT_FALSE(c.IsNull(1));
+  EXPECT_FALSE(c.IsNull(198));
+
+  Column d(LogicalType::BigInt());
+  d.AppendNull();
+  for (int i = 1; i < 150; ++i) d.AppendInt(i);
+  d.Resize(120);  // the bitmap covers row 0 only: rows 64..119 stay valid
+  EXPECT_EQ(d.null_count(), 1u);
+  for (size_t i = 1; i < 120; ++i) EXPECT_FALSE(d.IsNull(i)) << i;
+}
+
 TEST(CellTextTest, PrintsValuesAsFlinkDoes) {
   EXPECT_EQ(FormatDouble(1.0), "1.0");
   EXPECT_EQ(FormatDouble(0.1), "0.1");
