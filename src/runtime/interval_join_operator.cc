@@ -18,6 +18,12 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
   return r;
 }
 
+// Returns whether a row whose last matching time is `expiry` can meet no row still on time at
+// `watermark` (every row is done at the end of input).
+bool Passed(int64_t expiry, int64_t watermark) {
+  return expiry < watermark || watermark == kMaxWatermark.value();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<IntervalJoinOperator>> IntervalJoinOperator::Create(
@@ -58,7 +64,7 @@ void IntervalJoinOperator::ProcessRow(size_t side, Row row, int64_t watermark) {
   }
   const bool matched = Probe(side, row, time, *key);
   const int64_t expiry = ExpiryOf(side, time);
-  if (expiry <= watermark) {
+  if (Passed(expiry, watermark)) {
     if (!matched && sides_[side].outer) AppendPadded(side, row);
     return;
   }
@@ -100,7 +106,7 @@ void IntervalJoinOperator::OnWatermark(int64_t watermark) {
 
 void IntervalJoinOperator::Expire(size_t side, int64_t watermark) {
   Side& s = sides_[side];
-  while (!s.expiry.empty() && s.expiry.begin()->first <= watermark) {
+  while (!s.expiry.empty() && Passed(s.expiry.begin()->first, watermark)) {
     auto entry = s.expiry.extract(s.expiry.begin());
     auto it = s.keys.find(entry.mapped());
     if (it == s.keys.end()) continue;

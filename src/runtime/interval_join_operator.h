@@ -16,12 +16,13 @@ namespace sluice::runtime {
 /// time r with equal, non-NULL keys match when r - t lies in [lower, upper] (JoinSpec).
 /// - Each arriving row is joined at once with the other side's rows held for its key, and the
 ///   pairs are emitted.
-/// - A row is then held while rows that can still arrive on the other side may match it: a left
-///   row until the join watermark reaches t + upper, a right row until it reaches r - lower.
-///   When the watermark passes that bound the row is dropped; an outer side's row that never
-///   matched is emitted padded with NULLs at that moment. A row that arrives with its bound
-///   already passed (late) still joins the rows held, and, unmatched on an outer side, is
-///   emitted padded at once.
+/// - A row is then held while rows that can still arrive on time on the other side may match
+///   it: a left row while the join watermark is at or before t + upper, a right row while it is
+///   at or before r - lower (a row at the watermark is on time, DESIGN.md: late is before it, as
+///   a window whose end is at or before it). When the watermark passes that bound the row is
+///   dropped; an outer side's row that never matched is emitted padded with NULLs at that
+///   moment. A row that arrives with its bound already passed (late) still joins the rows held,
+///   and, unmatched on an outer side, is emitted padded at once.
 /// - A row with a NULL key never matches: on an outer side it is emitted padded at once.
 /// The output watermark is held back by max(0, upper, -lower), so joined rows are never late
 /// downstream. State: per side, per key, the rows by time with a matched flag, and a queue of
@@ -58,7 +59,8 @@ class IntervalJoinOperator : public JoinOperator {
   };
 
   explicit IntervalJoinOperator(const sql::PlanNode& node);
-  /// Returns the time at which a row of `side` at `time` can match no future row.
+  /// Returns the last time a row of `side` at `time` can match: rows of the other side up to it
+  /// are on time while the watermark is at or before it.
   int64_t ExpiryOf(size_t side, int64_t time) const;
   /// Joins `row` (at `time`) with the rows of the other side held for `key`; returns whether
   /// any matched.

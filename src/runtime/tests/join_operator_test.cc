@@ -147,6 +147,30 @@ TEST(JoinOperatorTest, IntervalJoinHoldsBackTheWatermarkAndKeepsEveryPair) {
   EXPECT_EQ(op->num_held(1), 1u);  // the NULL-key row is not held
 }
 
+TEST(JoinOperatorTest, IntervalJoinKeepsRowsAtTheWatermarkForPartnersStillOnTime) {
+  // INNER, equal times (lower = upper = 0), as a join of two cascaded window results on their
+  // window_time. Both inputs are at watermark 9 when left k1@9 arrives: a row at the watermark is
+  // on time (late only when its time is before it), so it is held. The left input then moves to
+  // 12 (its window operator forwarded the watermark that fired it), and right k1@9 arrives with
+  // the watermark in force before it, 9: on time, it joins. Right 12 expires both.
+  sql::PlanNode node = *JoinNode(sql::PlanKind::kIntervalJoin, sql::JoinType::kInner);
+  node.join.lower_ms = node.join.upper_ms = 0;
+  CollectingOperator out;
+  auto op = IntervalJoinOperator::Create(node).value();
+  op->SetOutput(&out, 0);
+  ASSERT_TRUE(Wm(9)(op.get()).ok());
+  ASSERT_TRUE(op->Process(MakeBatch({{1, 9, 1}}, false), 0).ok());
+  ASSERT_TRUE(op->AdvanceWatermark(Watermark{12}, 0).ok());
+  auto right = std::make_shared<Batch>(*MakeBatch({{1, 9, 2}}, false));
+  right->row_watermarks = {9};
+  ASSERT_TRUE(op->Process(right, 1).ok());
+  EXPECT_EQ(op->num_held(0), 1u);
+  ASSERT_TRUE(op->AdvanceWatermark(Watermark{12}, 1).ok());
+  EXPECT_EQ(out.rows, (Rows{"WM 9", "1,9,1,1,9,2", "WM 12"}));
+  EXPECT_EQ(op->num_held(0), 0u);
+  EXPECT_EQ(op->num_held(1), 0u);
+}
+
 TEST(JoinOperatorTest, WindowJoinFiresAtWindowEndDropsLateRowsAndResumes) {
   // FULL JOIN per window [ws, we) and k. Window [0, 10): left k1 v1, left NULL-key v2, right k1
   // v11; window [10, 20): right k2 v12, left k2 v3. Watermark 10 fires [0, 10): (1, 11), then the
