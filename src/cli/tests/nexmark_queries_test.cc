@@ -176,6 +176,35 @@ TEST(NexmarkQueriesTest, Q2SelectsTheBidsOfEvery123rdAuction) {
   EXPECT_EQ(Sorted(RunQuery("q2")), Sorted(expected));
 }
 
+TEST(NexmarkQueriesTest, Q5FindsTheAuctionsWithTheMostBidsOfEachSlidingWindowWithTies) {
+  // Every 10 s window starting at a multiple of 2 s that holds a bid: bids per auction, then
+  // every auction at the window's maximum.
+  std::map<int64_t, std::map<int64_t, int64_t>> counts;  // window start -> auction -> bids
+  for (const BidRow& b : GeneratedBids()) {
+    const int64_t last = b.date_time - b.date_time % 2'000;
+    for (int64_t start = last; start > b.date_time - 10'000; start -= 2'000) {
+      ++counts[start][b.auction];
+    }
+  }
+  std::vector<Row> expected;
+  size_t tied_windows = 0;
+  for (const auto& [start, per_auction] : counts) {
+    int64_t max = 0;
+    for (const auto& [auction, n] : per_auction) max = std::max(max, n);
+    size_t hot = 0;
+    for (const auto& [auction, n] : per_auction) {
+      if (n != max) continue;
+      expected.push_back(
+          {std::to_string(auction), std::to_string(n), Millis(start), Millis(start + 10'000)});
+      ++hot;
+    }
+    if (hot > 1) ++tied_windows;
+  }
+  ASSERT_GE(counts.size(), 20u);
+  ASSERT_GE(tied_windows, 1u);  // the stream has ties: each tied auction is a row
+  EXPECT_EQ(Sorted(RunQuery("q5")), Sorted(expected));
+}
+
 TEST(NexmarkQueriesTest, Q7FindsTheHighestBidsOfEachWindow) {
   const std::vector<BidRow> bids = GeneratedBids();
   std::map<int64_t, int64_t> max_price;  // window end -> highest price of the window
