@@ -51,7 +51,10 @@ class Column {
 
   bool has_nulls() const { return null_count_ > 0; }
   size_t null_count() const { return null_count_; }
-  bool IsNull(size_t i) const { return null_count_ > 0 && !((validity_[i >> 6] >> (i & 63)) & 1); }
+  /// Rows past the bitmap are valid: values appended after the last NULL do not grow it.
+  bool IsNull(size_t i) const {
+    return null_count_ > 0 && (i >> 6) < validity_.size() && !((validity_[i >> 6] >> (i & 63)) & 1);
+  }
   /// Marks row `i` (already present) null.
   void SetNull(size_t i);
 

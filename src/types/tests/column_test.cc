@@ -56,6 +56,28 @@ TEST(ColumnTest, ShrinkingAfterValidValuesPastTheNullBitmap) {
   for (size_t i = 1; i < 120; ++i) EXPECT_FALSE(d.IsNull(i)) << i;
 }
 
+TEST(ColumnTest, ValuesAppendedPastTheNullBitmapAreValid) {
+  // Appending values does not grow the bitmap after the last NULL: IsNull must not read past it.
+  Column ints(LogicalType::BigInt());
+  Column strings(LogicalType::String());
+  ints.AppendNull();
+  strings.AppendNull();
+  for (int i = 1; i < 300; ++i) {
+    ints.AppendInt(i);
+    strings.AppendString("s");
+  }
+  EXPECT_TRUE(ints.IsNull(0));
+  EXPECT_TRUE(strings.IsNull(0));
+  for (size_t i = 1; i < 300; ++i) {
+    EXPECT_FALSE(ints.IsNull(i)) << i;
+    EXPECT_FALSE(strings.IsNull(i)) << i;
+  }
+  ints.AppendNull();  // row 300 grows the bitmap; the rows before stay valid
+  EXPECT_TRUE(ints.IsNull(300));
+  for (size_t i = 1; i < 300; ++i) EXPECT_FALSE(ints.IsNull(i)) << i;
+  EXPECT_EQ(ints.null_count(), 2u);
+}
+
 TEST(CellTextTest, PrintsValuesAsFlinkDoes) {
   EXPECT_EQ(FormatDouble(1.0), "1.0");
   EXPECT_EQ(FormatDouble(0.1), "0.1");
