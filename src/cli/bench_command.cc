@@ -25,9 +25,38 @@ BenchCommand::BenchCommand(CLI::App* app) {
       ->delimiter(',');
   nexmark_->add_option("--dir", options_.query_dir, "Folder of ddl.sql and the q<N>.sql files")
       ->capture_default_str();
+  e2e_ = bench_->add_subcommand(
+      "e2e",
+      "Orders from an NDJSON file into a ClickHouse server started here: by sluice (bench/e2e/"
+      "pipeline.sql), by ClickHouse alone (JSONEachRow into materialized views) and by curl "
+      "posting RowBinary (the ceiling); check the rows, print rows/s, CPU seconds and peak RSS");
+  e2e_->add_option("--orders", e2e_options_.orders, "Orders to generate")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  e2e_->add_option("--seed", e2e_options_.seed, "Seed of the orders")->capture_default_str();
+  e2e_->add_option("--dir", e2e_options_.bench_dir, "Folder of pipeline.sql and clickhouse.sql")
+      ->capture_default_str();
+  e2e_->add_option("--work-dir", e2e_options_.work_dir,
+                   "Where the orders file, ClickHouse's data and the logs go")
+      ->capture_default_str();
 }
 
-int BenchCommand::Run() {
+int BenchCommand::Run() { return e2e_->parsed() ? RunE2e() : RunNexmark(); }
+
+int BenchCommand::RunE2e() {
+  E2eBench bench(e2e_options_);
+  Status st = bench.Run();
+  std::printf("End to end, %lld orders (NDJSON file) into ClickHouse 18.16 on 127.0.0.1\n%s",
+              static_cast<long long>(e2e_options_.orders),
+              E2eBench::FormatTable(bench.runs()).c_str());
+  if (!st.ok()) {
+    std::fprintf(stderr, "bench e2e: %s\n", st.message().c_str());
+    return st.is_user_error() ? kExitUserError : kExitRuntimeError;
+  }
+  return kExitOk;
+}
+
+int BenchCommand::RunNexmark() {
   std::vector<std::string> queries =
       queries_.empty() ? ListNexmarkQueries(options_.query_dir) : queries_;
   if (queries.empty()) {

@@ -4,24 +4,32 @@
 #include <string>
 #include <vector>
 
+#include "cli/e2e_bench.h"
 #include "cli/nexmark_query_run.h"
 
 namespace sluice::cli {
 
 /// The `sluice bench nexmark` command: runs Nexmark queries (bench/nexmark) for a fixed number of
 /// events, each in its own child process on one pipeline thread, and prints events/s, CPU seconds
-/// and peak RSS per query beside the Flink per-core figures (nexmark_query_run.h). Lifecycle:
+/// and peak RSS per query beside the Flink per-core figures (nexmark_query_run.h). `sluice bench
+/// e2e`: orders from an NDJSON file into a ClickHouse server it starts, by sluice, by ClickHouse
+/// alone and by curl posting RowBinary (e2e_bench.h). Lifecycle:
 /// construct with the app (adds the subcommand), parse, then Run if parsed().
 class BenchCommand {
  public:
   explicit BenchCommand(CLI::App* app);
   bool parsed() const { return bench_->parsed(); }
-  /// Runs the queries; returns the process exit code (1 if any query failed).
+  /// Runs the parsed benchmark; returns the process exit code (1 if a run failed).
   int Run();
 
  private:
+  int RunNexmark();
+  int RunE2e();
+
   CLI::App* bench_;
   CLI::App* nexmark_;
+  CLI::App* e2e_;
+  E2eBenchOptions e2e_options_;
   NexmarkBenchOptions options_;
   std::vector<std::string> queries_;
 };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 namespace sluice::cli {
@@ -41,12 +42,23 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const std::vector<std:
   return child;
 }
 
+std::string ChildProcess::SelfPath() {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("sluice") : p.string();
+}
+
 ChildProcess::~ChildProcess() { Terminate(); }
 
 bool ChildProcess::Running() {
   if (pid_ <= 0) return false;
-  if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) pid_ = -1;
+  if (::wait4(pid_, &wait_status_, WNOHANG, &usage_) == pid_) pid_ = -1;
   return pid_ > 0;
+}
+
+void ChildProcess::Wait() {
+  if (pid_ <= 0) return;
+  if (::wait4(pid_, &wait_status_, 0, &usage_) == pid_) pid_ = -1;
 }
 
 void ChildProcess::Terminate(int timeout_ms) {
@@ -56,8 +68,7 @@ void ChildProcess::Terminate(int timeout_ms) {
   while (Running()) {
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &wait_status_, 0);
-      pid_ = -1;
+      Wait();
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -24,6 +25,8 @@ class ChildProcess {
   static Result<std::unique_ptr<ChildProcess>> Spawn(const std::vector<std::string>& argv,
                                                      const Environment& env,
                                                      const std::string& log_path);
+  /// Returns the path of this process's own binary (/proc/self/exe), to start another sluice.
+  static std::string SelfPath();
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -32,8 +35,14 @@ class ChildProcess {
   bool Running();
   /// Sends SIGTERM, waits up to `timeout_ms` for the exit, then SIGKILL. Idempotent.
   void Terminate(int timeout_ms = 10000);
+  /// Blocks until the process has exited and reaps it (no-op once reaped).
+  void Wait();
   /// Returns the exit status from waitpid once the process has ended.
   int wait_status() const { return wait_status_; }
+  /// Returns the resources the process used (user and system time, peak RSS) once it has ended.
+  const struct rusage& usage() const { return usage_; }
+  /// Returns the process id while it runs, -1 once it has been reaped.
+  pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
 
  private:
@@ -41,6 +50,7 @@ class ChildProcess {
 
   pid_t pid_ = -1;
   int wait_status_ = 0;
+  struct rusage usage_ {};
   std::string log_path_;
 };
 

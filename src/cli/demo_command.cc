@@ -65,12 +65,6 @@ std::string FileTail(const std::string& path, size_t max_bytes = 3000) {
   return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
 }
 
-std::string SelfPath() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("sluice") : p.string();
-}
-
 }  // namespace
 
 DemoCommand::DemoCommand(CLI::App* app) {
@@ -117,25 +111,8 @@ Status DemoCommand::StartClickHouse() {
               clickhouse_->directory().c_str());
   connectors::ClickHouseHttpClient client(clickhouse_->url(), "", "", 60'000);
   connectors::ClickHouseDdlApplier applier(&client);
-  auto statements = connectors::ClickHouseDdlApplier::Split(ddl.str());
-  // A demo starts fresh: drop the example's databases, then create everything.
-  for (const auto& s : statements) {
-    auto created = connectors::ClickHouseDdlApplier::ParseCreate(s.text);
-    if (created && created->is_database) {
-      RETURN_IF_ERROR(
-          client
-              .Query("DROP DATABASE IF EXISTS " +
-                     connectors::ClickHouseHttpClient::QuoteIdentifier(created->database))
-              .status());
-    }
-  }
-  Status failed = Status::Ok();
-  applier.Apply(statements, [&](const connectors::ClickHouseDdlApplier::Result& r) {
-    if (r.outcome == connectors::ClickHouseDdlApplier::Outcome::kFailed && failed.ok()) {
-      failed = r.status.WithContext(fmt::format("{}:{}", ddl_path, r.statement.line));
-    }
-  });
-  return failed;
+  // A demo starts fresh: the example's databases are dropped, then everything is created.
+  return applier.ApplyFresh(ddl.str(), ddl_path);
 }
 
 Status DemoCommand::StartKafka() {
@@ -216,7 +193,7 @@ void DemoCommand::Stop() {
 
 int DemoCommand::Run() {
   auto started = std::chrono::steady_clock::now();
-  self_ = SelfPath();
+  self_ = ChildProcess::SelfPath();
   std::signal(SIGINT, HandleDemoStop);
   std::signal(SIGTERM, HandleDemoStop);
   Status st = Start();

@@ -64,6 +64,8 @@ class ServerProcess {
   void Kill();
 
   bool running() const { return pid_ > 0; }
+  /// Returns the child's process id while it runs, -1 otherwise.
+  pid_t pid() const { return pid_; }
   /// Returns the tails of the log files, at most `max_bytes` in all.
   std::string LogTail(size_t max_bytes = 4000) const;
 

@@ -227,4 +227,24 @@ std::vector<ClickHouseDdlApplier::Result> ClickHouseDdlApplier::Apply(
   return results;
 }
 
+Status ClickHouseDdlApplier::ApplyFresh(const std::string& script, const std::string& label) {
+  std::vector<Statement> statements = Split(script);
+  for (const Statement& s : statements) {
+    std::optional<CreatedObject> created = ParseCreate(s.text);
+    if (created && created->is_database) {
+      RETURN_IF_ERROR(client_
+                          ->Query("DROP DATABASE IF EXISTS " +
+                                  ClickHouseHttpClient::QuoteIdentifier(created->database))
+                          .status());
+    }
+  }
+  Status failed = Status::Ok();
+  Apply(statements, [&](const Result& r) {
+    if (r.outcome == Outcome::kFailed && failed.ok()) {
+      failed = r.status.WithContext(fmt::format("{}:{}", label, r.statement.line));
+    }
+  });
+  return failed;
+}
+
 }  // namespace sluice::connectors

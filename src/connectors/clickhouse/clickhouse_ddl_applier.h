@@ -55,6 +55,11 @@ class ClickHouseDdlApplier {
   std::vector<Result> Apply(const std::vector<Statement>& statements,
                             const std::function<void(const Result&)>& report);
 
+  /// Drops every database `script` creates (CREATE DATABASE), then applies the script; returns
+  /// the first failure with `label:line` as context (`sluice demo`, `sluice bench e2e`: a run
+  /// that starts from empty tables).
+  Status ApplyFresh(const std::string& script, const std::string& label);
+
  private:
   sluice::Result<bool> Exists(const CreatedObject& object);
 

@@ -32,6 +32,8 @@ class LocalClickHouseServer {
   /// Kills the server at once (SIGKILL) and waits for the process to end.
   void Kill();
   bool running() const { return process_.running(); }
+  /// Returns the server's process id while it runs (for its CPU time in /proc), -1 otherwise.
+  pid_t pid() const { return process_.pid(); }
 
   /// Returns "http://127.0.0.1:<http port>".
   std::string url() const;
