@@ -1,5 +1,6 @@
 #include "cli/child_process.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,10 +22,19 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const std::vector<std:
   args.push_back(nullptr);
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->log_path_ = log_path;
+  // Closed by the child's exec (O_CLOEXEC): Spawn returns once the child runs the program, so
+  // what the caller reads of it (/proc/<pid>) is the program's, not this process's copy.
+  int exec_pipe[2];
+  if (::pipe2(exec_pipe, O_CLOEXEC) != 0) return Status::IoError("pipe failed");
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) return Status::IoError("fork failed");
+  if (pid < 0) {
+    ::close(exec_pipe[0]);
+    ::close(exec_pipe[1]);
+    return Status::IoError("fork failed");
+  }
   if (pid == 0) {
+    ::close(exec_pipe[0]);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -38,6 +48,11 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const std::vector<std:
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  ::close(exec_pipe[1]);
+  char byte;
+  while (::read(exec_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  ::close(exec_pipe[0]);
   child->pid_ = pid;
   return child;
 }

@@ -21,7 +21,8 @@ class ChildProcess {
   using Environment = std::vector<std::pair<std::string, std::string>>;
 
   /// Starts `argv` (argv[0] is the program's path) with `env` added to this process's
-  /// environment, writing its output to `log_path`.
+  /// environment, writing its output to `log_path`; returns once the child has exec'd (or
+  /// failed to: it then exits with status 127).
   static Result<std::unique_ptr<ChildProcess>> Spawn(const std::vector<std::string>& argv,
                                                      const Environment& env,
                                                      const std::string& log_path);
