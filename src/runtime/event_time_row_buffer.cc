@@ -23,7 +23,8 @@ Status EventTimeRowBuffer::Add(const Batch& batch, int64_t watermark) {
     Row row;
     row.reserve(columns_);
     for (size_t c = 0; c < columns_; ++c) row.push_back(Value::FromColumn(batch.column(c), i));
-    pending_[t].push_back(std::move(row));
+    // Rows mostly arrive in rowtime order: the end is the place to look first.
+    pending_.try_emplace(pending_.end(), t)->second.push_back(std::move(row));
   }
   return Status::Ok();
 }
@@ -77,11 +78,14 @@ std::string EventTimeRowBuffer::KeyOf(const Row& row, const std::vector<size_t>&
       key += '\x01';
       continue;
     }
-    std::string text = v.ToString();
+    // A string key part is appended from the value itself: no copy per row.
+    const bool is_string = std::holds_alternative<std::string>(v.data);
+    std::string text = is_string ? std::string() : v.ToString();
+    const std::string& part = is_string ? v.as_string() : text;
     key += '\x02';
-    key += std::to_string(text.size());
+    key += std::to_string(part.size());
     key += ':';
-    key += text;
+    key += part;
   }
   return key;
 }

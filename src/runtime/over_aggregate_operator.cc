@@ -131,7 +131,8 @@ OverAggregateOperator::KeyState& OverAggregateOperator::NewState(const std::stri
 }
 
 void OverAggregateOperator::FireRows(int64_t time, const std::vector<Row>& rows) {
-  if (spec_.frame == sql::OverSpec::Frame::kRows) {
+  // ROWS frames, and a RANGE rowtime with one row (no peers): row by row.
+  if (spec_.frame == sql::OverSpec::Frame::kRows || rows.size() == 1) {
     for (const Row& row : rows) {
       KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time);
       AddToFrame(state, FrameRowOf(row));
@@ -204,13 +205,18 @@ std::vector<Value> OverAggregateOperator::Results(KeyState& state) {
 
 void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value>& results,
                                          KeyState& state) {
-  Row out = row;
+  // One allocation for the output row (a copy grown by push_back would take two).
+  Row out;
+  out.reserve(row.size() + spec_.calls.size());
+  out.insert(out.end(), row.begin(), row.end());
+  const bool keep_lag = has_lag_ && lag_depth_ > 0;
   std::vector<Value> lag_values;
+  if (keep_lag) lag_values.reserve(spec_.calls.size());
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
     if (call.function != "LAG") {
       out.push_back(results[c]);
-      lag_values.push_back(Value::Null(call.type));
+      if (keep_lag) lag_values.push_back(Value::Null(call.type));
       continue;
     }
     const size_t n = static_cast<size_t>(call.offset);
@@ -222,9 +228,9 @@ void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value
       out.push_back(call.default_column ? row[*call.default_column] : Value::Null(call.type));
     }
     out.back().type = call.type;
-    lag_values.push_back(row[*call.arg]);
+    if (keep_lag) lag_values.push_back(row[*call.arg]);
   }
-  if (has_lag_ && lag_depth_ > 0) {
+  if (keep_lag) {
     state.lag_history.push_back(std::move(lag_values));
     if (state.lag_history.size() > lag_depth_) state.lag_history.erase(state.lag_history.begin());
   }

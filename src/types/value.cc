@@ -1,5 +1,7 @@
 #include "types/value.h"
 
+#include <fmt/format.h>
+
 #include "types/cell_text.h"
 
 namespace sluice {
@@ -57,6 +59,13 @@ void Value::AppendTo(Column* column) const {
 }
 
 std::string Value::ToString() const {
+  // Strings and integers (partition keys, on the hot path of OVER, deduplication and Top-N) give
+  // AppendCellText's text without building a column.
+  if (type.id == TypeId::kString && std::holds_alternative<std::string>(data)) return as_string();
+  if ((type.id == TypeId::kInt || type.id == TypeId::kBigInt || type.id == TypeId::kInterval) &&
+      std::holds_alternative<int64_t>(data)) {
+    return fmt::format("{}", as_int());
+  }
   Column c(type);
   AppendTo(&c);
   std::string out;
