@@ -8,7 +8,8 @@ namespace sluice {
 char* StringArena::Allocate(size_t n) {
   if (n > remaining_) {
     size_t chunk = std::max<size_t>(n, 64 * 1024);
-    chunks_.push_back(std::make_unique<char[]>(chunk));
+    // Not zeroed: every byte handed out is written by the caller before it is read.
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk));
     cursor_ = chunks_.back().get();
     remaining_ = chunk;
   }
