@@ -36,6 +36,9 @@ BenchCommand::BenchCommand(CLI::App* app) {
   e2e_->add_option("--seed", e2e_options_.seed, "Seed of the orders")->capture_default_str();
   e2e_->add_option("--dir", e2e_options_.bench_dir, "Folder of pipeline.sql and clickhouse.sql")
       ->capture_default_str();
+  e2e_->add_option("--sluice", e2e_options_.sluice_binary,
+                   "The sluice binary run 1 runs (default: this one), e.g. an older build to "
+                   "compare");
   e2e_->add_option("--work-dir", e2e_options_.work_dir,
                    "Where the orders file, ClickHouse's data and the logs go")
       ->capture_default_str();
