@@ -39,6 +39,8 @@ BenchCommand::BenchCommand(CLI::App* app) {
   e2e_->add_option("--sluice", e2e_options_.sluice_binary,
                    "The sluice binary run 1 runs (default: this one), e.g. an older build to "
                    "compare");
+  e2e_->add_flag("--keep", e2e_options_.keep_files,
+                 "Keep the orders file, the RowBinary dump and ClickHouse's data in the work dir");
   e2e_->add_option("--work-dir", e2e_options_.work_dir,
                    "Where the orders file, ClickHouse's data and the logs go")
       ->capture_default_str();

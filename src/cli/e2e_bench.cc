@@ -128,6 +128,11 @@ Status E2eBench::Run() {
   ASSIGN_OR_RETURN(E2eRun ceiling, RunCeiling());
   runs_.push_back(ceiling);
   clickhouse_->Stop();
+  if (!options_.keep_files) {
+    for (const char* name : {"orders.ndjson", "raw_orders.rowbinary", "clickhouse", "state"}) {
+      fs::remove_all(options_.work_dir + "/" + name, ec);
+    }
+  }
   return Status::Ok();
 }
 

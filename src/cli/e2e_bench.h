@@ -22,6 +22,7 @@ struct E2eBenchOptions {
   std::string work_dir = ".sluice/bench-e2e";
   std::string sluice_binary;  // the sluice to run (default: this process's binary)
   std::string curl_binary = "/usr/bin/curl";
+  bool keep_files = false;  // keep the input, the RowBinary dump and ClickHouse's data
 };
 
 /// The measurements of one run of the benchmark: the client (sluice or curl) is a child process,
@@ -53,9 +54,10 @@ class E2eBench {
   E2eBench(const E2eBench&) = delete;
   E2eBench& operator=(const E2eBench&) = delete;
 
-  /// Writes the input, starts ClickHouse, runs and checks the three runs in order. Errors: a
-  /// file that cannot be written, a server that does not start, a client that fails, or a
-  /// result that differs from the expected counts (the message says which).
+  /// Writes the input, starts ClickHouse, runs and checks the three runs in order, then stops
+  /// the server and, after a success without `keep_files`, removes the large files (the logs
+  /// stay). Errors: a file that cannot be written, a server that does not start, a client that
+  /// fails, or a result that differs from the expected counts (the message says which).
   Status Run();
   const std::vector<E2eRun>& runs() const { return runs_; }
 
