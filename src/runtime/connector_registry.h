@@ -36,6 +36,9 @@ struct SinkContext {
   /// run identities.
   std::string run_id;
   std::map<std::string, std::string> settings;
+  /// 'sink.aggregation' = 'partial': per input column how partial rows merge ("" key, "sum",
+  /// "min", "max"; sql::PlanNode::partial_merge). Empty otherwise.
+  std::vector<std::string> partial_merge;
   /// Where rows the sink cannot write non-retryably go, when `bad_records->routes_rejected_rows()`
   /// (a dead-letter table is set); else such an error stops the pipeline. May be null.
   BadRecordReporter* bad_records = nullptr;

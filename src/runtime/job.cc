@@ -126,6 +126,7 @@ Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistr
   context.sink_name = sink_node->sink_name;
   context.run_id = options.run_id;
   context.settings = settings;
+  context.partial_merge = sink_node->partial_merge;
   context.bad_records = bad_records;
   ASSIGN_OR_RETURN(auto writer, connectors.CreateSink(context));
   auto sink = std::make_unique<SinkOperator>(job.name, std::move(writer));

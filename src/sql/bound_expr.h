@@ -64,6 +64,7 @@ struct BoundAggregate {
   BoundExprPtr arg;     // null for COUNT(*)
   BoundExprPtr filter;  // null when there is no FILTER clause
   LogicalType type;     // result type
+  SourcePos pos;        // the call in the query text
   std::string ToString(const std::vector<std::string>* names = nullptr) const;
 };
 

@@ -384,6 +384,7 @@ Result<BoundExprPtr> ExpressionBinder::BindAggregateCall(const AstExpr& expr, co
   clause_ = "the argument of another aggregate function";
   BoundAggregate agg;
   agg.function = name;
+  agg.pos = expr.pos;
   agg.distinct = expr.distinct;
   agg.count_star = expr.star_arg;
   Status status;

@@ -114,6 +114,7 @@ std::string PlanNode::ToString(int indent) const {
     case PlanKind::kSink:
       line = fmt::format("Sink[{}, connector={}]", sink_name,
                          sink_table ? sink_table->option("connector") : "print");
+      if (!partial_merge.empty()) line.insert(line.size() - 1, ", partial aggregates");
       break;
   }
   if (changelog) line += " (changelog)";

@@ -86,6 +86,9 @@ struct PlanNode {
   BoundExprPtr unnest;  // kUnnest: the ARRAY or MAP over the input
   CatalogTablePtr sink_table;
   std::string sink_name;  // the INSERT target, or "stdout" for a bare SELECT
+  // kSink with 'sink.aggregation' = 'partial': per sink column how partial rows merge: "" for a
+  // key (group key or window bound), "sum" (COUNT, SUM), "min" or "max". Empty otherwise.
+  std::vector<std::string> partial_merge;
 
   /// Returns an indented tree, one operator per line, for EXPLAIN.
   std::string ToString(int indent = 0) const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sql/partial_aggregation.h"
 #include "sql/plan_builder.h"
 #include "sql/plan_error.h"
 #include "sql/type_coercion.h"
@@ -11,8 +12,10 @@ namespace {
 
 std::string NullableTypeText(const LogicalType& t) { return t.WithNullable(true).ToString(); }
 
-PlanNodePtr MakeSink(PlanNodePtr input, CatalogTablePtr table, std::string name) {
+PlanNodePtr MakeSink(PlanNodePtr input, CatalogTablePtr table, std::string name,
+                     std::vector<std::string> partial_merge = {}) {
   auto node = std::make_shared<PlanNode>();
+  node->partial_merge = std::move(partial_merge);
   node->kind = PlanKind::kSink;
   node->schema = input->schema;
   node->changelog = input->changelog;
@@ -58,7 +61,39 @@ Result<PlanNodePtr> SinkBinder::BindInsert(const InsertStmt& insert, SourcePos p
                                    table->name));
   }
   ASSIGN_OR_RETURN(PlanNodePtr input, MatchColumns(insert, pos, *table, r.node));
-  return MakeSink(input, table, table->name);
+  std::vector<std::string> merge;
+  if (PartialAggregation::Requested(*table)) {
+    ASSIGN_OR_RETURN(merge, PartialMerge(pos, *table, *r.node, *input));
+  }
+  return MakeSink(input, table, table->name, std::move(merge));
+}
+
+Result<std::vector<std::string>> SinkBinder::PartialMerge(SourcePos pos, const CatalogTable& table,
+                                                          const PlanNode& query,
+                                                          const PlanNode& input) {
+  if (table.option("connector") != "clickhouse") {
+    return PlanErrorAt(file_, pos,
+                       fmt::format("'sink.aggregation' = 'partial' needs a 'clickhouse' sink, "
+                                   "which merges the partial rows; sink '{}' is '{}'",
+                                   table.name, table.option("connector")));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> by_query,
+                   PartialAggregation::MergeFunctions(file_, pos, table.name, query));
+  if (&input == &query) return by_query;
+  // MatchColumns projected the query's columns into the sink's order (with implicit casts).
+  std::vector<std::string> merge;
+  for (const BoundExprPtr& e : input.exprs) {
+    const BoundExpr* ref = e.get();
+    while (ref->kind == BoundExprKind::kCast) ref = ref->args[0].get();
+    if (ref->kind != BoundExprKind::kColumnRef) {
+      return PlanErrorAt(file_, pos,
+                         fmt::format("'sink.aggregation' = 'partial': every column of sink '{}' "
+                                     "must be written by the query",
+                                     table.name));
+    }
+    merge.push_back(by_query[ref->column]);
+  }
+  return merge;
 }
 
 Result<PlanNodePtr> SinkBinder::MatchColumns(const InsertStmt& insert, SourcePos pos,

@@ -29,6 +29,10 @@ class SinkBinder {
  private:
   Result<PlanNodePtr> MatchColumns(const InsertStmt& insert, SourcePos pos,
                                    const CatalogTable& table, PlanNodePtr input);
+  // Returns the sink node's partial_merge for 'sink.aggregation' = 'partial': `query` is the
+  // INSERT's query, `input` the sink's input (query or MatchColumns' projection of it).
+  Result<std::vector<std::string>> PartialMerge(SourcePos pos, const CatalogTable& table,
+                                                const PlanNode& query, const PlanNode& input);
 
   const std::string& file_;
   const Catalog& catalog_;

@@ -43,6 +43,12 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
   ASSIGN_OR_RETURN(ClickHouseSinkOptions options,
                    ClickHouseSinkOptions::Parse(context.table->options));
   options.upsert = context.changelog;
+  options.partial_merge = context.partial_merge;
+  if (options.partial != !options.partial_merge.empty()) {
+    return Status::Internal(
+        fmt::format("sink '{}': 'sink.aggregation' and the plan's partial aggregates disagree",
+                    context.table->name));
+  }
   options.primary_key = context.table->primary_key;
   // The table's column names when they match the input, as the other sinks do.
   std::vector<std::string> names;
@@ -114,6 +120,7 @@ Status ClickHouseSink::CreateTableIfMissing() {
   definition.order_by = options_.order_by;
   definition.partition_by = options_.partition_by;
   definition.upsert = options_.upsert;
+  definition.partial_merge = options_.partial_merge;
   // Servers with insert_deduplication_token deduplicate plain MergeTree tables only with a window.
   auto window = client_->Query(
       "SELECT count() FROM system.merge_tree_settings WHERE name = "
@@ -155,6 +162,13 @@ Status ClickHouseSink::DetectFeatures() {
       client_->Query("SHOW CREATE TABLE " +
                      ClickHouseHttpClient::QuoteIdentifier(options_.database) + "." +
                      ClickHouseHttpClient::QuoteIdentifier(options_.table) + " FORMAT TSVRaw"));
+  if (options_.partial && engine.find("SummingMergeTree") == std::string::npos) {
+    return Status::PlanError(fmt::format(
+        "clickhouse sink {}: 'sink.aggregation' = 'partial' writes partial aggregates, which only "
+        "a SummingMergeTree merges; table {} is {} (drop it and let 'sink.create-table' create "
+        "it, or create it as (Replicated)SummingMergeTree)",
+        sink_name_, QualifiedTable(), engine));
+  }
   ClassifyGuarantee(engine, create);
   static const char* kLevels[] = {"at-least-once", "effectively-once", "exactly-once"};
   auto rank = [](const std::string& level) {
@@ -241,6 +255,7 @@ Status ClickHouseSink::BuildEncoder() {
           name, input_schema_->field(i).type.WithNullable(true).ToString(), name,
           column.type_spelling, QualifiedTable(), column.type_error));
     }
+    if (options_.partial) RETURN_IF_ERROR(CheckPartialColumn(i, column));
     specs.push_back({i, name, input_schema_->field(i).type, column.type});
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(name);
@@ -253,6 +268,19 @@ Status ClickHouseSink::BuildEncoder() {
                               ClickHouseHttpClient::QuoteIdentifier(options_.database),
                               ClickHouseHttpClient::QuoteIdentifier(options_.table), columns);
   return Status::Ok();
+}
+
+Status ClickHouseSink::CheckPartialColumn(size_t index,
+                                          const ClickHouseTableSchema::Column& column) const {
+  const std::string& merge = options_.partial_merge[index];
+  const std::string& state = column.type.aggregate_function;
+  if ((merge == "min" || merge == "max") ? state == merge : state.empty()) return Status::Ok();
+  std::string wanted = merge.empty()    ? "a key column"
+                       : merge == "sum" ? "a number (SummingMergeTree adds it up)"
+                                        : fmt::format("AggregateFunction({}, T)", merge);
+  return Status::PlanError(fmt::format(
+      "column '{}' of ClickHouse table {} is {}, but partial aggregation needs {} there",
+      field_names_[index], QualifiedTable(), column.type_spelling, wanted));
 }
 
 Status ClickHouseSink::Write(EpochId epoch, int block, const Batch& batch) {

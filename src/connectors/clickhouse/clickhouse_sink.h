@@ -79,6 +79,8 @@ class ClickHouseSink : public runtime::SinkWriter {
   /// Decides the delivery guarantee from the table's engine and CREATE statement.
   void ClassifyGuarantee(const std::string& engine, const std::string& create);
   Status BuildEncoder();
+  // Checks that table column `column` can hold input column `index`'s partial aggregate.
+  Status CheckPartialColumn(size_t index, const ClickHouseTableSchema::Column& column) const;
   // Adds the upsert table's version and deleted columns to the encoder (changelog input) and
   // starts versions above the table's largest.
   Status AddUpsertColumns(const ClickHouseTableSchema& table,

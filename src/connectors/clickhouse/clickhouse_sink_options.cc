@@ -13,7 +13,7 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
   ConnectorOptions options(map);
   std::set<std::string> known = SinkRetryOptions::Names();
   known.insert({"batch-size", "batch-bytes", "request-timeout", "create-table", "order-by",
-                "partition-by", "delivery-guarantee"});
+                "partition-by", "delivery-guarantee", "aggregation"});
   RETURN_IF_ERROR(options.CheckKnown("sink.", known, "connector 'clickhouse'"));
   ClickHouseSinkOptions o;
   o.url = options.GetString("url", o.url);
@@ -49,6 +49,13 @@ Result<ClickHouseSinkOptions> ClickHouseSinkOptions::Parse(
         "effectively-once or at-least-once, got '{}'",
         o.delivery_guarantee));
   }
+  std::string aggregation = options.GetString("sink.aggregation", "final");
+  if (aggregation != "final" && aggregation != "partial") {
+    return Status::InvalidArgument(fmt::format(
+        "option 'sink.aggregation' of connector 'clickhouse' must be final or partial, got '{}'",
+        aggregation));
+  }
+  o.partial = aggregation == "partial";
   o.order_by = options.GetString("sink.order-by");
   o.partition_by = options.GetString("sink.partition-by");
   if (o.batch_size < 1 || o.batch_bytes < 1 || o.request_timeout_ms < 1) {

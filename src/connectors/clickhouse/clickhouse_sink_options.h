@@ -28,6 +28,10 @@ struct ClickHouseSinkOptions : SinkRetryOptions {
   // 'sink.delivery-guarantee': the least guarantee the sink must be able to give at Open
   // (exactly-once > effectively-once > at-least-once); Open fails when the table cannot.
   std::string delivery_guarantee = "at-least-once";
+  // 'sink.aggregation' = 'partial': rows are partial aggregates that a SummingMergeTree merges.
+  bool partial = false;
+  // How each input column merges ("" key, "sum", "min", "max"), from the plan when `partial`.
+  std::vector<std::string> partial_merge;
   std::vector<std::string> primary_key;  // the sink table's PRIMARY KEY (not a WITH option)
   Schema declared_schema;  // the sink table's declared columns, when they match the input
   // The input is a changelog: rows go to a ReplacingMergeTree upsert table keyed by the PRIMARY

@@ -102,23 +102,47 @@ Result<std::string> ClickHouseTableCreator::ColumnType(const LogicalType& type, 
   return Status::PlanError(fmt::format("type {} has no ClickHouse column type", type.ToString()));
 }
 
-Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definition& definition,
-                                                                 bool datetime64, bool map) {
-  std::string order_by = definition.order_by;
-  if (order_by.empty() && !definition.primary_key.empty()) {
-    for (const std::string& key : definition.primary_key) {
-      if (!order_by.empty()) order_by += ", ";
-      order_by += ClickHouseHttpClient::QuoteIdentifier(key);
+std::string ClickHouseTableCreator::DefaultOrderBy(const Definition& definition) {
+  std::vector<std::string> keys = definition.primary_key;
+  if (keys.empty()) {
+    for (size_t i = 0; i < definition.partial_merge.size(); ++i) {
+      if (definition.partial_merge[i].empty()) keys.push_back(definition.schema.field(i).name);
     }
   }
+  std::string order_by;
+  for (const std::string& key : keys) {
+    if (!order_by.empty()) order_by += ", ";
+    order_by += ClickHouseHttpClient::QuoteIdentifier(key);
+  }
+  return order_by;
+}
+
+std::string ClickHouseTableCreator::Engine(const Definition& definition) {
+  if (definition.upsert) {
+    return fmt::format("ReplacingMergeTree({})", ClickHouseUpsertRows::kVersionColumn);
+  }
+  return definition.partial_merge.empty() ? "MergeTree()" : "SummingMergeTree()";
+}
+
+Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definition& definition,
+                                                                 bool datetime64, bool map) {
+  std::string order_by =
+      definition.order_by.empty() ? DefaultOrderBy(definition) : definition.order_by;
   // ClickHouse refuses Nullable columns in sort and partition keys.
   std::vector<std::string> sort_columns = KeyIdentifiers(order_by + " " + definition.partition_by);
   std::string columns;
-  for (const Field& field : definition.schema.fields()) {
+  for (size_t i = 0; i < definition.schema.size(); ++i) {
+    const Field& field = definition.schema.field(i);
     ASSIGN_OR_RETURN(std::string type, ColumnType(field.type, datetime64, map));
     bool in_key =
         std::find(sort_columns.begin(), sort_columns.end(), field.name) != sort_columns.end();
-    if (field.type.nullable && !in_key && CanBeNullable(type)) type = "Nullable(" + type + ")";
+    const std::string merge =
+        i < definition.partial_merge.size() ? definition.partial_merge[i] : std::string();
+    if (merge == "min" || merge == "max") {
+      type = fmt::format("AggregateFunction({}, {})", merge, type);  // no value: an empty state
+    } else if (field.type.nullable && !in_key && CanBeNullable(type)) {
+      type = "Nullable(" + type + ")";
+    }
     if (!columns.empty()) columns += ", ";
     columns += ClickHouseHttpClient::QuoteIdentifier(field.name) + " " + type;
   }
@@ -126,13 +150,10 @@ Result<std::string> ClickHouseTableCreator::CreateTableStatement(const Definitio
     columns += fmt::format(", {} UInt64, {} UInt8", ClickHouseUpsertRows::kVersionColumn,
                            ClickHouseUpsertRows::kDeletedColumn);
   }
-  std::string statement =
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}) ENGINE = {}",
-                  ClickHouseHttpClient::QuoteIdentifier(definition.database),
-                  ClickHouseHttpClient::QuoteIdentifier(definition.table), columns,
-                  definition.upsert
-                      ? fmt::format("ReplacingMergeTree({})", ClickHouseUpsertRows::kVersionColumn)
-                      : std::string("MergeTree()"));
+  std::string statement = fmt::format("CREATE TABLE IF NOT EXISTS {}.{} ({}) ENGINE = {}",
+                                      ClickHouseHttpClient::QuoteIdentifier(definition.database),
+                                      ClickHouseHttpClient::QuoteIdentifier(definition.table),
+                                      columns, Engine(definition));
   if (!definition.partition_by.empty()) statement += " PARTITION BY " + definition.partition_by;
   statement += " ORDER BY " + (order_by.empty() ? std::string("tuple()") : "(" + order_by + ")");
   if (definition.deduplication_window > 0) {

@@ -11,12 +11,13 @@ namespace sluice::connectors {
 
 /// Creates a sink's database and table when they are missing ('sink.create-table' = 'true'):
 /// `CREATE DATABASE IF NOT EXISTS`, then a MergeTree table whose columns are the sink schema's,
-/// mapped to ClickHouse types (see ColumnType). ORDER BY is 'sink.order-by', else the PRIMARY
-/// KEY, else tuple(); PARTITION BY is 'sink.partition-by' when set. Columns named in the sort or
-/// partition key are never Nullable (ClickHouse refuses nullable keys). ROW, ARRAY and MAP become
-/// Tuple, Array and Map (Map only on servers that have it, else String holding JSON); ClickHouse
-/// has no Nullable Tuple, Array or Map, so a NULL ROW is written as a tuple of NULLs and a NULL
-/// ARRAY or MAP as an empty one.
+/// mapped to ClickHouse types (see ColumnType); a SummingMergeTree for partial aggregates. ORDER
+/// BY is 'sink.order-by', else the PRIMARY KEY, else the partial aggregates' keys, else tuple();
+/// PARTITION BY is 'sink.partition-by' when set. Columns named in the sort or partition key are
+/// never Nullable (ClickHouse refuses nullable keys). ROW, ARRAY and MAP become Tuple, Array and
+/// Map (Map only on servers that have it, else String holding JSON); ClickHouse has no Nullable
+/// Tuple, Array or Map, so a NULL ROW is written as a tuple of NULLs and a NULL ARRAY or MAP as an
+/// empty one.
 ///
 /// Lifecycle: construct, Ensure once. Not thread-safe; uses the caller's client.
 class ClickHouseTableCreator {
@@ -31,6 +32,10 @@ class ClickHouseTableCreator {
     // An upsert table: ENGINE = ReplacingMergeTree(_sluice_version) with the columns
     // _sluice_version UInt64 and _sluice_deleted UInt8 after the schema's (ClickHouseUpsertRows).
     bool upsert = false;
+    // Partial aggregates ('sink.aggregation' = 'partial'): how each schema column merges ("" a
+    // key, "sum", "min", "max"). ENGINE = SummingMergeTree() ordered by the keys (unless
+    // order_by), min/max columns as AggregateFunction(min|max, T) states. Empty otherwise.
+    std::vector<std::string> partial_merge;
     // SETTINGS non_replicated_deduplication_window = N when > 0 (servers that have it), so
     // replayed inserts with the same insert_deduplication_token are dropped.
     int64_t deduplication_window = 0;
@@ -52,6 +57,9 @@ class ClickHouseTableCreator {
   static Result<std::string> ColumnType(const LogicalType& type, bool datetime64, bool map = false);
 
  private:
+  // ORDER BY when 'sink.order-by' is not set: the PRIMARY KEY, else the partial keys.
+  static std::string DefaultOrderBy(const Definition& definition);
+  static std::string Engine(const Definition& definition);
   Result<bool> TableExists(const Definition& definition);
   bool HasDateTime64();
   bool HasMap();

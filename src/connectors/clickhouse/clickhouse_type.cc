@@ -126,6 +126,30 @@ Result<ClickHouseType> ParseWrapped(TypeLexer& lex, std::string_view text, int d
   return inner;
 }
 
+// Parses "(min, T)" or "(max, T)" of AggregateFunction: T's type, Nullable-like with the state's
+// flag byte (1 = has a value). Other functions and non-numeric T are kUnsupported.
+Result<ClickHouseType> ParseSingleValueState(TypeLexer& lex, std::string_view text, int depth) {
+  if (!lex.Eat('(')) return Malformed(text);
+  std::string function(lex.Identifier());
+  if (!lex.Eat(',')) return Malformed(text);
+  ASSIGN_OR_RETURN(ClickHouseType inner, ParseType(lex, text, depth + 1));
+  if (!lex.Eat(')')) return Malformed(text);
+  const bool numeric = inner.is_integer() || inner.kind == Kind::kFloat32 ||
+                       inner.kind == Kind::kFloat64 || inner.kind == Kind::kDecimal ||
+                       inner.kind == Kind::kDate || inner.kind == Kind::kDateTime ||
+                       inner.kind == Kind::kDateTime64;
+  if ((function != "min" && function != "max") || !numeric || inner.nullable ||
+      inner.low_cardinality) {
+    return Status::Unsupported(fmt::format(
+        "ClickHouse type '{}' is not supported (of AggregateFunction, only min and max of a "
+        "number, Date or DateTime)",
+        text));
+  }
+  inner.aggregate_function = function;
+  inner.nullable = true;
+  return inner;
+}
+
 // Parses "(T1, T2, ...)" or "(name1 T1, name2 T2, ...)" of Tuple and Map into type->elements.
 Status ParseElements(TypeLexer& lex, std::string_view text, int depth, ClickHouseType* type) {
   if (!lex.Eat('(')) return Malformed(text);
@@ -164,6 +188,7 @@ Result<ClickHouseType> ParseType(TypeLexer& lex, std::string_view text, int dept
     inner.low_cardinality = true;
     return inner;
   }
+  if (name == "AggregateFunction") return ParseSingleValueState(lex, text, depth);
   ClickHouseType type;
   if (name == "Array") {
     ASSIGN_OR_RETURN(ClickHouseType element, ParseWrapped(lex, text, depth));

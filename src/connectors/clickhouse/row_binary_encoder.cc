@@ -401,14 +401,16 @@ size_t EncodeFixedColumn(const Plan& plan, const Column& column, size_t rows, ch
     }
     return RowBinaryEncoder::kAllFit;
   }
+  const char null_flag = plan.spec.target.null_flag();
+  const char value_flag = plan.spec.target.value_flag();
   for (size_t r = 0; r < rows; ++r) {
     char* dst = base + cursors[r];
     if (column.IsNull(r)) {
-      *dst = 1;
+      *dst = null_flag;
       cursors[r] += 1;
       continue;
     }
-    *dst = 0;
+    *dst = value_flag;
     if (!Put(plan, column, r, dst + 1)) return r;
     cursors[r] += 1 + width;
   }

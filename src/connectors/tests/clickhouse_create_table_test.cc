@@ -113,5 +113,23 @@ TEST(ClickHouseCreateTableTest, StatementWithoutKeyOrdersByTupleAndUsesDateTime6
             "`n` Nullable(Int32)) ENGINE = MergeTree() ORDER BY (k, toDate(at))");
 }
 
+TEST(ClickHouseCreateTableTest, PartialAggregatesGetASummingMergeTreeOrderedByTheirKeys) {
+  ClickHouseTableCreator::Definition definition;
+  definition.database = "db";
+  definition.table = "t";
+  definition.schema.Add({"k", LogicalType::String()});
+  definition.schema.Add({"ws", LogicalType::Timestamp(3)});
+  definition.schema.Add({"n", LogicalType::BigInt().WithNullable(false)});
+  definition.schema.Add({"lo", LogicalType::Double()});
+  definition.schema.Add({"hi", LogicalType::Int()});
+  definition.partial_merge = {"", "", "sum", "min", "max"};
+  auto statement = ClickHouseTableCreator::CreateTableStatement(definition, false);
+  ASSERT_TRUE(statement.ok());
+  EXPECT_EQ(*statement,
+            "CREATE TABLE IF NOT EXISTS `db`.`t` (`k` String, `ws` DateTime, `n` Int64, `lo` "
+            "AggregateFunction(min, Float64), `hi` AggregateFunction(max, Int32)) ENGINE = "
+            "SummingMergeTree() ORDER BY (`k`, `ws`)");
+}
+
 }  // namespace
 }  // namespace sluice::connectors

@@ -57,6 +57,20 @@ TEST(ClickHouseTypeTest, ParsesEnumsAndArrays) {
   EXPECT_EQ(MustParse("UUID").byte_width(), 16);
 }
 
+TEST(ClickHouseTypeTest, MinAndMaxStatesParseAsTheirValueType) {
+  ClickHouseType t = MustParse("AggregateFunction(min, Float64)");
+  EXPECT_EQ(t.kind, Kind::kFloat64);
+  EXPECT_EQ(t.aggregate_function, "min");
+  EXPECT_TRUE(t.nullable);
+  EXPECT_EQ(t.null_flag(), 0);
+  EXPECT_EQ(MustParse("AggregateFunction(max, DateTime)").kind, Kind::kDateTime);
+  EXPECT_EQ(MustParse("Nullable(Int8)").null_flag(), 1);
+  EXPECT_EQ(ClickHouseType::Parse("AggregateFunction(max, String)").status().code(),
+            StatusCode::kUnsupported);
+  EXPECT_EQ(ClickHouseType::Parse("AggregateFunction(uniq, UInt64)").status().code(),
+            StatusCode::kUnsupported);
+}
+
 TEST(ClickHouseTypeTest, RejectsMalformedAndUnknownTypes) {
   EXPECT_EQ(ClickHouseType::Parse("AggregateFunction(sum, UInt64)").status().code(),
             StatusCode::kUnsupported);

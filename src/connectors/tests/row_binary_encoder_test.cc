@@ -88,6 +88,21 @@ TEST(RowBinaryEncoderTest, NullableFixedWidthNullTakesItsFlagOnly) {
   EXPECT_EQ(out, expected);
 }
 
+TEST(RowBinaryEncoderTest, MinAndMaxStatesTakeAValueFlagAndNullIsAnEmptyState) {
+  TestColumns t;
+  Column& lo = t.Add("lo", LogicalType::Double(), "AggregateFunction(min, Float64)");
+  Column& hi = t.Add("hi", LogicalType::BigInt(), "AggregateFunction(max, Int32)");
+  lo.AppendDouble(1.5);
+  lo.AppendNull();
+  hi.AppendInt(7);
+  hi.AppendNull();
+  t.batch.num_rows = 2;
+  std::string out;
+  ASSERT_TRUE(t.Encoder().Encode(t.batch, &out).ok());
+  // A single-value state is its "has a value" byte (1), then the value; no value is a 0 byte.
+  EXPECT_EQ(out, Bytes({1, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 1, 7, 0, 0, 0}) + Bytes({0, 0}));
+}
+
 TEST(RowBinaryEncoderTest, LongStringsGetATwoByteLengthAndSplitBatchesConcatenate) {
   TestColumns whole, first, second;
   const std::string long_text(200, 'x');  // length 200 = 0xC8 0x01 as a VarUInt
