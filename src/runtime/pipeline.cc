@@ -354,6 +354,12 @@ void Pipeline::PublishSnapshot(const char* state) {
     source.records = stage->records_in();
     Watermark wm = stage->watermark();
     if (wm != kMinWatermark && wm != kMaxWatermark) source.watermark_ms = wm.value();
+    const SourceReader& reader = stage->reader();
+    for (size_t i = 0; i < reader.num_splits(); ++i) {
+      SplitId split(static_cast<int64_t>(i));
+      if (!reader.split_owned(split)) continue;
+      source.splits.push_back({reader.split_name(split), reader.split_backlog(split)});
+    }
     snap.sources.push_back(std::move(source));
   }
   for (const auto& job : jobs_) snap.sinks.push_back({job.sink->name(), job.sink->rows_written()});

@@ -7,6 +7,12 @@
 
 namespace sluice::runtime {
 
+/// A split (Kafka partition, file) a source owned at the end of the last epoch.
+struct SplitSnapshot {
+  std::string name;
+  int64_t backlog = -1;  // records available upstream, not read yet (-1: unknown)
+};
+
 /// What one source looked like at the end of the last epoch.
 struct SourceSnapshot {
   std::string name;
@@ -14,6 +20,7 @@ struct SourceSnapshot {
   bool finished = false;  // bounded input read to its end
   int64_t records = 0;
   std::optional<int64_t> watermark_ms;  // absent until the first watermark
+  std::vector<SplitSnapshot> splits;    // the splits it owns, in split order
 };
 
 /// What one sink looked like at the end of the last epoch.

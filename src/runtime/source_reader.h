@@ -49,6 +49,9 @@ class SourceReader {
   /// Commits every position delivered so far to the external system (e.g. a Kafka consumer
   /// group). Called after the epoch that consumed them is durable in every sink.
   virtual Status CommitConsumed() { return Status::Ok(); }
+  /// Returns whether this reader owns split `split` now (a Kafka partition stays a split after
+  /// the group gave it to another member). Called at the end of each epoch.
+  virtual bool split_owned(SplitId /*split*/) const { return true; }
   /// Returns how many records of split `split` are available upstream but not delivered yet
   /// (a Kafka partition's high watermark minus the position), or -1 when unknown. Must not block;
   /// called at the end of each epoch.

@@ -20,10 +20,16 @@ std::string StatusJson(const runtime::PipelineSnapshot& snapshot, int64_t now_ms
   for (size_t i = 0; i < snapshot.sources.size(); ++i) {
     const auto& s = snapshot.sources[i];
     out += fmt::format(
-        "{}{{\"name\":{},\"open\":{},\"finished\":{},\"records\":{},\"watermark_ms\":{}}}",
+        "{}{{\"name\":{},\"open\":{},\"finished\":{},\"records\":{},\"watermark_ms\":{},"
+        "\"splits\":[",
         i > 0 ? "," : "", JsonString(s.name), s.open ? "true" : "false",
         s.finished ? "true" : "false", s.records,
         s.watermark_ms ? std::to_string(*s.watermark_ms) : "null");
+    for (size_t j = 0; j < s.splits.size(); ++j) {
+      out += fmt::format("{}{{\"name\":{},\"backlog\":{}}}", j > 0 ? "," : "",
+                         JsonString(s.splits[j].name), s.splits[j].backlog);
+    }
+    out += "]}";
   }
   out += "],\"sinks\":[";
   for (size_t i = 0; i < snapshot.sinks.size(); ++i) {

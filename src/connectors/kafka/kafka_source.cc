@@ -219,6 +219,11 @@ std::string KafkaSource::split_name(SplitId split) const {
   return fmt::format("{}-{}", splits_[i].topic, splits_[i].partition);
 }
 
+bool KafkaSource::split_owned(SplitId split) const {
+  auto i = static_cast<size_t>(split.value());
+  return i < splits_.size() && splits_[i].assigned;
+}
+
 void KafkaSource::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
                                     rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   static_cast<KafkaSource*>(opaque)->OnRebalance(err, partitions);

@@ -85,6 +85,8 @@ class KafkaSource : public runtime::SourceReader {
   int64_t split_backlog(SplitId split) const override;
   int64_t bytes_read() const override { return bytes_read_; }
   std::string split_name(SplitId split) const override;
+  /// Returns whether the group assigns the split's partition to this member now.
+  bool split_owned(SplitId split) const override;
   /// Commits, synchronously, the position after the last delivered message of every assigned
   /// partition to the consumer group. Returns kUnavailable when the broker refused.
   Status CommitConsumed() override;

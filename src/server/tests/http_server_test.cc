@@ -31,7 +31,7 @@ runtime::PipelineSnapshot RunningSnapshot(int64_t now_ms) {
   s.last_committed_epoch = 4;
   s.epoch_interval_ms = 1000;
   s.bad_records = 2;
-  s.sources.push_back({"events", true, false, 120, 1700000000000});
+  s.sources.push_back({"events", true, false, 120, 1700000000000, {}});
   s.sinks.push_back({"out", 100});
   return s;
 }
@@ -152,7 +152,8 @@ TEST(PipelineReadinessTest, BoundIsThreeEpochIntervalsOrTenSeconds) {
 
 TEST(StatusJsonTest, RendersTheSnapshot) {
   runtime::PipelineSnapshot s = RunningSnapshot(100000);
-  s.sources.push_back({"q\"uote", true, true, 7, std::nullopt});
+  s.sources.push_back({"q\"uote", true, true, 7, std::nullopt, {}});
+  s.sources[0].splits = {{"orders-0", 12}, {"orders-3", -1}};
   s.operators.push_back({"out", "WindowAggregate", 12, 3456, 2, 1});
   s.operators.push_back({"out", "OverAggregate", 5, std::nullopt, 0, 0});
   // started 5 s ago, committed 0.5 s ago; the second source has no watermark yet, the second
@@ -162,9 +163,10 @@ TEST(StatusJsonTest, RendersTheSnapshot) {
             "\"last_committed_epoch\":4,\"last_commit_age_seconds\":0.500,\"ready\":true,"
             "\"not_ready_reason\":\"\",\"bad_records\":2,\"sources\":["
             "{\"name\":\"events\",\"open\":true,\"finished\":false,\"records\":120,"
-            "\"watermark_ms\":1700000000000},"
+            "\"watermark_ms\":1700000000000,\"splits\":[{\"name\":\"orders-0\",\"backlog\":12},"
+            "{\"name\":\"orders-3\",\"backlog\":-1}]},"
             "{\"name\":\"q\\\"uote\",\"open\":true,\"finished\":true,\"records\":7,"
-            "\"watermark_ms\":null}],"
+            "\"watermark_ms\":null,\"splits\":[]}],"
             "\"sinks\":[{\"name\":\"out\",\"rows\":100}],\"operators\":["
             "{\"job\":\"out\",\"name\":\"WindowAggregate\",\"state_keys\":12,"
             "\"state_bytes\":3456,\"late_dropped\":2,\"late_updated\":1},"
