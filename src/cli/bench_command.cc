@@ -44,9 +44,42 @@ BenchCommand::BenchCommand(CLI::App* app) {
   e2e_->add_option("--work-dir", e2e_options_.work_dir,
                    "Where the orders file, ClickHouse's data and the logs go")
       ->capture_default_str();
+  partial_ = bench_->add_subcommand(
+      "partial",
+      "Run one partial-aggregation job (orders -> TUMBLE per symbol -> ClickHouse, "
+      "'sink.aggregation' = 'partial') by 1, 2, ... processes at once, each over its share of "
+      "the orders; print wall time, events/s and CPU seconds per round");
+  partial_->add_option("--events", partial_options_.events, "Orders in all per round")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  partial_->add_option("--processes", partial_options_.processes, "Rounds, e.g. 1,2")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  partial_->add_option("--clickhouse-url", partial_options_.clickhouse_url,
+                       "ClickHouse HTTP URL (default: $CLICKHOUSE_URL, else "
+                       "http://127.0.0.1:8123)");
+  partial_->add_option("--database", partial_options_.database, "Database of the tables")
+      ->capture_default_str();
 }
 
-int BenchCommand::Run() { return e2e_->parsed() ? RunE2e() : RunNexmark(); }
+int BenchCommand::Run() {
+  if (partial_->parsed()) return RunPartial();
+  return e2e_->parsed() ? RunE2e() : RunNexmark();
+}
+
+int BenchCommand::RunPartial() {
+  PartialScalingBench bench(partial_options_);
+  auto rounds = bench.Run();
+  if (!rounds.ok()) {
+    std::fprintf(stderr, "%s\n", rounds.status().ToString().c_str());
+    return kExitRuntimeError;
+  }
+  std::printf("%s", PartialScalingBench::Format(*rounds).c_str());
+  std::printf(
+      "wall: first child started to last child ended; CPU: user+system of the sluice children "
+      "(not ClickHouse's); the merged table counted every order once in each round.\n");
+  return kExitOk;
+}
 
 int BenchCommand::RunE2e() {
   E2eBench bench(e2e_options_);

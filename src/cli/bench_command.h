@@ -6,6 +6,7 @@
 
 #include "cli/e2e_bench.h"
 #include "cli/nexmark_query_run.h"
+#include "cli/partial_scaling_bench.h"
 
 namespace sluice::cli {
 
@@ -13,8 +14,9 @@ namespace sluice::cli {
 /// events, each in its own child process on one pipeline thread, and prints events/s, CPU seconds
 /// and peak RSS per query beside the Flink per-core figures (nexmark_query_run.h). `sluice bench
 /// e2e`: orders from an NDJSON file into a ClickHouse server it starts, by sluice, by ClickHouse
-/// alone and by curl posting RowBinary (e2e_bench.h). Lifecycle:
-/// construct with the app (adds the subcommand), parse, then Run if parsed().
+/// alone and by curl posting RowBinary (e2e_bench.h). `sluice bench partial` runs
+/// PartialScalingBench (partial aggregation by 1, 2, ... processes). Lifecycle: construct with the
+/// app (adds the subcommand), parse, then Run if parsed().
 class BenchCommand {
  public:
   explicit BenchCommand(CLI::App* app);
@@ -25,12 +27,15 @@ class BenchCommand {
  private:
   int RunNexmark();
   int RunE2e();
+  int RunPartial();
 
   CLI::App* bench_;
   CLI::App* nexmark_;
   CLI::App* e2e_;
+  CLI::App* partial_;
   E2eBenchOptions e2e_options_;
   NexmarkBenchOptions options_;
+  PartialScalingBench::Options partial_options_;
   std::vector<std::string> queries_;
 };
 
