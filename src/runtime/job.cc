@@ -20,8 +20,9 @@ namespace {
 /// Builds the operators below `node`, whose output goes to input `input` of `parent`.
 class JobBuilder {
  public:
-  JobBuilder(Job* job, const expr::FunctionRegistry& functions, const PipelineOptions& options)
-      : job_(job), functions_(functions), options_(options) {}
+  JobBuilder(Job* job, const expr::FunctionRegistry& functions, const PipelineOptions& options,
+             bool partial)
+      : job_(job), functions_(functions), options_(options), partial_(partial) {}
 
   Status Build(const sql::PlanNodePtr& node, Operator* parent, size_t input, int depth) {
     if (node->kind == sql::PlanKind::kScan) {
@@ -57,6 +58,11 @@ class JobBuilder {
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kWindowAggregate: {
+        if (partial_) {
+          ASSIGN_OR_RETURN(auto op, PartialWindowAggregateOperator::Create(node, functions_));
+          job_->partial = op.get();
+          return std::unique_ptr<Operator>(std::move(op));
+        }
         if (node.window.session_gap_ms > 0) {
           ASSIGN_OR_RETURN(auto op, SessionWindowOperator::Create(node, functions_,
                                                                   options_.allowed_lateness_ms));
@@ -107,6 +113,7 @@ class JobBuilder {
   Job* job_;
   const expr::FunctionRegistry& functions_;
   const PipelineOptions& options_;
+  bool partial_;  // the sink takes partial aggregates
 };
 
 }  // namespace
@@ -133,7 +140,7 @@ Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistr
   job.sink = sink.get();
   job.description = fmt::format("Job[{}]\n  {}\n", job.name, sink->Describe());
   job.operators.push_back(std::move(sink));
-  JobBuilder builder(&job, functions, options);
+  JobBuilder builder(&job, functions, options, !sink_node->partial_merge.empty());
   RETURN_IF_ERROR(builder.Build(sink_node->inputs[0], job.sink, 0, 2));
   return job;
 }

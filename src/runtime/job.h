@@ -7,6 +7,7 @@
 #include "expr/function_registry.h"
 #include "runtime/connector_registry.h"
 #include "runtime/operator.h"
+#include "runtime/partial_window_aggregate_operator.h"
 #include "runtime/pipeline_options.h"
 #include "runtime/sink_operator.h"
 #include "sql/logical_plan.h"
@@ -27,6 +28,8 @@ struct Job {
   std::vector<std::unique_ptr<Operator>> operators;  // owns every operator, the sink included
   SinkOperator* sink = nullptr;
   std::vector<ScanInput> scans;
+  /// The window aggregation of a job whose sink takes partial aggregates, else null.
+  PartialWindowAggregateOperator* partial = nullptr;
 
   /// Builds the job of plan node `sink_node` (a kSink); its sink reports rows it refuses to
   /// `bad_records` (see SinkContext).

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "common/byte_size.h"
@@ -68,6 +70,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
   for (const auto& job_node : plan.jobs) {
     ASSIGN_OR_RETURN(Job job, Job::Build(job_node, connectors, functions, p->options_,
                                          plan.settings, p->bad_records_.get()));
+    p->has_partial_jobs_ |= job.partial != nullptr;
     p->jobs_.push_back(std::move(job));
   }
   p->stateful_ = std::make_unique<StatefulOperators>(p->jobs_);
@@ -115,7 +118,11 @@ Status Pipeline::CreateSources(const std::map<std::string, std::string>& setting
 
 Status Pipeline::OpenState() {
   log_path_ = options_.epoch_log_path;
-  if (!replaying_log_file_ && !options_.state_dir.empty()) {
+  if (has_partial_jobs_ && !options_.state_dir.empty()) {
+    LogInfo(
+        "partial aggregation holds no state across epochs: the consumer group's offsets and "
+        "intents are its recovery state, 'state.dir' is not used");
+  } else if (!replaying_log_file_ && !options_.state_dir.empty()) {
     auto store = CheckpointStore::Open(options_.state_dir);
     if (store.ok()) {
       store_ = std::move(*store);
@@ -184,6 +191,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
   SourceStage& stage = *sources_[entry.source];
   switch (entry.kind) {
     case EpochLogEntry::Kind::kBatch: {
+      if (has_partial_jobs_) SetPartialSplit(entry);
       const int64_t before = stage.records_in();
       RETURN_IF_ERROR(stage.ProcessBatch(*batch, entry.processing_time_ms));
       RETURN_IF_ERROR(CheckStateMemory());
@@ -301,7 +309,45 @@ Status Pipeline::FinishSources() {
 
 Status Pipeline::CommitEpoch() {
   ASSIGN_OR_RETURN(auto sealed, log_->Seal(epoch_));
+  if (has_partial_jobs_) RETURN_IF_ERROR(FlushPartialJobs(sealed));
   return FinishEpoch(/*write_sinks=*/true);
+}
+
+void Pipeline::SetPartialSplit(const EpochLogEntry& entry) {
+  const SourceReader& reader = sources_[entry.source]->reader();
+  const int64_t generation = reader.split_generation(SplitId(entry.split));
+  for (auto& job : jobs_) {
+    if (job.partial) job.partial->set_split(entry.source, entry.split, generation);
+  }
+}
+
+Status Pipeline::FlushPartialJobs(const std::vector<EpochLogEntry>& sealed) {
+  // Per source, the splits the epoch read; the reader records their ranges durably first.
+  std::vector<std::vector<SplitId>> read(sources_.size());
+  for (const EpochLogEntry& entry : sealed) {
+    if (entry.kind != EpochLogEntry::Kind::kBatch) continue;
+    std::vector<SplitId>& splits = read[entry.source];
+    if (std::find(splits.begin(), splits.end(), SplitId(entry.split)) == splits.end()) {
+      splits.push_back(SplitId(entry.split));
+    }
+  }
+  std::set<PartialWindowAggregateOperator::SplitKey> writable;
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    if (read[s].empty()) continue;
+    const SourceReader& reader = sources_[s]->reader();
+    ASSIGN_OR_RETURN(std::vector<SplitId> recorded, sources_[s]->reader().RecordIntents(read[s]));
+    for (SplitId split : recorded) {
+      writable.insert({s, split.value(), reader.split_generation(split)});
+    }
+  }
+  for (auto& job : jobs_) {
+    if (!job.partial) continue;
+    RETURN_IF_ERROR(
+        job.partial->FlushEpoch([&](const PartialWindowAggregateOperator::SplitKey& key) {
+          return writable.count(key) > 0;
+        }));
+  }
+  return Status::Ok();
 }
 
 Status Pipeline::FinishEpoch(bool write_sinks) {

@@ -108,12 +108,18 @@ class Pipeline {
   Status CheckIdleSplits(int64_t now_ms);
   Status FinishSources();
   Status CommitEpoch();
+  // Partial aggregation (runtime/README.md): tells the jobs' partial window operators the split
+  // of the batch of `entry`; at the epoch's end records the intents of the splits `sealed` read
+  // and flushes the partial aggregates of those recorded.
+  void SetPartialSplit(const EpochLogEntry& entry);
+  Status FlushPartialJobs(const std::vector<EpochLogEntry>& sealed);
   void PublishSnapshot(const char* state);
 
   PipelineOptions options_;
   std::unique_ptr<DeadLetterSink> dead_letters_;  // 'pipeline.dead-letter' (null: none)
   std::unique_ptr<BadRecordReporter> bad_records_;
   std::vector<Job> jobs_;
+  bool has_partial_jobs_ = false;                // a job's sink takes partial aggregates
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
   size_t state_bytes_ = 0;  // operator state after the last batch (CheckStateMemory)
   std::vector<std::unique_ptr<SourceStage>> sources_;

@@ -49,6 +49,20 @@ class SourceReader {
   /// Commits every position delivered so far to the external system (e.g. a Kafka consumer
   /// group). Called after the epoch that consumed them is durable in every sink.
   virtual Status CommitConsumed() { return Status::Ok(); }
+  /// Records durably, before an epoch's partial aggregates are written, the range each of
+  /// `splits` (those the epoch read) covered in the epoch, e.g. as the metadata of the Kafka
+  /// group's committed offset. A process that takes a split over after this one died reads
+  /// exactly that range first, as one batch, and so writes the same partial aggregates again
+  /// (runtime/README.md, "Partial aggregation across processes"). Returns the splits whose output
+  /// may be written: those recorded. A reader whose splits never move to another process records
+  /// nothing and returns them all (the default). A split left out is read again by its next owner.
+  virtual Result<std::vector<SplitId>> RecordIntents(const std::vector<SplitId>& splits) {
+    return splits;
+  }
+  /// Returns how many times split `split` was (re)assigned to this reader: rows of an earlier
+  /// assignment are read again from the group's offsets after a new one. 0 for readers whose
+  /// splits never move.
+  virtual int64_t split_generation(SplitId /*split*/) const { return 0; }
   /// Returns whether this reader owns split `split` now (a Kafka partition stays a split after
   /// the group gave it to another member). Called at the end of each epoch.
   virtual bool split_owned(SplitId /*split*/) const { return true; }

@@ -19,6 +19,13 @@ std::string TrimSetting(std::string s) {
   return s;
 }
 
+// Returns the 64-bit FNV-1a hash of `bytes`.
+uint64_t Fnv1a(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
 // Returns base * 2^attempt capped at `max`, times a random factor in [0.5, 1].
 }  // namespace
 
@@ -57,9 +64,12 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
       table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
   for (const auto& f : names_from.fields()) names.push_back(f.name);
   if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
+  // Partial aggregates are identified by their bytes, the same from whichever process (run)
+  // read the range: their tokens are scoped by the pipeline alone.
+  std::string scope = options.partial ? context.pipeline_name : context.epoch_scope();
   auto sink =
       std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
-                                       context.epoch_scope(), context.sink_name);
+                                       std::move(scope), context.sink_name);
   if (context.bad_records && context.bad_records->routes_rejected_rows()) {
     sink->dead_letters_ = context.bad_records;
   }
@@ -315,7 +325,9 @@ Status ClickHouseSink::Write(EpochId epoch, int block, const Batch& batch) {
               static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
   bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
                                            std::chrono::milliseconds(options_.flush_interval_ms);
-  if (full || old) return Flush(epoch);
+  // Partial aggregates: each block (one split's range of an epoch) is one INSERT, so a process
+  // that re-reads the range after a takeover sends the same INSERT, which ClickHouse drops.
+  if (full || old || options_.partial) return Flush(epoch);
   return Status::Ok();
 }
 
@@ -357,9 +369,13 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   RETURN_IF_ERROR(WaitForInFlight());
   ClickHouseHttpClient::Settings settings;
   if (has_dedup_token_) {
+    // Partial aggregates are identified by their bytes (a function of one split's range, the
+    // same in whichever process read it), not by this process's epoch numbers.
     settings.emplace_back(
         "insert_deduplication_token",
-        fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(), flushes_in_epoch_));
+        options_.partial ? fmt::format("{}/{}/{:016x}", epoch_scope_, sink_name_, Fnv1a(buffer_))
+                         : fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(),
+                                       flushes_in_epoch_));
   }
   std::swap(sending_, buffer_);
   buffer_.clear();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -237,6 +238,8 @@ void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
     rd_kafka_topic_partition_t& tp = partitions->elems[i];
     Split& split = splits_[SplitFor(tp.topic, tp.partition)];
     split.assigned = true;
+    ++split.generation;
+    split.epoch_first = -1;
     if (split.delivered >= 0) {
       tp.offset = split.delivered;  // resume after what this reader already delivered
       continue;
@@ -244,9 +247,66 @@ void KafkaSource::SetStartOffsets(rd_kafka_topic_partition_list_t* partitions) {
     tp.offset = RD_KAFKA_OFFSET_STORED;  // a partition taken over later: the group's offsets
     unread.push_back(i);
   }
+  // Intents matter where the group's offsets do: later assignments, and the first one in the
+  // group-offsets startup mode (a new member of a running group).
+  if (!startup || options_.startup == StartupMode::kGroupOffsets) {
+    TakeOverIntents(partitions, &unread);
+  }
   // At start-up the startup mode decides; later, a partition the group never committed (nobody
   // has read it yet) starts as it would have at start-up.
   ApplyStartupMode(partitions, startup ? unread : WithoutGroupOffsets(partitions, unread));
+}
+
+void KafkaSource::TakeOverIntents(rd_kafka_topic_partition_list_t* partitions,
+                                  std::vector<int>* indexes) {
+  if (indexes->empty()) return;
+  RdKafkaPartitionList query(rd_kafka_topic_partition_list_new(static_cast<int>(indexes->size())));
+  for (int i : *indexes) {
+    rd_kafka_topic_partition_list_add(query.get(), partitions->elems[i].topic,
+                                      partitions->elems[i].partition);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_committed(consumer_.get(), query.get(), 10'000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    async_error_ =
+        Status::Unavailable(fmt::format("table '{}': cannot read the group's committed offsets: {}",
+                                        table_name_, rd_kafka_err2str(err)));
+    return;
+  }
+  constexpr std::string_view kIntent = "sluice-intent:";
+  std::vector<int> rest;
+  for (size_t k = 0; k < indexes->size(); ++k) {
+    const rd_kafka_topic_partition_t& committed = query->elems[k];
+    std::string_view metadata(static_cast<const char*>(committed.metadata),
+                              committed.metadata ? committed.metadata_size : 0);
+    const int64_t end = metadata.rfind(kIntent, 0) == 0
+                            ? std::atoll(std::string(metadata.substr(kIntent.size())).c_str())
+                            : -1;
+    if (committed.offset < 0 || end <= committed.offset) {
+      rest.push_back((*indexes)[k]);
+      continue;
+    }
+    rd_kafka_topic_partition_t& tp = partitions->elems[(*indexes)[k]];
+    Split& split = splits_[SplitFor(tp.topic, tp.partition)];
+    split.intent = fmt::format("{}:{}:{}:{}", tp.topic, tp.partition, committed.offset, end);
+    tp.offset = end;  // live reading continues after the intent's range
+    LogWarn("table '{}': {}-{} was taken over with an intent: re-reading offsets [{}, {}) first",
+            table_name_, tp.topic, tp.partition, committed.offset, end);
+  }
+  *indexes = std::move(rest);
+}
+
+Result<std::optional<SourceBatch>> KafkaSource::PollIntent() {
+  for (size_t index = 0; index < splits_.size(); ++index) {
+    Split& split = splits_[index];
+    if (split.intent.empty() || !split.assigned) continue;
+    const std::string intent = std::exchange(split.intent, std::string());
+    ASSIGN_OR_RETURN(SourceBatch batch, ReadUntil(SplitId(static_cast<int64_t>(index)), intent));
+    ASSIGN_OR_RETURN(Position pos, ParsePosition(intent));
+    split.epoch_first = pos.first;
+    split.fenced = true;
+    return std::optional<SourceBatch>(std::move(batch));
+  }
+  return std::optional<SourceBatch>();
 }
 
 std::vector<int> KafkaSource::WithoutGroupOffsets(rd_kafka_topic_partition_list_t* partitions,
@@ -360,6 +420,9 @@ void KafkaSource::OnRebalance(rd_kafka_resp_err_t err,
     split.assigned = false;
     split.delivered = -1;
     split.skip_before_ms = -1;
+    split.epoch_first = -1;
+    split.intent.clear();
+    split.fenced = false;
     pending_total_ -= split.pending.size();
     split.pending.clear();
   }
@@ -421,10 +484,12 @@ Result<std::optional<SourceBatch>> KafkaSource::Poll(size_t max_rows) {
     announced_splits_ = n;
     return std::optional<SourceBatch>(EmptyBatch(n - 1));
   }
+  ASSIGN_OR_RETURN(std::optional<SourceBatch> intent, PollIntent());
+  if (intent) return intent;
   for (size_t k = 0; k < n; ++k) {
     size_t index = (next_split_ + k) % n;
     Split& split = splits_[index];
-    if (split.pending.empty()) continue;
+    if (split.pending.empty() || split.fenced) continue;
     next_split_ = (index + 1) % n;
     std::vector<Message> taken;
     while (!split.pending.empty() && taken.size() < max_rows) {
@@ -435,6 +500,7 @@ Result<std::optional<SourceBatch>> KafkaSource::Poll(size_t max_rows) {
     std::vector<const rd_kafka_message_t*> messages;
     for (const auto& m : taken) messages.push_back(m.get());
     SourceBatch batch = Decode(index, messages);
+    if (split.epoch_first < 0) split.epoch_first = taken.front()->offset;
     split.delivered = taken.back()->offset + 1;
     return std::optional<SourceBatch>(std::move(batch));
   }
@@ -698,7 +764,50 @@ Result<SourceBatch> KafkaSource::ReadUntil(SplitId split, const std::string& end
   return Decode(index, messages);
 }
 
+Result<std::vector<SplitId>> KafkaSource::RecordIntents(const std::vector<SplitId>& splits) {
+  // Not a group member (a replay of a log): nothing moves, everything may be written.
+  if (!consumer_ || !subscribed_) return splits;
+  std::vector<SplitId> recorded;
+  RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(splits.size())));
+  for (SplitId id : splits) {
+    const auto index = static_cast<size_t>(id.value());
+    if (index >= splits_.size()) continue;
+    const Split& s = splits_[index];
+    if (!s.assigned || s.epoch_first < 0 || s.delivered <= s.epoch_first) continue;
+    const std::string metadata = fmt::format("sluice-intent:{}", s.delivered);
+    rd_kafka_topic_partition_t* tp =
+        rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition);
+    tp->offset = s.epoch_first;
+    tp->metadata = std::malloc(metadata.size());  // the list frees it
+    std::memcpy(tp->metadata, metadata.data(), metadata.size());
+    tp->metadata_size = metadata.size();
+  }
+  if (list->cnt == 0) return recorded;
+  rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list.get(), /*async=*/0);
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = list->elems[i];
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      recorded.push_back(SplitId(static_cast<int64_t>(SplitFor(tp.topic, tp.partition))));
+    }
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS &&
+      err != RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION) {
+    return Status::Unavailable(
+        fmt::format("table '{}': cannot record intents: {}", table_name_, rd_kafka_err2str(err)));
+  }
+  return recorded;
+}
+
+int64_t KafkaSource::split_generation(SplitId split) const {
+  auto i = static_cast<size_t>(split.value());
+  return i < splits_.size() ? splits_[i].generation : 0;
+}
+
 Status KafkaSource::CommitConsumed() {
+  for (auto& s : splits_) {  // the epoch ended: its ranges are written
+    s.epoch_first = -1;
+    s.fenced = false;
+  }
   if (!consumer_ || !subscribed_) return Status::Ok();
   RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(4));
   for (const auto& s : splits_) {

@@ -87,6 +87,11 @@ class KafkaSource : public runtime::SourceReader {
   std::string split_name(SplitId split) const override;
   /// Returns whether the group assigns the split's partition to this member now.
   bool split_owned(SplitId split) const override;
+  /// Commits, for every split of `splits` that delivered messages in this epoch and is still
+  /// assigned, the offset the epoch's range starts at with the metadata "sluice-intent:<end>"
+  /// (offset after the range's last message). Returns those committed.
+  Result<std::vector<SplitId>> RecordIntents(const std::vector<SplitId>& splits) override;
+  int64_t split_generation(SplitId split) const override;
   /// Commits, synchronously, the position after the last delivered message of every assigned
   /// partition to the consumer group. Returns kUnavailable when the broker refused.
   Status CommitConsumed() override;
@@ -111,12 +116,24 @@ class KafkaSource : public runtime::SourceReader {
     // after it (-1: no skipping).
     int64_t skip_before_ms = -1;
     std::deque<Message> pending;
+    int64_t generation = 0;    // assignments of the partition to this member
+    int64_t epoch_first = -1;  // offset of the first message delivered this epoch (-1: none)
+    // A range the group's intent metadata names ("<topic>:<partition>:<first>:<next>"): read
+    // first, as one batch, when the partition is taken over.
+    std::string intent;
+    bool fenced = false;  // the intent's range was delivered: nothing more until the epoch ends
   };
 
   static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void SetStartOffsets(rd_kafka_topic_partition_list_t* partitions);
+  /// Reads the group's committed offsets of `indexes` (into `partitions`); those whose metadata
+  /// holds an intent start after it (the intent's range is read first, by Poll) and are removed
+  /// from `indexes`.
+  void TakeOverIntents(rd_kafka_topic_partition_list_t* partitions, std::vector<int>* indexes);
+  /// Returns the intent batch of a split that has one, if any.
+  Result<std::optional<runtime::SourceBatch>> PollIntent();
   /// Returns those of `indexes` (into `partitions`) for which the group holds no committed offset.
   std::vector<int> WithoutGroupOffsets(rd_kafka_topic_partition_list_t* partitions,
                                        const std::vector<int>& indexes);
