@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runtime/memory_footprint.h"
 #include "runtime/value_codec.h"
 
 namespace sluice::runtime {
@@ -23,6 +24,7 @@ Status EventTimeRowBuffer::Add(const Batch& batch, int64_t watermark) {
     Row row;
     row.reserve(columns_);
     for (size_t c = 0; c < columns_; ++c) row.push_back(Value::FromColumn(batch.column(c), i));
+    bytes_ += MemoryFootprint::OfRow(row);
     // Rows mostly arrive in rowtime order: the end is the place to look first.
     pending_.try_emplace(pending_.end(), t)->second.push_back(std::move(row));
   }
@@ -33,6 +35,7 @@ void EventTimeRowBuffer::TakeUpTo(int64_t watermark,
                                   const std::function<void(int64_t, const std::vector<Row>&)>& fn) {
   while (!pending_.empty() && pending_.begin()->first <= watermark) {
     auto node = pending_.extract(pending_.begin());
+    for (const Row& row : node.mapped()) bytes_ -= MemoryFootprint::OfRow(row);
     fn(node.key(), node.mapped());
   }
 }
@@ -49,6 +52,7 @@ void EventTimeRowBuffer::SaveState(StateEncoder* out) const {
 
 Status EventTimeRowBuffer::RestoreState(StateDecoder* in) {
   pending_.clear();
+  bytes_ = 0;
   RETURN_IF_ERROR(in->GetI64(&late_records_dropped_));
   size_t times = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &times));
@@ -59,7 +63,10 @@ Status EventTimeRowBuffer::RestoreState(StateDecoder* in) {
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &n));
     std::vector<Row>& rows = pending_[time];
     rows.resize(n);
-    for (Row& row : rows) RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
+    for (Row& row : rows) {
+      RETURN_IF_ERROR(ValueCodec::GetRow(in, &row));
+      bytes_ += MemoryFootprint::OfRow(row);
+    }
   }
   return Status::Ok();
 }

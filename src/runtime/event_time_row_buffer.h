@@ -39,6 +39,8 @@ class EventTimeRowBuffer {
   int64_t late_records_dropped() const { return late_records_dropped_; }
   /// Returns the number of rows held.
   size_t size() const;
+  /// Returns the bytes the held rows take (MemoryFootprint), kept up to date as rows come and go.
+  size_t memory_bytes() const { return bytes_; }
 
   /// Writes the buffered rows and the late count; RestoreState replaces them.
   void SaveState(StateEncoder* out) const;
@@ -55,6 +57,7 @@ class EventTimeRowBuffer {
   size_t columns_;
   std::map<int64_t, std::vector<Row>> pending_;  // by rowtime, arrival order within
   int64_t late_records_dropped_ = 0;
+  size_t bytes_ = 0;  // MemoryFootprint of pending_'s rows
 };
 
 }  // namespace sluice::runtime

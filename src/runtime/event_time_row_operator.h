@@ -25,6 +25,8 @@ class EventTimeRowOperator : public Operator {
   int64_t late_records_dropped() const { return buffer_.late_records_dropped(); }
   /// Returns the number of rows buffered until the watermark passes them.
   size_t num_pending() const { return buffer_.size(); }
+  /// Returns the bytes of the rows buffered until the watermark passes them.
+  size_t StateBytes() const override { return buffer_.memory_bytes(); }
 
  protected:
   using Row = EventTimeRowBuffer::Row;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "runtime/memory_footprint.h"
 #include "runtime/value_codec.h"
 
 namespace sluice::runtime {
@@ -22,6 +23,11 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 // `watermark` (every row is done at the end of input).
 bool Passed(int64_t expiry, int64_t watermark) {
   return expiry < watermark || watermark == kMaxWatermark.value();
+}
+
+// The bytes one held row takes with its share of the key and the expiry entry.
+size_t HeldBytes(const std::vector<Value>& row, const std::string& key) {
+  return MemoryFootprint::OfRow(row) + 2 * key.size() + 64;
 }
 
 }  // namespace
@@ -69,6 +75,7 @@ void IntervalJoinOperator::ProcessRow(size_t side, Row row, int64_t watermark) {
     return;
   }
   Side& s = sides_[side];
+  s.bytes += HeldBytes(row, *key);
   s.keys[*key].emplace(time, HeldRow{std::move(row), matched});
   s.expiry.emplace(expiry, *key);
   ++s.held;
@@ -113,6 +120,7 @@ void IntervalJoinOperator::Expire(size_t side, int64_t watermark) {
     auto& rows = it->second;
     while (!rows.empty() && ExpiryOf(side, rows.begin()->first) <= entry.key()) {
       if (s.outer && !rows.begin()->second.matched) AppendPadded(side, rows.begin()->second.row);
+      s.bytes -= HeldBytes(rows.begin()->second.row, it->first);
       rows.erase(rows.begin());
       --s.held;
     }
@@ -142,6 +150,7 @@ Status IntervalJoinOperator::RestoreSide(StateDecoder* in, Side* side) {
   side->keys.clear();
   side->expiry.clear();
   side->held = 0;
+  side->bytes = 0;
   size_t keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &keys));
   for (size_t k = 0; k < keys; ++k) {
@@ -158,6 +167,7 @@ Status IntervalJoinOperator::RestoreSide(StateDecoder* in, Side* side) {
       RETURN_IF_ERROR(in->GetU8(&matched));
       RETURN_IF_ERROR(ValueCodec::GetRow(in, &held.row));
       held.matched = matched != 0;
+      side->bytes += HeldBytes(held.row, key);
       rows.emplace_hint(rows.end(), time, std::move(held));
       ++side->held;
     }

@@ -37,6 +37,8 @@ class IntervalJoinOperator : public JoinOperator {
 
   /// Returns the number of rows held on `side` (0 left, 1 right).
   size_t num_held(size_t side) const { return sides_[side].held; }
+  /// Returns the bytes of the rows held on both sides and their keys.
+  size_t StateBytes() const override { return sides_[0].bytes + sides_[1].bytes; }
   std::optional<OperatorStats> stats() const override {
     return OperatorStats{static_cast<int64_t>(sides_[0].keys.size() + sides_[1].keys.size()), 0, 0};
   }
@@ -56,6 +58,7 @@ class IntervalJoinOperator : public JoinOperator {
     std::unordered_map<std::string, std::multimap<int64_t, HeldRow>> keys;
     std::multimap<int64_t, std::string> expiry;  // expiry time -> key, arrival order within
     size_t held = 0;
+    size_t bytes = 0;  // MemoryFootprint of the held rows and their keys
   };
 
   explicit IntervalJoinOperator(const sql::PlanNode& node);

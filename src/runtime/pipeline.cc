@@ -219,6 +219,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
 
 Status Pipeline::CheckStateMemory() {
   size_t total = 0;
+  size_t in_sinks = 0;
   size_t largest = 0;
   const Operator* largest_op = nullptr;
   const Job* largest_job = nullptr;
@@ -226,7 +227,9 @@ Status Pipeline::CheckStateMemory() {
     for (const auto& op : job.operators) {
       const size_t bytes = op->StateBytes();
       total += bytes;
-      if (bytes > largest) {
+      if (op.get() == job.sink) {
+        in_sinks += bytes;
+      } else if (bytes > largest) {
         largest = bytes;
         largest_op = op.get();
         largest_job = &job;
@@ -236,11 +239,34 @@ Status Pipeline::CheckStateMemory() {
   state_bytes_ = total;
   const int64_t limit = options_.max_state_bytes;
   if (limit <= 0 || total <= static_cast<size_t>(limit)) return Status::Ok();
+  if (in_sinks > 0 && !recovering_ && !replaying_log_file_) {
+    // Backpressure: the epoch ends after this batch and the sinks write what they hold before
+    // any source is polled again. Where it ends is logged, so a replay ends it there too.
+    drain_sinks_ = true;
+    return Status::Ok();
+  }
+  // A replayed epoch ends where the run that logged it drained its sinks.
+  if (in_sinks > 0 && total - in_sinks <= static_cast<size_t>(limit)) return Status::Ok();
+  if (largest_op == nullptr) {
+    return Status::IoError(fmt::format("sink output holds {}, over 'pipeline.max-memory' = {}",
+                                       FormatByteSize(static_cast<int64_t>(total)),
+                                       FormatByteSize(limit)));
+  }
   return Status::IoError(fmt::format(
       "operator state holds {}, over 'pipeline.max-memory' = {}: {} of it in {} of job '{}' "
       "(raise the limit, set 'table.exec.state.ttl', or group by fewer keys)",
       FormatByteSize(static_cast<int64_t>(total)), FormatByteSize(limit),
       FormatByteSize(static_cast<int64_t>(largest)), largest_op->Describe(), largest_job->name));
+}
+
+void Pipeline::LogMemoryDrain() {
+  size_t in_sinks = 0;
+  for (const Job& job : jobs_) in_sinks += job.sink->StateBytes();
+  drain_log_.Warn(fmt::format(
+      "'pipeline.max-memory' = {} reached ({} buffered, {} of it sink output): epoch {} ends "
+      "early, sources paused while the sinks drain",
+      FormatByteSize(options_.max_state_bytes), FormatByteSize(static_cast<int64_t>(state_bytes_)),
+      FormatByteSize(static_cast<int64_t>(in_sinks)), epoch_.value()));
 }
 
 Result<bool> Pipeline::PollSources(int64_t now_ms) {
@@ -432,7 +458,12 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     bounded_end = true;
     for (auto& stage : sources_) bounded_end &= stage->reader().Finished();
     if (bounded_end) RETURN_IF_ERROR(FinishSources());
-    if (bounded_end || now - epoch_start >= options_.epoch_interval_ms) {
+    if (drain_sinks_) {
+      ++memory_drains_;
+      LogMemoryDrain();
+    }
+    if (bounded_end || drain_sinks_ || now - epoch_start >= options_.epoch_interval_ms) {
+      drain_sinks_ = false;
       RETURN_IF_ERROR(CommitEpoch());
       epoch_start = now;
     }
@@ -497,6 +528,7 @@ PipelineStats Pipeline::stats() const {
   st.last_checkpoint_seconds = state_stats_.last_checkpoint_seconds;
   st.epochs_recovered = state_stats_.epochs_recovered;
   st.recovery_seconds = state_stats_.recovery_seconds;
+  st.memory_drains = memory_drains_;
   return st;
 }
 

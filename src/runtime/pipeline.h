@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/logging.h"
 #include "common/metrics_registry.h"
 #include "expr/function_registry.h"
 #include "runtime/bad_record_reporter.h"
@@ -35,6 +36,7 @@ struct PipelineStats {
   double last_checkpoint_seconds = 0;
   int64_t epochs_recovered = 0;  // logged epochs replayed at start-up
   double recovery_seconds = 0;   // restoring the checkpoint and replaying the log
+  int64_t memory_drains = 0;     // epochs ended early so that sinks drain ('pipeline.max-memory')
 };
 
 /// Runs every job of a planned pipeline file on one thread, in epochs (DESIGN.md): sources are
@@ -87,9 +89,13 @@ class Pipeline {
   Status Open();
   Status Close();
   Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);
-  /// Sums the operators' StateBytes into state_bytes_; an error (not retryable: the same input
-  /// needs the same state) naming the largest operator when the sum is over 'pipeline.max-memory'.
+  /// Sums the operators' StateBytes (sinks' buffered output included) into state_bytes_. Over
+  /// 'pipeline.max-memory' with output buffered in sinks, asks for the epoch to end now
+  /// (drain_sinks_: sources pause while the sinks drain); over it without, an error (not
+  /// retryable: the same input needs the same state) naming the largest operator.
   Status CheckStateMemory();
+  /// Logs (rate-limited) that the epoch ends early for the sinks to drain.
+  void LogMemoryDrain();
   Status OpenState();
   Status Recover();
   Status RestoreCheckpoint(const Checkpoint& checkpoint);
@@ -121,7 +127,10 @@ class Pipeline {
   std::vector<Job> jobs_;
   bool has_partial_jobs_ = false;                // a job's sink takes partial aggregates
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
-  size_t state_bytes_ = 0;  // operator state after the last batch (CheckStateMemory)
+  size_t state_bytes_ = 0;    // operator state after the last batch (CheckStateMemory)
+  bool drain_sinks_ = false;  // CheckStateMemory: end the epoch before polling again
+  int64_t memory_drains_ = 0;
+  RateLimitedLog drain_log_{5, 10'000};
   std::vector<std::unique_ptr<SourceStage>> sources_;
   std::vector<int64_t> idle_timeout_ms_;           // per source
   std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)

@@ -40,9 +40,9 @@ PipelineMetrics::PipelineMetrics(MetricsRegistry* registry, std::string pipeline
                                           "Size of the last checkpoint.", labels);
   checkpoints_ =
       registry_->GetCounter("sluice_pipeline_checkpoints_total", "Checkpoints written.", labels);
-  state_bytes_ =
-      registry_->GetGauge("sluice_pipeline_state_bytes",
-                          "Memory held by operator state ('pipeline.max-memory').", labels);
+  state_bytes_ = registry_->GetGauge(
+      "sluice_pipeline_state_bytes",
+      "Memory held by operator state and buffered output ('pipeline.max-memory').", labels);
   collector_ = registry_->AddCollector([this] { CollectSinks(); });
   const auto started = std::chrono::steady_clock::now();
   registry_->AddCallback(

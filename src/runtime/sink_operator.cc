@@ -1,11 +1,14 @@
 #include "runtime/sink_operator.h"
 
 #include "common/crash_point.h"
+#include "runtime/memory_footprint.h"
 
 namespace sluice::runtime {
 
 Status SinkOperator::Process(const BatchPtr& batch, size_t /*input*/) {
-  if (batch->num_rows > 0) pending_.push_back(batch);
+  if (batch->num_rows == 0) return Status::Ok();
+  pending_bytes_ += MemoryFootprint::OfBatch(*batch);
+  pending_.push_back(batch);
   return Status::Ok();
 }
 
@@ -21,6 +24,7 @@ Status SinkOperator::WriteEpoch(EpochId epoch) {
     CrashPoint("sink-block-written");
   }
   pending_.clear();
+  pending_bytes_ = 0;
   return writer_->CommitEpoch(epoch);
 }
 

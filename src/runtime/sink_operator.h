@@ -27,7 +27,12 @@ class SinkOperator : public Operator {
   Status WriteEpoch(EpochId epoch);
   /// Drops the held batches: the epoch was replayed from the log and every sink had already
   /// acknowledged it (its commit record is in the log).
-  void DiscardEpoch() { pending_.clear(); }
+  void DiscardEpoch() {
+    pending_.clear();
+    pending_bytes_ = 0;
+  }
+  /// Returns the bytes of the batches held for the epoch's end (the sink's buffered output).
+  size_t StateBytes() const override { return pending_bytes_; }
   Status Close() { return writer_->Close(); }
 
   const std::string& name() const { return name_; }
@@ -39,6 +44,7 @@ class SinkOperator : public Operator {
   std::string name_;
   std::unique_ptr<SinkWriter> writer_;
   std::vector<BatchPtr> pending_;
+  size_t pending_bytes_ = 0;  // MemoryFootprint of pending_
   int64_t rows_written_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "runtime/window_join_operator.h"
 
+#include "runtime/memory_footprint.h"
 #include "runtime/value_codec.h"
 
 namespace sluice::runtime {
@@ -36,18 +37,27 @@ void WindowJoinOperator::ProcessRow(size_t side, Row row, int64_t watermark) {
   std::optional<std::string> key = KeyOf(side, row);
   if (!key && !outer) return;
   Window& window = windows_[{end.as_int(), start.as_int()}];
+  size_t bytes = MemoryFootprint::OfRow(row);
   if (!key) {
+    window.bytes += bytes;
+    bytes_ += bytes;
     window.null_keys[side].push_back(std::move(row));
     return;
   }
   auto [it, inserted] = window.index.emplace(*key, window.keys.size());
-  if (inserted) window.keys.push_back(KeyRows{*key, {}});
+  if (inserted) {
+    window.keys.push_back(KeyRows{*key, {}});
+    bytes += 2 * key->size();
+  }
+  window.bytes += bytes;
+  bytes_ += bytes;
   window.keys[it->second].rows[side].push_back(std::move(row));
 }
 
 void WindowJoinOperator::OnWatermark(int64_t watermark) {
   while (!windows_.empty() && windows_.begin()->first.first <= watermark) {
     auto node = windows_.extract(windows_.begin());
+    bytes_ -= node.mapped().bytes;
     Fire(node.mapped());
   }
 }
@@ -100,6 +110,7 @@ Status WindowJoinOperator::RestoreState(StateDecoder* in) {
   RETURN_IF_ERROR(RestoreBase(in));
   RETURN_IF_ERROR(in->GetI64(&late_records_dropped_));
   windows_.clear();
+  bytes_ = 0;
   auto get_rows = [in](std::vector<Row>* rows) -> Status {
     size_t n = 0;
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &n));
@@ -123,6 +134,16 @@ Status WindowJoinOperator::RestoreState(StateDecoder* in) {
       window.index.emplace(window.keys[k].key, k);
     }
     for (auto& rows : window.null_keys) RETURN_IF_ERROR(get_rows(&rows));
+    for (const KeyRows& k : window.keys) {
+      window.bytes += 2 * k.key.size();
+      for (const auto& rows : k.rows) {
+        for (const Row& row : rows) window.bytes += MemoryFootprint::OfRow(row);
+      }
+    }
+    for (const auto& rows : window.null_keys) {
+      for (const Row& row : rows) window.bytes += MemoryFootprint::OfRow(row);
+    }
+    bytes_ += window.bytes;
   }
   return Status::Ok();
 }

@@ -39,6 +39,8 @@ class WindowJoinOperator : public JoinOperator {
   /// Returns the number of windows held.
   size_t num_windows() const { return windows_.size(); }
   std::optional<OperatorStats> stats() const override;
+  /// Returns the bytes of the rows held in open windows and their keys.
+  size_t StateBytes() const override { return bytes_; }
 
  protected:
   void ProcessRow(size_t side, Row row, int64_t watermark) override;
@@ -53,6 +55,7 @@ class WindowJoinOperator : public JoinOperator {
     std::unordered_map<std::string, size_t> index;  // key -> position in `keys`
     std::vector<KeyRows> keys;                      // first appearance order
     std::array<std::vector<Row>, 2> null_keys;      // rows of outer sides with a NULL key
+    size_t bytes = 0;                               // MemoryFootprint of the rows and keys
   };
   using WindowId = std::pair<int64_t, int64_t>;  // (end, start)
 
@@ -63,6 +66,7 @@ class WindowJoinOperator : public JoinOperator {
   std::array<size_t, 2> end_columns_;
   std::map<WindowId, Window> windows_;
   int64_t late_records_dropped_ = 0;
+  size_t bytes_ = 0;  // the sum of the windows' bytes
 };
 
 }  // namespace sluice::runtime

@@ -2,13 +2,19 @@
 // keys (unpaced) with an unbounded GROUP BY. With a 128 MB bound the run stops with exit code 1
 // and a message naming the limit, the state it reached and the operator and job holding it;
 // the same pipeline over 200,000 keys stays under the bound and completes, while a 4 MB bound
-// stops it too (the accounting follows the keys, it is not a fixed threshold).
+// stops it too (the accounting follows the keys, it is not a fixed threshold). The bound also
+// covers buffered data: output waiting in a sink for its epoch's end makes the epoch end early
+// (sources paused while the sinks drain) instead of failing, and rows an OVER aggregation or an
+// interval join holds until the watermark passes them stop the run naming that operator.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <set>
 #include <string>
+#include <tuple>
 
 #include "cli/tests/subprocess.h"
 #include "testing/temp_dir.h"
@@ -73,6 +79,73 @@ TEST(ResourceLimitsTest, StateUnderTheLimitCompletesAndTheLimitFollowsTheKeys) {
   EXPECT_EQ(tight.out.exit_code, 1) << tight.out.stderr_text;
   EXPECT_NE(tight.out.stderr_text.find("over 'pipeline.max-memory' = 4.0 MB"), std::string::npos)
       << tight.out.stderr_text;
+}
+
+// 500,000 unpaced rows of ~120 bytes in one long epoch ('1 h') into a file: the sink's buffered
+// output passes 8 MB many times; each time the epoch ends early and the sink writes it. The run
+// completes with every row in the file once.
+TEST(ResourceLimitsTest, SinkOutputOverTheLimitDrainsInsteadOfFailing) {
+  TempDir dir;
+  const std::string sql = R"sql(SET 'pipeline.name' = 'drain';
+SET 'state.dir' = '';
+SET 'pipeline.max-memory' = '8 mb';
+SET 'execution.epoch-interval' = '1 h';
+CREATE TABLE gen (id BIGINT, v STRING) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '0', 'fields.id.kind' = 'sequence',
+  'fields.id.start' = '0', 'fields.id.end' = '499999', 'fields.v.length' = '100');
+CREATE TABLE out (id BIGINT, v STRING)
+WITH ('connector' = 'filesystem', 'path' = '${OUT}', 'format' = 'csv');
+INSERT INTO out SELECT id, v FROM gen;
+)sql";
+  auto run = Subprocess::Run({kSluice, "run", dir.Write("drain.sql", sql)},
+                             {{"OUT", dir.File("out.csv")}}, seconds(300));
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 0) << run->stderr_text;
+  EXPECT_NE(run->stderr_text.find("sources paused while the sinks drain"), std::string::npos)
+      << run->stderr_text;
+  std::ifstream in(dir.File("out.csv"));
+  std::set<int64_t> ids;
+  int64_t lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) ids.insert(std::stoll(line));
+  EXPECT_EQ(lines, 500'000);
+  EXPECT_EQ(ids.size(), 500'000u);
+}
+
+// Rows held until the watermark passes them: the watermark trails the rows by 1000 days, so an
+// OVER aggregation and an interval join hold every row; over 16 MB the run stops naming the
+// operator holding them.
+TEST(ResourceLimitsTest, RowsHeldForTheWatermarkStopAtTheLimitNamingTheOperator) {
+  TempDir dir;
+  const std::string source = R"sql(SET 'pipeline.name' = 'held';
+SET 'state.dir' = '';
+SET 'pipeline.max-memory' = '16 mb';
+CREATE TABLE gen (k BIGINT, v STRING, ts TIMESTAMP(3),
+                  WATERMARK FOR ts AS ts - INTERVAL '1000' DAY) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '0', 'number-of-rows' = '2000000',
+  'start-time' = '2026-01-01T00:00:00', 'fields.k.min' = '0', 'fields.k.max' = '9',
+  'fields.v.length' = '32');
+)sql";
+  const std::string over = source + R"sql(
+CREATE TABLE out (k BIGINT, v STRING, n BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT k, v, COUNT(*) OVER (PARTITION BY k ORDER BY ts
+  RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW) FROM gen;
+)sql";
+  const std::string join = source + R"sql(
+CREATE TABLE out (k BIGINT, v STRING, w STRING) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT a.k, a.v, b.v FROM gen a JOIN gen b
+ON a.k = b.k + 100 AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts + INTERVAL '1' SECOND;
+)sql";
+  for (const auto& [name, sql, op] :
+       {std::tuple<std::string, std::string, std::string>{"over", over, "in OverAggregate["},
+        {"join", join, "in IntervalJoin["}}) {
+    auto run = Subprocess::Run({kSluice, "run", dir.Write(name + ".sql", sql)}, {}, seconds(300));
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(run->exit_code, 1) << name << "\n" << run->stderr_text;
+    const std::string& err = run->stderr_text;
+    EXPECT_NE(err.find("over 'pipeline.max-memory' = 16.0 MB"), std::string::npos) << err;
+    EXPECT_NE(err.find(op), std::string::npos) << err;
+    EXPECT_NE(err.find("of job 'out'"), std::string::npos) << err;
+  }
 }
 
 TEST(ResourceLimitsTest, ABadLimitIsRefusedAtStart) {

@@ -194,6 +194,38 @@ TEST(JoinOperatorTest, WindowJoinFiresAtWindowEndDropsLateRowsAndResumes) {
   }
 }
 
+// 'pipeline.max-memory' counts the rows a join holds: StateBytes grows with them, is the same
+// after a restore, and falls to 0 once the watermark releases them all.
+template <typename Op>
+void ExpectStateBytesFollowHeldRows(sql::PlanKind kind, bool windowed) {
+  auto node = JoinNode(kind, sql::JoinType::kInner);
+  CollectingOperator out;
+  auto op = Op::Create(*node).value();
+  op->SetOutput(&out, 0);
+  EXPECT_EQ(op->StateBytes(), 0u);
+  ASSERT_TRUE(op->Process(MakeBatch({{1, 5, 1, 0, 10}}, windowed), 0).ok());
+  const size_t one = op->StateBytes();
+  EXPECT_GT(one, 0u);
+  ASSERT_TRUE(op->Process(MakeBatch({{2, 6, 2, 0, 10}, {3, 7, 3, 0, 10}}, windowed), 1).ok());
+  const size_t three = op->StateBytes();
+  EXPECT_GT(three, 2 * one);
+  StateEncoder encoder;
+  ASSERT_TRUE(op->SaveState(&encoder).ok());
+  auto restored = Op::Create(*node).value();
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(restored->RestoreState(&decoder).ok());
+  EXPECT_EQ(restored->StateBytes(), three);
+  restored->SetOutput(&out, 0);
+  ASSERT_TRUE(restored->AdvanceWatermark(Watermark{100}, 0).ok());
+  ASSERT_TRUE(restored->AdvanceWatermark(Watermark{100}, 1).ok());
+  EXPECT_EQ(restored->StateBytes(), 0u);
+}
+
+TEST(JoinOperatorTest, StateBytesFollowTheHeldRows) {
+  ExpectStateBytesFollowHeldRows<IntervalJoinOperator>(sql::PlanKind::kIntervalJoin, false);
+  ExpectStateBytesFollowHeldRows<WindowJoinOperator>(sql::PlanKind::kWindowJoin, true);
+}
+
 TEST(JoinOperatorTest, RestoreRejectsTruncatedState) {
   auto node = JoinNode(sql::PlanKind::kIntervalJoin, sql::JoinType::kInner);
   auto op = IntervalJoinOperator::Create(*node).value();

@@ -91,6 +91,22 @@ TEST(OverAggregateOperatorTest, RangeFramePeersShareResultsAndNullKeysGroup) {
             (Rows{"null,0,1,1,1,null", "null,10,2,3,6,1", "null,10,3,3,6,2", "null,11,4,3,9,3"}));
 }
 
+// 'pipeline.max-memory' counts the rows buffered until the watermark passes them: StateBytes
+// grows with them and falls back to 0 once they fired (the RANGE frame's key state is not counted).
+TEST(OverAggregateOperatorTest, StateBytesFollowTheRowsWaitingForTheWatermark) {
+  Harness h(OverNode(sql::OverSpec::Frame::kRange, false, 10));
+  EXPECT_EQ(h.op->StateBytes(), 0u);
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 5, 1}}), 0).ok());
+  const size_t one = h.op->StateBytes();
+  EXPECT_GT(one, 0u);
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 6, 2}, {2, 7, 3}}), 0).ok());
+  EXPECT_EQ(h.op->StateBytes(), 3 * one);
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{6}, 0).ok());
+  EXPECT_EQ(h.op->StateBytes(), one);  // ts 7 still waits
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{7}, 0).ok());
+  EXPECT_EQ(h.op->StateBytes(), 0u);
+}
+
 TEST(OverAggregateOperatorTest, RangeFrameStateExpiresWithTheWatermark) {
   auto node = OverNode(sql::OverSpec::Frame::kRange, false, 10);
   auto copy = std::make_shared<sql::PlanNode>(*node);
