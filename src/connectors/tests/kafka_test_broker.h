@@ -27,8 +27,9 @@ struct ReadBackMessage {
 /// a read-back consumer that use librdkafka directly (independent of the code under test).
 class KafkaTestBroker {
  public:
-  KafkaTestBroker() {
-    EXPECT_TRUE(cluster_.Start().ok());
+  /// Starts a cluster of `brokers` brokers.
+  explicit KafkaTestBroker(int brokers = 1) {
+    EXPECT_TRUE(cluster_.Start(brokers).ok());
     producer_.emplace(cluster_.bootstraps());
   }
 
