@@ -239,18 +239,12 @@ Status Pipeline::CheckStateMemory() {
   state_bytes_ = total;
   const int64_t limit = options_.max_state_bytes;
   if (limit <= 0 || total <= static_cast<size_t>(limit)) return Status::Ok();
-  if (in_sinks > 0 && !recovering_ && !replaying_log_file_) {
+  if (total - in_sinks <= static_cast<size_t>(limit)) {
     // Backpressure: the epoch ends after this batch and the sinks write what they hold before
-    // any source is polled again. Where it ends is logged, so a replay ends it there too.
-    drain_sinks_ = true;
+    // any source is polled again. Where it ends is logged, so a replay (which never drains)
+    // ends it there too.
+    if (!recovering_ && !replaying_log_file_) drain_sinks_ = true;
     return Status::Ok();
-  }
-  // A replayed epoch ends where the run that logged it drained its sinks.
-  if (in_sinks > 0 && total - in_sinks <= static_cast<size_t>(limit)) return Status::Ok();
-  if (largest_op == nullptr) {
-    return Status::IoError(fmt::format("sink output holds {}, over 'pipeline.max-memory' = {}",
-                                       FormatByteSize(static_cast<int64_t>(total)),
-                                       FormatByteSize(limit)));
   }
   return Status::IoError(fmt::format(
       "operator state holds {}, over 'pipeline.max-memory' = {}: {} of it in {} of job '{}' "
