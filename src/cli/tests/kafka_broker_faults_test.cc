@@ -139,8 +139,11 @@ TEST_F(KafkaBrokerFaultsTest, SourceMeetsFetchErrorsLeaderChangeAndBrokerDownEve
     ASSERT_TRUE(done.ok()) << done.status().ToString();
   }
   CreateTopic("faults_in");
-  // Idempotent: the test's own retries never duplicate an input record.
-  KafkaTestProducer producer(broker_.bootstraps(), {{"enable.idempotence", "true"}});
+  // Idempotent: the test's own retries never duplicate an input record. A request in flight to
+  // a broker that goes down gets no answer: give it up after 3 s (and send it again) rather than
+  // the default 60 s, longer than a flush waits.
+  KafkaTestProducer producer(broker_.bootstraps(),
+                             {{"enable.idempotence", "true"}, {"socket.timeout.ms", "3000"}});
   int produced = 0;
   auto produce = [&](int n) {
     for (int i = 0; i < n; ++i, ++produced) {
