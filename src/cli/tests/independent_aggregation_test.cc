@@ -3,6 +3,7 @@
 // compared row by row with the same aggregation computed independently by a Python script
 // (independent_aggregation.py) that parses the ISO-8601 event times with datetime.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,7 +83,7 @@ GROUP BY symbol, window_start, window_end;
 )sql";
 
 // Formats `utc_millis` as local time at `offset_minutes` east of UTC, ISO-8601 with the offset
-// ("Z" for 0 when `zulu`), using the C library only.
+// ("Z" for 0 when `zulu`), with gmtime_r and fmt only (independent of sluice's time formatting).
 std::string IsoTime(int64_t utc_millis, int offset_minutes, bool zulu) {
   int64_t local = utc_millis + int64_t{offset_minutes} * 60000;
   time_t secs = static_cast<time_t>(local / 1000);
@@ -92,15 +93,11 @@ std::string IsoTime(int64_t utc_millis, int offset_minutes, bool zulu) {
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm_utc);
   std::string s = buf;
   if (local % 1000 != 0) {
-    char frac[8];
-    std::snprintf(frac, sizeof(frac), ".%03d", static_cast<int>(local % 1000));
-    s += frac;
+    s += fmt::format(".{:03}", local % 1000);
   }
   if (zulu) return s + "Z";
-  char zone[8];
-  int m = std::abs(offset_minutes);
-  std::snprintf(zone, sizeof(zone), "%c%02d:%02d", offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
-  return s + zone;
+  const int m = std::abs(offset_minutes);
+  return s + fmt::format("{}{:02}:{:02}", offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
 }
 
 // Orders spread over 20 minutes from 01:00:05Z: row i's nominal time is start + 5 s + 398 ms * i,
