@@ -130,7 +130,8 @@ OverAggregateOperator::KeyState& OverAggregateOperator::NewState(const std::stri
   return it->second;
 }
 
-void OverAggregateOperator::FireRows(int64_t time, const std::vector<Row>& rows) {
+void OverAggregateOperator::FireRows(int64_t time, const std::vector<BufferedRow>& buffered) {
+  const std::vector<Row> rows = ToRows(buffered);
   // ROWS frames, and a RANGE rowtime with one row (no peers): row by row.
   if (spec_.frame == sql::OverSpec::Frame::kRows || rows.size() == 1) {
     for (const Row& row : rows) {

@@ -81,7 +81,7 @@ class OverAggregateOperator : public EventTimeRowOperator {
   KeyState& StateOf(const std::string& key, int64_t time);
   /// Returns the state of `key`, creating an empty one.
   KeyState& NewState(const std::string& key);
-  void FireRows(int64_t time, const std::vector<Row>& rows) override;
+  void FireRows(int64_t time, const std::vector<BufferedRow>& buffered) override;
   void AfterWatermark(int64_t watermark) override { ExpireKeys(watermark); }
   /// Adds `row` to the key's frame, evicting rows that left it.
   void AddToFrame(KeyState& state, FrameRow row);

@@ -56,12 +56,12 @@ Status RankOperator::RestoreState(StateDecoder* in) {
   return expiry_.enabled() ? expiry_.RestoreState(in) : Status::Ok();
 }
 
-void RankOperator::FireRows(int64_t time, const std::vector<Row>& rows) {
+void RankOperator::FireRows(int64_t time, const std::vector<BufferedRow>& rows) {
   if (spec_.window_end_column) {
-    RankWindow(rows);
+    RankWindow(ToRows(rows));
     return;
   }
-  for (const Row& row : rows) Rank(row, time);
+  for (const BufferedRow& row : rows) Rank(row, time);
 }
 
 void RankOperator::AfterWatermark(int64_t watermark) {
@@ -94,27 +94,41 @@ void RankOperator::RankWindow(const std::vector<Row>& rows) {
   }
 }
 
-void RankOperator::Rank(const Row& row, int64_t time) {
-  const std::string key = EventTimeRowBuffer::KeyOf(row, spec_.partition_keys);
+std::vector<RankOperator::Row>& RankOperator::TopOf(const BufferedRow& row, int64_t time) {
+  key_.clear();
+  row.AppendKey(spec_.partition_keys, &key_);
   // Every row before `time` has been ranked: the clock stands at time - 1.
-  if (expiry_.Access(key, time - 1, time)) keys_.erase(key);
-  std::vector<Row>& top = keys_[key];
+  if (expiry_.enabled() && expiry_.Access(key_, time - 1, time)) keys_.erase(key_);
+  auto it = keys_.find(key_);
+  if (it == keys_.end()) it = keys_.try_emplace(key_).first;
+  return it->second;
+}
+
+void RankOperator::Rank(const BufferedRow& row, int64_t time) {
+  std::vector<Row>& top = TopOf(row, time);
   const size_t limit = static_cast<size_t>(spec_.limit);
+  const size_t columns = input_columns();
   if (!spec_.descending) {
     if (top.size() >= limit) return;  // rows come in rowtime order: never ahead of the kept ones
-    top.push_back(row);
-    Append(row, static_cast<int64_t>(top.size()), RowKind::kInsert);
+    top.push_back(row.ToValues(columns));
+    Append(top.back(), static_cast<int64_t>(top.size()), RowKind::kInsert);
     // Keep-first needs only to know the key was seen; Top-N ASC only the count.
     if (limit == 1) top.back().clear();
+    return;
+  }
+  if (limit == 1 && top.size() == 1) {  // keep-last: the new row replaces the kept one in place
+    Append(top[0], 1, RowKind::kUpdateBefore);
+    AppendOutputRow(row, RankValue(1), RowKind::kUpdateAfter);
+    row.CopyTo(&top[0]);
     return;
   }
   // The new row goes first and the previous top rows follow it: top[i + 1] is the row that
   // held rank i + 1 before and top[i] the one that holds it now (the old rows are not copied).
   const size_t previous = top.size();
-  top.insert(top.begin(), row);
+  top.insert(top.begin(), row.ToValues(columns));
   if (!spec_.with_row_number && limit > 1) {
     if (previous == limit) Append(top.back(), static_cast<int64_t>(limit), RowKind::kDelete);
-    Append(row, 1, RowKind::kInsert);
+    Append(top.front(), 1, RowKind::kInsert);
   } else {
     for (size_t i = 0; i < std::min(previous + 1, limit); ++i) {
       if (i < previous) {
@@ -129,11 +143,11 @@ void RankOperator::Rank(const Row& row, int64_t time) {
 }
 
 void RankOperator::Append(const Row& row, int64_t rank, RowKind kind) {
-  Row out;
-  out.reserve(row.size() + 1);
-  out.insert(out.end(), row.begin(), row.end());
-  out.push_back(Value::Int64(LogicalType::BigInt().WithNullable(false), rank));
-  AppendOutputRow(std::move(out), kind);
+  AppendOutputRow(row, RankValue(rank), kind);
+}
+
+Value RankOperator::RankValue(int64_t rank) {
+  return Value::Int64(LogicalType::BigInt().WithNullable(false), rank);
 }
 
 }  // namespace sluice::runtime

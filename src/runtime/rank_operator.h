@@ -51,17 +51,23 @@ class RankOperator : public EventTimeRowOperator {
 
  private:
   RankOperator(const sql::PlanNode& node, int64_t state_ttl_ms);
-  void FireRows(int64_t time, const std::vector<Row>& rows) override;
+  void FireRows(int64_t time, const std::vector<BufferedRow>& rows) override;
   void AfterWatermark(int64_t watermark) override;
   /// Ranks one row of rowtime `time` in its key's top rows and appends the changes.
-  void Rank(const Row& row, int64_t time);
+  void Rank(const BufferedRow& row, int64_t time);
+  /// Returns the top rows of the key of `row` at `time` (none for a new key, or one idle past
+  /// the state TTL).
+  std::vector<Row>& TopOf(const BufferedRow& row, int64_t time);
   /// Ranks the rows of one window (window Top-N) per partition key and appends each top N.
   void RankWindow(const std::vector<Row>& rows);
   void Append(const Row& row, int64_t rank, RowKind kind);
+  /// Returns the row number `rank` as the output's last column holds it.
+  static Value RankValue(int64_t rank);
 
   sql::RankSpec spec_;
   std::unordered_map<std::string, std::vector<Row>> keys_;  // top rows by rank (N is small)
   KeyExpiryQueue<std::string> expiry_;                      // the state TTL
+  std::string key_;                                         // the key of the row being ranked
 };
 
 }  // namespace sluice::runtime

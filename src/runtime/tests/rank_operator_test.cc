@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "runtime/state_decoder.h"
 #include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
@@ -16,10 +20,10 @@ using Rows = std::vector<std::string>;
 SchemaPtr InputSchema() { return KeyTimeValueSchema(); }
 BatchPtr MakeBatch(const std::vector<KeyTimeValue>& rows) { return KeyTimeValueBatch(rows); }
 
-sql::PlanNodePtr RankNode(bool descending, int64_t limit) {
+sql::PlanNodePtr RankNode(bool descending, int64_t limit, SchemaPtr input_schema = InputSchema()) {
   auto input = std::make_shared<sql::PlanNode>();
   input->kind = sql::PlanKind::kScan;
-  input->schema = InputSchema();
+  input->schema = std::move(input_schema);
   auto node = std::make_shared<sql::PlanNode>();
   node->kind = sql::PlanKind::kRank;
   node->inputs = {input};
@@ -96,6 +100,44 @@ TEST(RankOperatorTest, KeepFirstWithStateTtlForgetsIdleKeysAcrossARestore) {
   ASSERT_TRUE(after->Finish().ok());
   EXPECT_EQ(before_out.rows, (Rows{"1,5,50,1", "2,6,60,1", "WM 10", "WM 15"}));
   EXPECT_EQ(after_out.rows, (Rows{"1,16,160,1"}));
+}
+
+// k BIGINT, ts TIMESTAMP(3), s STRING: one batch of (k, ts, s) rows whose strings live in the
+// batch's own arena.
+BatchPtr StringBatch(const std::vector<std::tuple<int64_t, int64_t, std::string>>& rows) {
+  auto batch = std::make_shared<Batch>();
+  batch->schema = std::make_shared<Schema>(std::vector<Field>{{"k", LogicalType::BigInt()},
+                                                              {"ts", LogicalType::Timestamp(3)},
+                                                              {"s", LogicalType::String()}});
+  std::vector<std::shared_ptr<Column>> cols;
+  for (const Field& f : batch->schema->fields()) cols.push_back(std::make_shared<Column>(f.type));
+  for (const auto& [k, ts, s] : rows) {
+    cols[0]->AppendInt(k);
+    cols[1]->AppendInt(ts);
+    cols[2]->AppendString(s);
+  }
+  batch->columns.assign(cols.begin(), cols.end());
+  batch->num_rows = rows.size();
+  return batch;
+}
+
+TEST(RankOperatorTest, KeepLastOutputKeepsItsStringsAfterTheInputIsGone) {
+  auto node = RankNode(true, 1, StringBatch({})->schema);
+  CollectingOperator out;
+  auto op = Make(node, &out);
+  const std::string a(100, 'a'), b(200, 'b'), c(300, 'c');
+  ASSERT_TRUE(op->Process(StringBatch({{1, 1, a}, {2, 1, c}}), 0).ok());
+  ASSERT_TRUE(op->Process(StringBatch({{1, 2, b}}), 0).ok());
+  ASSERT_TRUE(op->AdvanceWatermark(Watermark{5}, 0).ok());
+  // The input batches are gone (the buffer let them go); the output batch still reads its rows.
+  const std::vector<std::string> churn(100, std::string(1000, 'x'));  // reuses freed memory
+  ASSERT_NE(out.last_batch, nullptr);
+  const Column& s = out.last_batch->column(2);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s.strings()[0], a);  // +I key 1
+  EXPECT_EQ(s.strings()[1], c);  // +I key 2
+  EXPECT_EQ(s.strings()[2], a);  // -U key 1
+  EXPECT_EQ(s.strings()[3], b);  // +U key 1
 }
 
 }  // namespace
