@@ -13,6 +13,7 @@
 #include "expr/math_kernels.h"
 #include "expr/nested_access.h"
 #include "expr/nested_constructor.h"
+#include "expr/row_watermark_node.h"
 #include "expr/scalar_type_resolver.h"
 #include "expr/string_kernels.h"
 #include "expr/time_kernels.h"
@@ -186,6 +187,7 @@ Result<ExprNodePtr> ExprCompiler::CompileCall(const sql::BoundExpr& expr) {
   }
   if (StringKernels::Handles(f)) return StringKernels::Compile(expr, std::move(args), type);
   if (TimeKernels::Handles(f)) return TimeKernels::Compile(expr, std::move(args), type);
+  if (f == "CURRENT_WATERMARK") return ExprNodePtr(std::make_unique<RowWatermarkNode>(type));
   return Status::PlanError(fmt::format("function {} has no implementation", f));
 }
 

@@ -398,6 +398,12 @@ Result<LogicalType> ScalarTypeResolver::Resolve(const std::string& name,
                    "LOCALTIMESTAMP", "CURRENT_DATE", "HOUR"})) {
     return ResolveTime(name, args);
   }
+  if (name == "CURRENT_WATERMARK") {
+    if (args.size() != 1 || !args[0].is_timestamp()) {
+      return Mismatch(name, args, "CURRENT_WATERMARK(rowtime)");
+    }
+    return LogicalType::Timestamp(3).WithNullable(true);
+  }
   if (NestedAccess::Handles(name)) return NestedAccess::Resolve(name, args);
   if (NestedConstructor::Handles(name)) return NestedConstructor::Resolve(name, args);
   if (JsonFunctions::Handles(name)) return JsonFunctions::Resolve(name, args);

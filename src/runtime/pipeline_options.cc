@@ -42,7 +42,9 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "server.dashboard",
                                  "execution.checkpoint-interval",
                                  "pipeline.shutdown-timeout",
-                                 "pipeline.max-memory"};
+                                 "pipeline.max-memory",
+                                 "pipeline.repartition",
+                                 "pipeline.repartition.partitions"};
   PipelineOptions o;
   o.name = default_name;
   for (const auto& setting : settings) {
@@ -100,6 +102,8 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       auto bytes = ParseByteSize(value);
       if (!bytes.ok()) return bytes.status().WithContext("SET 'pipeline.max-memory'");
       o.max_state_bytes = *bytes;
+    } else if (key == "pipeline.repartition" || key == "pipeline.repartition.partitions") {
+      // Planned by sql::RepartitionRewriter.
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
                HasPrefix(key, "table.exec.") || HasPrefix(key, "server.")) {
       return Status::InvalidArgument(

@@ -115,6 +115,7 @@ std::string PlanNode::ToString(int indent) const {
       line = fmt::format("Sink[{}, connector={}]", sink_name,
                          sink_table ? sink_table->option("connector") : "print");
       if (!partial_merge.empty()) line.insert(line.size() - 1, ", partial aggregates");
+      if (!repartition.empty()) line.insert(line.size() - 1, ", " + repartition);
       break;
   }
   if (changelog) line += " (changelog)";

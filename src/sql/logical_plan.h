@@ -89,6 +89,8 @@ struct PlanNode {
   // kSink with 'sink.aggregation' = 'partial': per sink column how partial rows merge: "" for a
   // key (group key or window bound), "sum" (COUNT, SUM), "min" or "max". Empty otherwise.
   std::vector<std::string> partial_merge;
+  // kSink writing a repartition topic ('pipeline.repartition'): by what key, where and why.
+  std::string repartition;
 
   /// Returns an indented tree, one operator per line, for EXPLAIN.
   std::string ToString(int indent = 0) const;

@@ -10,6 +10,7 @@
 #include "sql/plan_error.h"
 #include "sql/plan_optimizer.h"
 #include "sql/query_binder.h"
+#include "sql/repartition_rewriter.h"
 #include "sql/sink_binder.h"
 
 namespace sluice::sql {
@@ -32,6 +33,7 @@ class ScriptPlanner {
     queries_.set_allowed_lateness_ms(lateness);
     for (const auto& stmt : script_.statements) RETURN_IF_ERROR(PlanStatement(stmt, plan));
     plan->tables = catalog_.tables();
+    plan->tables.insert(internal_tables_.begin(), internal_tables_.end());
     return Status::Ok();
   }
 
@@ -87,7 +89,12 @@ class ScriptPlanner {
         auto job = stmt.kind == StatementKind::kInsert ? sinks_.BindInsert(stmt.insert, stmt.pos)
                                                        : sinks_.BindSelect(*stmt.select);
         if (!job.ok()) return job.status();
-        plan->jobs.push_back(PlanOptimizer::Optimize(*job));
+        std::map<std::string, std::string> settings = plan->settings;
+        for (const auto& [key, value] : overrides_) settings[key] = value;
+        ASSIGN_OR_RETURN(auto jobs, RepartitionRewriter::Rewrite(script_.file_name, stmt.pos,
+                                                                 PlanOptimizer::Optimize(*job),
+                                                                 settings, &internal_tables_));
+        plan->jobs.insert(plan->jobs.end(), jobs.begin(), jobs.end());
         return Status::Ok();
       }
       case StatementKind::kExplain: {
@@ -110,6 +117,7 @@ class ScriptPlanner {
   Catalog catalog_;
   QueryBinder queries_;
   SinkBinder sinks_;
+  std::map<std::string, CatalogTablePtr> internal_tables_;  // repartition topics
 };
 
 }  // namespace

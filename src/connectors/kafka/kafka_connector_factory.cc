@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "connectors/formats/format_factory.h"
 #include "connectors/kafka/kafka_sink.h"
@@ -208,6 +209,17 @@ Result<std::unique_ptr<runtime::SinkWriter>> KafkaConnectorFactory::CreateSink(
     return Status::InvalidArgument("connector 'kafka' needs option 'properties.bootstrap.servers'");
   }
   RETURN_IF_ERROR(ParseDeliveryGuarantee(options, context, &sink));
+  if (!get("topic.create.partitions").empty()) {
+    char* end = nullptr;
+    const std::string partitions = get("topic.create.partitions");
+    long n = std::strtol(partitions.c_str(), &end, 10);
+    if (*end != '\0' || n <= 0 || n > 100000) {
+      return Status::InvalidArgument(fmt::format(
+          "option 'topic.create.partitions' = '{}': expected a positive integer", partitions));
+    }
+    sink.create_partitions = static_cast<int>(n);
+  }
+  sink.create_partitions_from = get("topic.create.partitions-from");
   std::string partitioner = get("sink.partitioner");
   if (partitioner.empty() || partitioner == "default") {
     sink.partitioner = KafkaSink::Partitioner::kDefault;

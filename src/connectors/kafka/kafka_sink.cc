@@ -9,6 +9,7 @@
 
 #include "common/crash_point.h"
 #include "common/logging.h"
+#include "connectors/kafka/kafka_topic_creator.h"
 
 namespace sluice::connectors {
 
@@ -64,6 +65,14 @@ Status KafkaSink::Open() {
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaSink::DeliveryCallback);
   rd_kafka_conf_set_opaque(conf.get(), this);
   ASSIGN_OR_RETURN(producer_, KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(conf)));
+  if (options_.create_partitions > 0 || !options_.create_partitions_from.empty()) {
+    RETURN_IF_ERROR(KafkaTopicCreator::Ensure(producer_.get(), options_.topic,
+                                              options_.create_partitions,
+                                              options_.create_partitions_from));
+    if (transactional()) {
+      RETURN_IF_ERROR(KafkaTopicCreator::Ensure(producer_.get(), options_.marker_topic, 1, ""));
+    }
+  }
   if (transactional()) RETURN_IF_ERROR(OpenTransactions());
   if (options_.partitioner == Partitioner::kRoundRobin) {
     // Round robin needs the partition count.

@@ -40,6 +40,11 @@ class KafkaSink : public runtime::SinkWriter {
     std::string transactional_id;  // empty: at-least-once
     std::string marker_topic;      // exactly-once: where the epoch markers go
     std::string marker_key;        // exactly-once: this sink's marker key
+    // Create `topic` at Open when missing ('topic.create.partitions', or the partition count of
+    // 'topic.create.partitions-from'), and the marker topic (one partition) with exactly-once;
+    // neither set: never created here.
+    int create_partitions = 0;
+    std::string create_partitions_from;
   };
 
   /// The newest epoch whose transaction committed, as its marker records it.

@@ -1,3 +1,4 @@
+#include "common/event_time.h"
 #include "expr/tests/expr_test_support.h"
 
 namespace sluice::expr {
@@ -51,6 +52,28 @@ TEST(TimeFunctionTest, TimestampDiff) {
   EXPECT_EQ(Eval1(Fn("TIMESTAMPDIFF",
                      {Str("YEAR"), Ts("2020-06-01 00:00:00"), Ts("2024-05-31 00:00:00")})),
             "3");
+}
+
+TEST(TimeFunctionTest, CurrentWatermarkIsTheWatermarkBeforeEachRow) {
+  Batch batch;
+  auto ts = std::make_shared<Column>(LogicalType::Timestamp(3));
+  for (int64_t t : {5000, 7000, 6000, 9000}) ts->AppendInt(t);
+  batch.schema = std::make_shared<Schema>(std::vector<Field>{{"ts", LogicalType::Timestamp(3)}});
+  batch.columns = {ts};
+  batch.num_rows = 4;
+  const auto call = Fn("CURRENT_WATERMARK", {Col(0, LogicalType::Timestamp(3))});
+  EXPECT_TRUE(call->type.nullable);
+  // No watermark tracked on the stream: NULL.
+  auto none = EvalText(call, &batch);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(*none, (std::vector<std::string>{"null", "null", "null", "null"}));
+  // Before the first watermark: NULL; then the watermark in force before each row.
+  batch.row_watermarks = {kMinWatermark.value(), 4000, 6000, 6000};
+  auto rows = EvalText(call, &batch);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows,
+            (std::vector<std::string>{"null", "1970-01-01 00:00:04.000", "1970-01-01 00:00:06.000",
+                                      "1970-01-01 00:00:06.000"}));
 }
 
 }  // namespace

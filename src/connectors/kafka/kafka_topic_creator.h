@@ -1,0 +1,28 @@
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace sluice::connectors {
+
+/// Creates a topic the pipeline owns (a repartition topic, sql/repartition_rewriter.h) when the
+/// cluster does not have it: with `partitions` partitions, or as many as topic `partitions_from`
+/// has, the broker's default replication factor, and `retention.ms` = -1 (the topic holds rows
+/// of windows still open; nothing may age out of it). A topic that exists is left as it is
+/// (another process of the pipeline may have created it first). Stateless; any thread.
+class KafkaTopicCreator {
+ public:
+  static Status Ensure(rd_kafka_t* client, const std::string& topic, int partitions,
+                       const std::string& partitions_from);
+
+ private:
+  /// Returns the partition count of `topic` in the cluster's metadata, 0 when it has no such
+  /// topic.
+  static Result<int> PartitionCount(rd_kafka_t* client, const std::string& topic);
+  static Status Create(rd_kafka_t* client, const std::string& topic, int partitions);
+};
+
+}  // namespace sluice::connectors
