@@ -13,6 +13,8 @@
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -27,12 +29,14 @@
 #include "connectors/tests/kafka_test_producer.h"
 #include "testing/clickhouse_server.h"
 #include "testing/temp_dir.h"
+#include "testing/zookeeper_server.h"
 
 namespace sluice::cli::testing {
 namespace {
 
 using ::sluice::testing::ClickHouseServer;
 using ::sluice::testing::TempDir;
+using ::sluice::testing::ZooKeeperServer;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -49,11 +53,13 @@ SET 'pipeline.name' = '${PIPELINE}';
 SET 'pipeline.repartition' = '${REPARTITION}';
 SET 'state.dir' = '${STATE_DIR}';
 SET 'execution.epoch-interval' = '200 ms';
+SET 'execution.checkpoint-interval' = '1 s';
 CREATE TABLE events (id BIGINT, user_id BIGINT, k STRING, v BIGINT, price DOUBLE, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
 WITH ('connector' = 'kafka', 'topic' = 'repart_in',
       'properties.bootstrap.servers' = '${KAFKA_BROKERS}', 'properties.group.id' = '${PIPELINE}',
       'properties.auto.offset.reset' = 'earliest', 'format' = 'json',
+      'properties.session.timeout.ms' = '3000', 'properties.heartbeat.interval.ms' = '300',
       'key.format' = 'json', 'key.fields' = 'user_id', 'value.fields-include' = 'ALL');
 CREATE TABLE per_window (k STRING, window_start TIMESTAMP(3), window_end TIMESTAMP(3),
   n BIGINT, total BIGINT, amount DOUBLE, lo BIGINT, hi BIGINT)
@@ -84,21 +90,31 @@ int64_t TimeOf(int id) { return kStartMs + static_cast<int64_t>(id) * 5; }
 class RepartitionRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    Status zk = zookeeper_.Start();
+    ASSERT_TRUE(zk.ok()) << zk.ToString();
+    ASSERT_TRUE(clickhouse_.UseZooKeeper(zookeeper_.port()).ok());
     Status ch = clickhouse_.Start();
     ASSERT_TRUE(ch.ok()) << ch.ToString();
     for (const char* ddl : {"CREATE DATABASE repart",
                             "CREATE TABLE repart.direct (k String, window_start DateTime, "
                             "window_end DateTime, n Int64, total Int64, amount Float64, lo "
                             "Int64, hi Int64) ENGINE = MergeTree ORDER BY (k, window_start)",
-                            "CREATE TABLE repart.repartitioned AS repart.direct"}) {
+                            "CREATE TABLE repart.repartitioned AS repart.direct",
+                            // Identical blocks written again after a restart are dropped.
+                            "CREATE TABLE repart.restarted AS repart.direct ENGINE = "
+                            "ReplicatedMergeTree('/clickhouse/tables/{shard}/restarted', "
+                            "'{replica}') ORDER BY (k, window_start)"}) {
       auto done = clickhouse_.Query(ddl);
       ASSERT_TRUE(done.ok()) << done.status().ToString();
     }
     ASSERT_TRUE(cluster_.Start().ok());
     ASSERT_TRUE(cluster_.CreateTopic("repart_in", kPartitions).ok());
     // sluice creates these on a real broker; the development broker has no CreateTopics.
-    ASSERT_TRUE(cluster_.CreateTopic(kInternalTopic, kPartitions).ok());
-    ASSERT_TRUE(cluster_.CreateTopic(std::string(kInternalTopic) + ".sluice-epochs", 1).ok());
+    for (const std::string pipeline : {"repart", "restart"}) {
+      const std::string topic = pipeline + ".per_window.repartition";
+      ASSERT_TRUE(cluster_.CreateTopic(topic, kPartitions).ok());
+      ASSERT_TRUE(cluster_.CreateTopic(topic + ".sluice-epochs", 1).ok());
+    }
     producer_.emplace(cluster_.bootstraps());
   }
 
@@ -114,6 +130,18 @@ class RepartitionRunTest : public ::testing::Test {
   void ProduceAll() {
     for (int id = 0; id < kEvents; ++id) ProduceEvent(id, TimeOf(id));
     ProduceFlushRound(0);
+  }
+
+  // Produces events from `*next_id` on in chunks of 100, one every 250 ms, until `stop` or the
+  // last event.
+  void ProduceWhile(const std::atomic<bool>& stop, int* next_id) {
+    while (!stop && *next_id < kEvents) {
+      for (int end = std::min(*next_id + 100, kEvents); *next_id < end; ++*next_id) {
+        ProduceEvent(*next_id, TimeOf(*next_id));
+      }
+      producer_->Flush();
+      std::this_thread::sleep_for(milliseconds(250));
+    }
   }
 
   // One event per group key an hour after the others (ids past kEvents): they move the
@@ -132,13 +160,14 @@ class RepartitionRunTest : public ::testing::Test {
   }
 
   std::unique_ptr<Subprocess> StartSluice(const std::string& pipeline, const std::string& table,
-                                          bool repartition) {
+                                          bool repartition, const std::string& crash_at = "") {
     EnvVars env = {{"KAFKA_BROKERS", cluster_.bootstraps()},
                    {"CLICKHOUSE_URL", clickhouse_.url()},
                    {"PIPELINE", pipeline},
                    {"TABLE", table},
                    {"REPARTITION", repartition ? "auto" : "none"},
                    {"STATE_DIR", dir_.File("state-" + pipeline)}};
+    if (!crash_at.empty()) env.push_back({"SLUICE_CRASH_AT", crash_at});
     auto child = Subprocess::Start({kSluice, "run", "--log-level", "info", sql_path_}, env);
     EXPECT_TRUE(child.ok()) << child.status().message();
     return child.ok() ? std::move(*child) : nullptr;
@@ -219,6 +248,7 @@ class RepartitionRunTest : public ::testing::Test {
     return out;
   }
 
+  ZooKeeperServer zookeeper_;
   ClickHouseServer clickhouse_;
   connectors::MockCluster cluster_;
   std::optional<connectors::KafkaTestProducer> producer_;
@@ -249,6 +279,45 @@ TEST_F(RepartitionRunTest, OneProcessWritesWhatItWritesWithoutRepartitioning) {
 
   RunUntilComplete("direct", "direct", /*repartition=*/false);
   EXPECT_EQ(Windows("direct"), expected);
+}
+
+// Exactly once with one process across kills: the process is killed right after job A's Kafka
+// transaction committed (before the epoch's commit record), while writing a checkpoint, and
+// again after a commit; each restart recovers from the state directory and replays. The
+// development broker does not hide aborted transactions, so no kill falls inside one.
+TEST_F(RepartitionRunTest, OneProcessKilledAndRestartedWritesEveryWindowOnce) {
+  int next_id = 0;
+  std::string logs;
+  for (const char* crash :
+       {"kafka-transaction-committed:3", "state-file-rename:3", "kafka-transaction-committed:4"}) {
+    std::unique_ptr<Subprocess> run = StartSluice("restart", "restarted", true, crash);
+    ASSERT_TRUE(run);
+    // Events arrive while the run lives, so that it has epochs to commit.
+    std::atomic<bool> dead{false};
+    std::thread producer([&] { ProduceWhile(dead, &next_id); });
+    SubprocessOutput out = run->Wait(seconds(60));
+    dead = true;
+    producer.join();
+    EXPECT_FALSE(out.timed_out) << crash << " never reached\n" << out.stderr_text;
+    EXPECT_EQ(out.term_signal, SIGKILL) << crash << "\n" << out.stderr_text;
+    logs += out.stderr_text;
+  }
+  ASSERT_LT(next_id, kEvents) << "the kills should fall before the end of the input";
+  for (int id = next_id; id < kEvents; ++id) ProduceEvent(id, TimeOf(id));
+  ProduceFlushRound(0);
+  logs += RunUntilComplete("restart", "restarted", /*repartition=*/true);
+  EXPECT_EQ(Windows("restarted"), Expected()) << logs;
+  // Every restart recovered from the state directory, and job A found its last transaction
+  // committed in Kafka and did not write it again.
+  size_t recoveries = 0;
+  for (size_t at = logs.find("recovered from"); at != std::string::npos;
+       at = logs.find("recovered from", at + 1)) {
+    ++recoveries;
+  }
+  EXPECT_GE(recoveries, 3u) << logs;
+  EXPECT_NE(logs.find("was committed in kafka before the crash; not written again"),
+            std::string::npos)
+      << logs;
 }
 
 }  // namespace
