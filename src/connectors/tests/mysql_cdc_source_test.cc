@@ -214,7 +214,7 @@ bool BinlogListed(const std::string& file) {
 }
 
 // Rotates the binlog and purges every file before the new one, `old_file` among them. The server
-// keeps a file, with a warning only, while a replication thread still reads it: the thread of an
+// keeps a file, without an error, while a replication thread still reads it: the thread of an
 // earlier test's reader lives on until the server notices that its connection is gone, which on
 // a loaded machine can be after the purge. So the purge is repeated until `old_file` is gone.
 void PurgeBinlogsThrough(const std::string& old_file) {
