@@ -18,9 +18,10 @@ packages=(
 )
 if [ "$profile" != demo ]; then
   # Tests and benchmarks, and the servers the tests start; prometheus for promtool, which checks
-  # a /metrics scrape independently; clickhouse-client to look into a test's or the demo's server.
+  # a /metrics scrape independently; clickhouse-client to look into a test's or the demo's server;
+  # curl for `sluice bench e2e`'s ClickHouse-only and RowBinary runs (and its test).
   packages+=(git python3 clickhouse-client libgtest-dev libgmock-dev libbenchmark-dev postgresql
-             mariadb-server zookeeper chromium prometheus)
+             mariadb-server zookeeper chromium prometheus curl)
   # The fuzz targets (fuzz/): clang with libFuzzer and the sanitizer runtimes.
   packages+=(clang libclang-rt-14-dev)
   # The browser test needs node and npm. Debian's packages provide them on a bare machine; a
