@@ -30,8 +30,8 @@ TEST(EventTimeRowBufferTest, KeysKeepTheLayoutOfSavedState) {
   const std::vector<Row> rows = {
       {Value::Int64(LogicalType::BigInt(), 42), Value::String("bidder"),
        Value::Int64(LogicalType::Int(), -7)},
-      {Value::Int64(LogicalType::BigInt(), std::numeric_limits<int64_t>::min()),
-       Value::String(""), Value::Null(LogicalType::Int())},
+      {Value::Int64(LogicalType::BigInt(), std::numeric_limits<int64_t>::min()), Value::String(""),
+       Value::Null(LogicalType::Int())},
       {Value::Int64(LogicalType::Timestamp(3), 1'700'000'000'123),
        Value::String(std::string(300, 'u')), Value::Int64(LogicalType::Decimal(10, 2), 12345)},
       {Value::Int64(LogicalType::Interval(), 60'000), Value::Bool(true), Value::Double(0.5)},
@@ -54,7 +54,8 @@ TEST(EventTimeRowBufferTest, AppendKeyOfAppendsToWhatIsThere) {
 TEST(EventTimeRowBufferTest, KeysOfDifferentValuesDiffer) {
   // A string that spells another key's parts must not make the same key.
   const Row a = {Value::String("1:a\x02"), Value::String("b")};
-  const Row b = {Value::String("1:a"), Value::String("\x02" "1:b")};
+  const Row b = {Value::String("1:a"), Value::String("\x02"
+                                                     "1:b")};
   EXPECT_NE(EventTimeRowBuffer::KeyOf(a, {0, 1}), EventTimeRowBuffer::KeyOf(b, {0, 1}));
   const Row null_key = {Value::Null(LogicalType::String())};
   const Row empty_key = {Value::String("")};
