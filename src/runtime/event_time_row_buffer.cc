@@ -71,13 +71,12 @@ void EventTimeRowBuffer::TakeUpTo(
   std::vector<BufferedRow> rows;
   while (!pending_.empty() && pending_.front().time <= watermark) {
     const int64_t time = pending_.front().time;
-    size_t n = 0;
     rows.clear();
-    for (; n < pending_.size() && pending_[n].time == time; ++n) {
-      rows.push_back({BatchOf(pending_[n].chunk), pending_[n].row});
+    for (auto it = pending_.begin(); it != pending_.end() && it->time == time; ++it) {
+      rows.push_back({BatchOf(it->chunk), it->row});
     }
     fn(time, rows);
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < rows.size(); ++i) {
       Release(pending_.front().chunk);
       pending_.pop_front();
     }

@@ -37,7 +37,8 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
   for (const auto& call : spec_.calls) {
     const bool needs_values = call.function != "LAG" && (!call.count_star || call.filter);
     slots_.push_back(needs_values ? std::optional<size_t>(num_slots_++) : std::nullopt);
-    if (call.function != "LAG") continue;
+    is_lag_.push_back(call.function == "LAG");
+    if (!is_lag_.back()) continue;
     has_lag_ = true;
     lag_depth_ = std::max<size_t>(lag_depth_, static_cast<size_t>(call.offset));
   }
@@ -207,7 +208,7 @@ void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   if (spec_.unbounded) {
     static const Value kCounted = Value::Bool(true);
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
-      if (spec_.calls[c].function == "LAG") continue;
+      if (is_lag_[c]) continue;
       if (!slots_[c]) {
         state.running[c].Add(kCounted);  // unfiltered COUNT(*)
       } else if (row.args[*slots_[c]]) {
@@ -237,7 +238,7 @@ void OverAggregateOperator::Results(const KeyState& state, std::vector<Value>* o
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
     if (!slots_[c]) {  // LAG (computed per row) or an unfiltered COUNT(*)
-      out->push_back(call.function == "LAG"
+      out->push_back(is_lag_[c]
                          ? Value::Null(call.type)
                          : Value::Int64(call.type, static_cast<int64_t>(state.frame.size())));
       continue;
@@ -256,7 +257,7 @@ void OverAggregateOperator::AppendOutput(const BufferedRow& row, const std::vect
   const bool keep_lag = has_lag_ && lag_depth_ > 0;
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
-    if (call.function != "LAG") {
+    if (!is_lag_[c]) {
       output_tail_.push_back(results[c]);
       continue;
     }
@@ -281,7 +282,7 @@ void OverAggregateOperator::AppendOutput(const BufferedRow& row, const std::vect
     lag_values.resize(spec_.calls.size());
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
       const sql::OverCall& call = spec_.calls[c];
-      lag_values[c] = call.function == "LAG" ? row.value(*call.arg) : Value::Null(call.type);
+      lag_values[c] = is_lag_[c] ? row.value(*call.arg) : Value::Null(call.type);
     }
     state.lag_history.push_back(std::move(lag_values));
   }

@@ -110,6 +110,7 @@ class OverAggregateOperator : public EventTimeRowOperator {
   sql::OverSpec spec_;
   std::vector<LogicalType> arg_types_;        // per call
   std::vector<std::optional<size_t>> slots_;  // per call: its index in FrameRow::args
+  std::vector<bool> is_lag_;                  // per call: whether it is LAG
   size_t num_slots_ = 0;
   size_t lag_depth_ = 0;  // largest LAG offset
   bool has_lag_ = false;
