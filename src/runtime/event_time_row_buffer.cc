@@ -168,17 +168,31 @@ void EventTimeRowBuffer::AppendKeyOf(const Row& row, const std::vector<size_t>& 
 }
 
 void EventTimeRowBuffer::AppendIntKeyPart(int64_t value, std::string* key) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-  AppendKeyPart(std::string_view(digits, static_cast<size_t>(end - digits)), key);
+  // The part is assembled on the stack and appended at once: '\x02', the digit count (at most
+  // 20, two digits), ':', the digits.
+  char part[32];
+  char* digits = part + 4;
+  const size_t n =
+      static_cast<size_t>(std::to_chars(digits, part + sizeof(part), value).ptr - digits);
+  char* start = part + 1;  // a one-digit count
+  if (n >= 10) {
+    start = part;
+    part[1] = static_cast<char>('0' + n / 10);
+    part[2] = static_cast<char>('0' + n % 10);
+  } else {
+    part[2] = static_cast<char>('0' + n);
+  }
+  start[0] = '\x02';
+  part[3] = ':';
+  key->append(start, static_cast<size_t>(digits + n - start));
 }
 
 void EventTimeRowBuffer::AppendKeyPart(std::string_view text, std::string* key) {
-  char length[24];
-  const auto end = std::to_chars(length, length + sizeof(length), text.size()).ptr;
-  key->push_back('\x02');
-  key->append(length, static_cast<size_t>(end - length));
-  key->push_back(':');
+  char head[24];
+  head[0] = '\x02';
+  char* end = std::to_chars(head + 1, head + sizeof(head) - 1, text.size()).ptr;
+  *end++ = ':';
+  key->append(head, static_cast<size_t>(end - head));
   key->append(text);
 }
 

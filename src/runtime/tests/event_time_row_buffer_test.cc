@@ -39,6 +39,8 @@ TEST(EventTimeRowBufferTest, KeysKeepTheLayoutOfSavedState) {
       {Value::Int64(LogicalType::Interval(), 60'000), Value::Bool(true), Value::Double(0.5)},
       {Value::Int64(LogicalType::Date(), 19'000), Value::String("a:b\x02"),
        Value::Int64(LogicalType::TimestampLtz(3), -1)},
+      {Value::Int64(LogicalType::BigInt(), 1'234'567'890), Value::String("0123456789"),
+       Value::Int64(LogicalType::Int(), -999'999'999)},
   };
   for (const Row& row : rows) {
     EXPECT_EQ(EventTimeRowBuffer::KeyOf(row, {0, 1, 2}), TextKey(row, {0, 1, 2}));
