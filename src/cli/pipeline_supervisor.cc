@@ -5,18 +5,9 @@
 
 #include "common/duration.h"
 #include "common/logging.h"
+#include "common/wall_clock.h"
 
 namespace sluice::cli {
-namespace {
-
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 PipelineSupervisor::PipelineSupervisor(const LoadedPipeline* loaded,
                                        std::unique_ptr<runtime::Pipeline> first,
                                        MetricsRegistry* metrics)
@@ -34,10 +25,10 @@ PipelineSupervisor::PipelineSupervisor(const LoadedPipeline* loaded,
 Status PipelineSupervisor::Run(const std::atomic<bool>& stop) {
   LogInfo("pipeline '{}': restart strategy {}", pipeline_->options().name, strategy_.Describe());
   for (;;) {
-    const int64_t started = SteadyMillis();
+    const int64_t started = SteadyClockMillis();
     Status status = pipeline_->Run(stop);
     if (status.ok() || !status.retryable()) return status;
-    std::optional<int64_t> delay = strategy_.NextDelayMillis(SteadyMillis() - started);
+    std::optional<int64_t> delay = strategy_.NextDelayMillis(SteadyClockMillis() - started);
     if (!delay) {
       if (strategy_.kind() != runtime::RestartStrategy::Kind::kNone) {
         LogError("pipeline '{}': restart strategy {} allows no more restarts after {}",
@@ -65,8 +56,8 @@ Status PipelineSupervisor::Replace(const std::atomic<bool>& stop, int64_t delay_
     failed = std::move(pipeline_);
   }
   failed.reset();  // closes its connectors before the next run opens them again
-  const int64_t until = SteadyMillis() + delay_ms;
-  while (SteadyMillis() < until) {
+  const int64_t until = SteadyClockMillis() + delay_ms;
+  while (SteadyClockMillis() < until) {
     if (stop.load()) {
       *stopped = true;
       return Status::Ok();

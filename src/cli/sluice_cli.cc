@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,12 +21,16 @@
 #include "cli/kafka_command.h"
 #include "cli/pipeline_loader.h"
 #include "cli/pipeline_supervisor.h"
+#include "cli/status_command.h"
+#include "cli/status_reporter.h"
+#include "cli/status_topic.h"
 #include "cli/version.h"
 #include "common/duration.h"
 #include "common/logging.h"
 #include "common/metrics_registry.h"
 #include "common/process_metrics.h"
 #include "common/secret_redactor.h"
+#include "common/wall_clock.h"
 #include "runtime/pipeline.h"
 #include "server/dashboard_service.h"
 #include "server/http_server.h"
@@ -196,6 +201,34 @@ Result<std::unique_ptr<server::HttpServer>> StartHttpServer(
   return http;
 }
 
+// Starts publishing this process's status to the pipeline's status topic, when it has one
+// (cli/status_topic.h); returns nullptr otherwise. Never fails the run: a status topic that
+// cannot be reached is logged.
+std::unique_ptr<StatusReporter> StartStatusReporter(const LoadedPipeline& loaded,
+                                                    const runtime::PipelineOptions& o,
+                                                    const PipelineSupervisor& supervisor,
+                                                    const server::HttpServer* http) {
+  constexpr int64_t kIntervalMs = 2000;
+  std::optional<StatusTopic> topic = StatusTopicOf(loaded.plan, o);
+  if (!topic) return nullptr;
+  auto publisher = connectors::KafkaStatusPublisher::Create(topic->properties, topic->topic);
+  if (!publisher.ok()) {
+    LogWarn("status topic '{}': {}; sluice status will not show this process", topic->topic,
+            publisher.status().message());
+    return nullptr;
+  }
+  ProcessIdentity process = ProcessIdentity::OfThisProcess(WallClockMillis());
+  if (http != nullptr)
+    process.http = fmt::format("http://{}:{}", o.server_bind_address, http->port());
+  auto reporter = std::make_unique<StatusReporter>(
+      std::move(*publisher), std::move(process), [&supervisor] { return supervisor.snapshot(); },
+      kIntervalMs);
+  reporter->Start();
+  LogInfo("publishing this process's status to topic '{}' every {}", topic->topic,
+          FormatDurationMillis(kIntervalMs));
+  return reporter;
+}
+
 // Once a stop signal arrives, gives the pipeline `timeout_ms` to commit its current epoch and
 // return (`done`); after that ends the process with kExitRuntimeError, saying so.
 std::thread StartShutdownWatchdog(int64_t timeout_ms, const std::atomic<bool>* done) {
@@ -254,7 +287,10 @@ int RunCommand(const CommonArgs& args, const std::string& replay_log, int http_p
   auto http = StartHttpServer(options, supervisor, metrics, http_port, dashboard->get());
   if (!http.ok()) return Fail(http.status());
   LogInfo("pipeline '{}' starting ({} job(s))", options.name, loaded->plan.jobs.size());
+  std::unique_ptr<StatusReporter> reporter;
+  if (replay_log.empty()) reporter = StartStatusReporter(*loaded, options, supervisor, http->get());
   Status status = RunSupervised(&supervisor, replay_log, options.shutdown_timeout_ms);
+  if (reporter) reporter->Stop();
   if (*http) (*http)->Stop();
   if (supervisor.pipeline() != nullptr) {
     runtime::PipelineStats st = supervisor.pipeline()->stats();
@@ -282,6 +318,16 @@ int ExplainCommand(const CommonArgs& args) {
   auto loaded = Load(args);
   if (!loaded.ok()) return Fail(loaded.status());
   return ExplainLoaded(*loaded);
+}
+
+int StatusCommand(const CommonArgs& args, const std::string& stale_after,
+                  StatusCommandOptions* options) {
+  auto stale = ParseDurationMillis(stale_after);
+  if (!stale.ok()) return Fail(stale.status().WithContext("--stale-after"));
+  options->stale_after_ms = *stale;
+  auto loaded = Load(args);
+  if (!loaded.ok()) return Fail(loaded.status());
+  return PrintPipelineStatus(*loaded, *options);
 }
 
 }  // namespace
@@ -316,6 +362,19 @@ int RunSluiceCli(int argc, char** argv) {
   CLI::App* explain =
       app.add_subcommand("explain", "Print the logical and physical plans of a pipeline file");
   AddCommonArgs(explain, &explain_args);
+  CommonArgs status_args;
+  StatusCommandOptions status_options;
+  CLI::App* status = app.add_subcommand(
+      "status",
+      "Show every process running a pipeline (from its status topic): the partitions each owns, "
+      "their lag, state size, and partitions no live process owns");
+  AddCommonArgs(status, &status_args);
+  status->add_flag("--json", status_options.json, "Print one JSON object instead of a table");
+  std::string stale_after = "10 s";
+  status
+      ->add_option("--stale-after", stale_after,
+                   "A process that published nothing for this long is shown as gone")
+      ->capture_default_str();
   KafkaCommand kafka(&app);
   ClickHouseCommand clickhouse(&app);
   DemoCommand demo(&app);
@@ -332,6 +391,7 @@ int RunSluiceCli(int argc, char** argv) {
   if (run->parsed()) return RunCommand(run_args, replay_log, http_port);
   if (check->parsed()) return CheckCommand(check_args);
   if (explain->parsed()) return ExplainCommand(explain_args);
+  if (status->parsed()) return StatusCommand(status_args, stale_after, &status_options);
   if (kafka.parsed()) return kafka.Run();
   if (clickhouse.parsed()) return clickhouse.Run();
   if (demo.parsed()) return demo.Run();

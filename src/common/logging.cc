@@ -9,6 +9,7 @@
 
 #include "common/json_string.h"
 #include "common/secret_redactor.h"
+#include "common/wall_clock.h"
 
 namespace sluice {
 namespace {
@@ -16,12 +17,6 @@ namespace {
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
 std::atomic<LogFormat> g_format{LogFormat::kText};
 std::mutex g_mutex;
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Indexed by LogLevel: the padded name of text lines, the name of JSON lines.
 constexpr const char* kTextLevel[] = {"DEBUG", "INFO ", "WARN ", "ERROR", "OFF  "};
@@ -85,7 +80,7 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
 
 void LogLine(LogLevel level, std::string_view message, const LogFields& fields) {
   if (level < g_level.load()) return;
-  int64_t now = NowMillis();
+  int64_t now = WallClockMillis();
   std::time_t seconds = now / 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -104,7 +99,7 @@ void RateLimitedLog::Warn(std::string_view message) {
     return;
   }
   ++suppressed_;
-  int64_t now = NowMillis();
+  int64_t now = WallClockMillis();
   if (now - last_summary_ms_ >= interval_ms_) {
     last_summary_ms_ = now;
     LogLine(LogLevel::kWarn,

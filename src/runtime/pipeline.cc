@@ -11,6 +11,7 @@
 #include "common/byte_size.h"
 #include "common/duration.h"
 #include "common/logging.h"
+#include "common/wall_clock.h"
 #include "runtime/durable_file.h"
 #include "runtime/run_identity.h"
 #include "runtime/state_decoder.h"
@@ -18,17 +19,6 @@
 
 namespace sluice::runtime {
 namespace {
-
-int64_t WallClockMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string BaseName(const std::string& path) {
-  std::string name = path.substr(path.find_last_of('/') + 1);
-  return name.substr(0, name.find('.'));
-}
 
 /// Returns the table's 'scan.watermark.idle-timeout', or `fallback` when it sets none.
 Result<int64_t> IdleTimeoutMillis(const sql::CatalogTable& table, int64_t fallback) {
@@ -50,8 +40,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
                                                    const ConnectorRegistry& connectors,
                                                    const expr::FunctionRegistry& functions) {
   std::unique_ptr<Pipeline> p(new Pipeline());
-  ASSIGN_OR_RETURN(p->options_,
-                   PipelineOptions::FromSettings(plan.settings, BaseName(plan.file_name)));
+  ASSIGN_OR_RETURN(p->options_, PipelineOptions::FromSettings(
+                                    plan.settings, PipelineOptions::DefaultName(plan.file_name)));
   if (!plan.settings.count("state.dir") && !plan.file_name.empty()) {
     // './.sluice/state/<name>' next to the pipeline file, so runs of the same file share it.
     const std::string dir = std::filesystem::path(plan.file_name).parent_path().string();

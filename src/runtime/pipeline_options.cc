@@ -25,6 +25,11 @@ Result<int64_t> PositiveInt(const std::string& key, const std::string& value) {
 
 }  // namespace
 
+std::string PipelineOptions::DefaultName(const std::string& file_name) {
+  std::string name = file_name.substr(file_name.find_last_of('/') + 1);
+  return name.substr(0, name.find('.'));
+}
+
 Result<PipelineOptions> PipelineOptions::FromSettings(
     const std::map<std::string, std::string>& settings, const std::string& default_name) {
   static const char* kKnown[] = {"pipeline.name",
@@ -44,9 +49,11 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
                                  "pipeline.shutdown-timeout",
                                  "pipeline.max-memory",
                                  "pipeline.repartition",
-                                 "pipeline.repartition.partitions"};
+                                 "pipeline.repartition.partitions",
+                                 "pipeline.status-topic"};
   PipelineOptions o;
   o.name = default_name;
+  bool status_topic_set = false;
   for (const auto& setting : settings) {
     // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture one.
     const std::string& key = setting.first;
@@ -102,6 +109,9 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       auto bytes = ParseByteSize(value);
       if (!bytes.ok()) return bytes.status().WithContext("SET 'pipeline.max-memory'");
       o.max_state_bytes = *bytes;
+    } else if (key == "pipeline.status-topic") {
+      o.status_topic = value == "none" ? "" : value;
+      status_topic_set = true;
     } else if (key == "pipeline.repartition" || key == "pipeline.repartition.partitions") {
       // Planned by sql::RepartitionRewriter.
     } else if (HasPrefix(key, "execution.") || HasPrefix(key, "pipeline.") ||
@@ -110,6 +120,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
           fmt::format("unknown setting '{}'; known: {}", key, fmt::join(kKnown, ", ")));
     }
   }
+  if (!status_topic_set) o.status_topic = o.name + ".status";
   ASSIGN_OR_RETURN(o.restart, RestartStrategy::FromSettings(settings));
   auto state_dir = settings.find("state.dir");
   o.state_dir = state_dir != settings.end() ? state_dir->second : "./.sluice/state/" + o.name;

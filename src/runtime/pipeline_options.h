@@ -30,11 +30,18 @@ struct PipelineOptions {
   int64_t shutdown_timeout_ms = 30'000;     // 'pipeline.shutdown-timeout': SIGTERM to exit
   int64_t max_state_bytes = 0;  // 'pipeline.max-memory': operator state in bytes (0: no bound)
   RestartStrategy restart;      // 'restart-strategy' and 'restart-strategy.*'
-  std::string run_id;           // not a setting: the state's run identity (Pipeline::Create)
+  // 'pipeline.status-topic': the Kafka topic where each process of the pipeline publishes its
+  // status for `sluice status` (default <name>.status; 'none' gives "": not published).
+  std::string status_topic;
+  std::string run_id;  // not a setting: the state's run identity (Pipeline::Create)
 
   /// Reads the known keys from `settings`; an unknown key starting with 'execution.',
   /// 'pipeline.', 'server.' or 'table.exec.' is an error naming the known ones (a typo must not
   /// pass silently).
+  /// Returns the name a pipeline file gets without 'pipeline.name': its base name up to the
+  /// first '.' ("jobs/orders.sql" gives "orders").
+  static std::string DefaultName(const std::string& file_name);
+
   static Result<PipelineOptions> FromSettings(const std::map<std::string, std::string>& settings,
                                               const std::string& default_name);
 };

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/secret_redactor.h"
+#include "common/wall_clock.h"
 #include "server/connection_threads.h"
 #include "server/ingest_routes.h"
 #include "server/pipeline_readiness.h"
@@ -14,12 +15,6 @@
 
 namespace sluice::server {
 namespace {
-
-int64_t WallClockMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Compares in time independent of where the strings first differ.
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {

@@ -143,6 +143,24 @@ class ScaleOutPartialTest : public ::testing::Test {
     return child.ok() ? std::move(*child) : nullptr;
   }
 
+  // Runs `sluice status` on the pipeline; returns its table.
+  std::string SluiceStatus() {
+    auto out = Subprocess::Run({kSluice, "status", sql_path_},
+                               {{"KAFKA_BROKERS", cluster_.bootstraps()},
+                                {"CLICKHOUSE_URL", clickhouse_.url()},
+                                {"STATE_DIR", dir_.File("state-status")}},
+                               seconds(30));
+    EXPECT_TRUE(out.ok() && out->exit_code == 0)
+        << (out.ok() ? out->stderr_text : out.status().message());
+    return out.ok() ? out->stdout_text : "";
+  }
+
+  static int CountOf(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  }
+
   int64_t MergedEvents() {
     auto result = clickhouse_.Query("SELECT sum(n) FROM scale.per_window");
     return result.ok() ? std::atoll(result->c_str()) : -1;
@@ -203,6 +221,20 @@ TEST_F(ScaleOutPartialTest, KillAndJoinLeaveEveryEventMergedOnce) {
   EXPECT_TRUE(WaitFor([&] { return MergedEvents() >= kEvents; }, seconds(60)))
       << "merged: " << MergedEvents();
   std::this_thread::sleep_for(seconds(2));  // anything written twice would show now
+
+  // `sluice status` finds the three live members through the status topic, each owning some of
+  // the 12 partitions and every partition owned once.
+  std::string status;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        status = SluiceStatus();
+        return status.find(
+                   "scale_in): 12 of 12 partition(s) owned by live processes; not "
+                   "owned: none; owned by several: none") != std::string::npos &&
+               CountOf(status, " running ") == 3;
+      },
+      seconds(20)))
+      << status;
 
   std::string logs;
   for (auto& member : members) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/civil_time.h"
+#include "common/wall_clock.h"
 #include "connectors/formats/text_value_parser.h"
 #include "runtime/record_decoder.h"
 
@@ -125,9 +126,7 @@ Result<std::optional<runtime::SourceBatch>> DatagenSource::Poll(size_t max_rows)
   if (end_row <= generated_) return std::optional<runtime::SourceBatch>();
   std::optional<int64_t> wall_ms;
   if (!start_time_ms_) {
-    wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
+    wall_ms = WallClockMillis();
   }
   return std::optional<runtime::SourceBatch>(Generate(end_row, wall_ms));
 }

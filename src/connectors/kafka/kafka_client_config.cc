@@ -16,6 +16,20 @@ std::map<std::string, std::string> KafkaClientConfig::Properties(
   return out;
 }
 
+std::map<std::string, std::string> KafkaClientConfig::ConnectionProperties(
+    const std::map<std::string, std::string>& options) {
+  static const char* const kPrefixes[] = {
+      "bootstrap.servers", "metadata.broker.list", "security.",  "sasl.", "ssl.", "socket.",
+      "broker.",           "client.dns.",          "api.version"};
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : Properties(options)) {
+    for (const char* prefix : kPrefixes) {
+      if (key.rfind(prefix, 0) == 0) out[key] = value;
+    }
+  }
+  return out;
+}
+
 Result<RdKafkaConf> KafkaClientConfig::Build(const std::map<std::string, std::string>& properties,
                                              const std::map<std::string, std::string>& overrides) {
   RdKafkaConf conf(rd_kafka_conf_new());

@@ -31,6 +31,12 @@ class KafkaClientConfig {
   static std::map<std::string, std::string> Properties(
       const std::map<std::string, std::string>& options);
 
+  /// Returns the 'properties.*' options of `options` that say how to reach and authenticate with
+  /// the cluster (bootstrap servers, security, SASL, TLS, sockets), without their prefix: for a
+  /// client of the pipeline's own (the status topic) that must not act as the table's consumer.
+  static std::map<std::string, std::string> ConnectionProperties(
+      const std::map<std::string, std::string>& options);
+
   /// Returns a configuration with `properties`, then `overrides`, set; an unknown property or a
   /// bad value is kInvalidArgument naming it.
   static Result<RdKafkaConf> Build(const std::map<std::string, std::string>& properties,

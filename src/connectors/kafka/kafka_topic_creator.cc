@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <utility>
 
 #include "common/logging.h"
 
@@ -31,14 +32,15 @@ Result<int> KafkaTopicCreator::PartitionCount(rd_kafka_t* client, const std::str
   return count;
 }
 
-Status KafkaTopicCreator::Create(rd_kafka_t* client, const std::string& topic, int partitions) {
+Status KafkaTopicCreator::Create(rd_kafka_t* client, const std::string& topic, int partitions,
+                                 const std::pair<const char*, const char*>& config) {
   char error[256] = {0};
   rd_kafka_NewTopic_t* new_topic =
       rd_kafka_NewTopic_new(topic.c_str(), partitions, -1, error, sizeof(error));
   if (new_topic == nullptr) {
     return Status::InvalidArgument(fmt::format("kafka topic '{}': {}", topic, error));
   }
-  rd_kafka_NewTopic_set_config(new_topic, "retention.ms", "-1");
+  rd_kafka_NewTopic_set_config(new_topic, config.first, config.second);
   rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
   rd_kafka_AdminOptions_t* options =
       rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
@@ -84,8 +86,16 @@ Status KafkaTopicCreator::Ensure(rd_kafka_t* client, const std::string& topic, i
           topic, partitions_from));
     }
   }
-  RETURN_IF_ERROR(Create(client, topic, partitions));
+  RETURN_IF_ERROR(Create(client, topic, partitions, {"retention.ms", "-1"}));
   LogInfo("kafka: created topic '{}' with {} partition(s), retention unlimited", topic, partitions);
+  return Status::Ok();
+}
+
+Status KafkaTopicCreator::EnsureCompacted(rd_kafka_t* client, const std::string& topic) {
+  ASSIGN_OR_RETURN(int existing, PartitionCount(client, topic));
+  if (existing > 0) return Status::Ok();
+  RETURN_IF_ERROR(Create(client, topic, 1, {"cleanup.policy", "compact"}));
+  LogInfo("kafka: created topic '{}', compacted", topic);
   return Status::Ok();
 }
 

@@ -17,12 +17,18 @@ class KafkaTopicCreator {
  public:
   static Status Ensure(rd_kafka_t* client, const std::string& topic, int partitions,
                        const std::string& partitions_from);
+  /// Creates `topic` with one partition and `cleanup.policy` = compact (a topic of the latest
+  /// record per key, such as the status topic) when the cluster does not have it.
+  static Status EnsureCompacted(rd_kafka_t* client, const std::string& topic);
 
- private:
   /// Returns the partition count of `topic` in the cluster's metadata, 0 when it has no such
   /// topic.
   static Result<int> PartitionCount(rd_kafka_t* client, const std::string& topic);
-  static Status Create(rd_kafka_t* client, const std::string& topic, int partitions);
+
+ private:
+  /// Creates `topic` with `partitions` partitions and the topic config `config` (key, value).
+  static Status Create(rd_kafka_t* client, const std::string& topic, int partitions,
+                       const std::pair<const char*, const char*>& config);
 };
 
 }  // namespace sluice::connectors

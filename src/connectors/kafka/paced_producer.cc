@@ -5,16 +5,11 @@
 #include <chrono>
 #include <thread>
 
+#include "common/wall_clock.h"
 #include "connectors/kafka/kafka_client_config.h"
 
 namespace sluice::connectors {
 namespace {
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status Send(rd_kafka_t* producer, const std::string& topic, const std::string& message) {
   for (;;) {
@@ -46,7 +41,7 @@ Result<int64_t> PacedProducer::Run(const std::string& brokers, const std::string
       std::this_thread::sleep_until(
           start + std::chrono::microseconds(static_cast<int64_t>(sent * 1e6 / rate)));
     }
-    if (!next(NowMillis(), &message)) break;
+    if (!next(WallClockMillis(), &message)) break;
     RETURN_IF_ERROR(Send(producer.get(), topic, message));
     ++sent;
     rd_kafka_poll(producer.get(), 0);
