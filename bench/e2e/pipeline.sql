@@ -1,7 +1,8 @@
 -- bench/e2e: pipeline 000 (examples/orders-cdc/pipeline.sql) reading an NDJSON file of orders
 -- instead of the Kafka topic: the raw, aggregate and alert jobs into ClickHouse. `sluice bench e2e`
 -- writes the file, creates the tables (clickhouse.sql, database e2e_sluice) and runs this file
--- with `sluice run` as a user would; see README.md.
+-- with `sluice run` as a user would; see README.md. E2E_SINK=blackhole discards the output instead
+-- (no ClickHouse needed), for profiling sluice alone.
 SET 'pipeline.name' = 'e2e-orders';
 SET 'execution.epoch-interval' = '1 s';
 
@@ -34,7 +35,7 @@ CREATE TABLE raw_orders (
   price DOUBLE, status STRING, total_amount DOUBLE, source_ts TIMESTAMP_LTZ(3),
   cdc_ts TIMESTAMP_LTZ(3), cdc_latency_ms BIGINT, flink_ts TIMESTAMP_LTZ(3)
 ) WITH (
-  'connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
+  'connector' = '${E2E_SINK:-clickhouse}', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
   'database-name' = '${E2E_DATABASE:-e2e_sluice}', 'table-name' = 'raw_orders'
 );
 
@@ -43,7 +44,7 @@ CREATE TABLE order_aggregations (
   buy_count BIGINT, sell_count BIGINT, total_amount DOUBLE, avg_price DOUBLE, min_price DOUBLE,
   max_price DOUBLE
 ) WITH (
-  'connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
+  'connector' = '${E2E_SINK:-clickhouse}', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
   'database-name' = '${E2E_DATABASE:-e2e_sluice}', 'table-name' = 'order_aggregations'
 );
 
@@ -51,7 +52,7 @@ CREATE TABLE anomaly_alerts (
   alert_type STRING, symbol STRING, order_id BIGINT, message STRING, `value` DOUBLE,
   threshold DOUBLE, detected_at TIMESTAMP_LTZ(3)
 ) WITH (
-  'connector' = 'clickhouse', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
+  'connector' = '${E2E_SINK:-clickhouse}', 'url' = '${CLICKHOUSE_URL:-http://localhost:8123}',
   'database-name' = '${E2E_DATABASE:-e2e_sluice}', 'table-name' = 'anomaly_alerts'
 );
 
