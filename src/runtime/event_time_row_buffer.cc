@@ -12,8 +12,10 @@ namespace sluice::runtime {
 
 Status EventTimeRowBuffer::Add(const BatchPtr& batch, int64_t watermark) {
   const Column& time = batch->column(time_column_);
+  const size_t first = pending_.size();
   for (size_t i = 0; i < batch->num_rows; ++i) {
     if (batch->row_kind(i) != RowKind::kInsert) {
+      Order(first);
       return Status::Unsupported("event-time OVER, deduplication and Top-N need insert-only input");
     }
     if (time.IsNull(i)) continue;
@@ -24,11 +26,23 @@ Status EventTimeRowBuffer::Add(const BatchPtr& batch, int64_t watermark) {
       ++late_records_dropped_;
       continue;
     }
-    // Rows mostly arrive in rowtime order: the end is the place to look first.
-    pending_.try_emplace(pending_.end(), t)
-        ->second.push_back({Retain(batch), static_cast<uint32_t>(i)});
+    pending_.push_back({t, Retain(batch), static_cast<uint32_t>(i)});
   }
+  Order(first);
   return Status::Ok();
+}
+
+void EventTimeRowBuffer::Order(size_t first) {
+  const auto by_time = [](const Held& a, const Held& b) { return a.time < b.time; };
+  const auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(begin, pending_.end(), by_time)) {
+    std::stable_sort(begin, pending_.end(), by_time);  // ties keep their arrival order
+  }
+  if (first == 0 || begin == pending_.end() || !by_time(*begin, *(begin - 1))) return;
+  // Merge the new rows into the tail of rows later than the first of them; earlier arrivals
+  // come first among rows of one rowtime.
+  const auto tail = std::upper_bound(pending_.begin(), begin, *begin, by_time);
+  std::inplace_merge(tail, begin, pending_.end(), by_time);
 }
 
 uint64_t EventTimeRowBuffer::Retain(const BatchPtr& batch) {
@@ -55,22 +69,34 @@ void EventTimeRowBuffer::Release(uint64_t chunk) {
 void EventTimeRowBuffer::TakeUpTo(
     int64_t watermark, const std::function<void(int64_t, const std::vector<BufferedRow>&)>& fn) {
   std::vector<BufferedRow> rows;
-  while (!pending_.empty() && pending_.begin()->first <= watermark) {
-    auto node = pending_.extract(pending_.begin());
+  while (!pending_.empty() && pending_.front().time <= watermark) {
+    const int64_t time = pending_.front().time;
     rows.clear();
-    for (const Held& h : node.mapped()) rows.push_back({BatchOf(h.chunk), h.row});
-    fn(node.key(), rows);
-    for (const Held& h : node.mapped()) Release(h.chunk);
+    for (auto it = pending_.begin(); it != pending_.end() && it->time == time; ++it) {
+      rows.push_back({BatchOf(it->chunk), it->row});
+    }
+    fn(time, rows);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      Release(pending_.front().chunk);
+      pending_.pop_front();
+    }
   }
 }
 
 void EventTimeRowBuffer::SaveState(StateEncoder* out) const {
   out->PutI64(late_records_dropped_);
-  out->PutI64(static_cast<int64_t>(pending_.size()));
-  for (const auto& [time, held] : pending_) {
-    out->PutI64(time);
-    out->PutI64(static_cast<int64_t>(held.size()));
-    for (const Held& h : held) {
+  int64_t times = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    times += i == 0 || pending_[i].time != pending_[i - 1].time ? 1 : 0;
+  }
+  out->PutI64(times);
+  for (size_t i = 0; i < pending_.size();) {
+    size_t end = i;
+    while (end < pending_.size() && pending_[end].time == pending_[i].time) ++end;
+    out->PutI64(pending_[i].time);
+    out->PutI64(static_cast<int64_t>(end - i));
+    for (; i < end; ++i) {
+      const Held& h = pending_[i];
       ValueCodec::PutRow(BufferedRow{BatchOf(h.chunk), h.row}.ToValues(types_.size()), out);
     }
   }
@@ -106,16 +132,13 @@ Status EventTimeRowBuffer::RestoreState(StateDecoder* in) {
   if (rows.empty()) return Status::Ok();
   const BatchPtr batch = ToBatch(schema, rows, 0, {});
   for (size_t i = 0; i < rows.size(); ++i) {
-    pending_[row_times[i]].push_back({Retain(batch), static_cast<uint32_t>(i)});
+    pending_.push_back({row_times[i], Retain(batch), static_cast<uint32_t>(i)});
   }
+  Order(0);
   return Status::Ok();
 }
 
-size_t EventTimeRowBuffer::size() const {
-  size_t n = 0;
-  for (const auto& [time, rows] : pending_) n += rows.size();
-  return n;
-}
+size_t EventTimeRowBuffer::size() const { return pending_.size(); }
 
 std::string EventTimeRowBuffer::KeyOf(const Row& row, const std::vector<size_t>& keys) {
   std::string key;
@@ -145,17 +168,31 @@ void EventTimeRowBuffer::AppendKeyOf(const Row& row, const std::vector<size_t>& 
 }
 
 void EventTimeRowBuffer::AppendIntKeyPart(int64_t value, std::string* key) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
-  AppendKeyPart(std::string_view(digits, static_cast<size_t>(end - digits)), key);
+  // The part is assembled on the stack and appended at once: '\x02', the digit count (at most
+  // 20, two digits), ':', the digits.
+  char part[32];
+  char* digits = part + 4;
+  const size_t n =
+      static_cast<size_t>(std::to_chars(digits, part + sizeof(part), value).ptr - digits);
+  char* start = part + 1;  // a one-digit count
+  if (n >= 10) {
+    start = part;
+    part[1] = static_cast<char>('0' + n / 10);
+    part[2] = static_cast<char>('0' + n % 10);
+  } else {
+    part[2] = static_cast<char>('0' + n);
+  }
+  start[0] = '\x02';
+  part[3] = ':';
+  key->append(start, static_cast<size_t>(digits + n - start));
 }
 
 void EventTimeRowBuffer::AppendKeyPart(std::string_view text, std::string* key) {
-  char length[24];
-  const auto end = std::to_chars(length, length + sizeof(length), text.size()).ptr;
-  key->push_back('\x02');
-  key->append(length, static_cast<size_t>(end - length));
-  key->push_back(':');
+  char head[24];
+  head[0] = '\x02';
+  char* end = std::to_chars(head + 1, head + sizeof(head) - 1, text.size()).ptr;
+  *end++ = ':';
+  key->append(head, static_cast<size_t>(end - head));
   key->append(text);
 }
 

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,8 +66,9 @@ class EventTimeRowBuffer {
                           int64_t row_watermark, std::vector<RowKind> kinds);
 
  private:
-  /// A held row: row `row` of chunk number `chunk`.
+  /// A held row: row `row` of chunk number `chunk`, with rowtime `time`.
   struct Held {
+    int64_t time;
     uint64_t chunk;
     uint32_t row;
   };
@@ -83,10 +83,14 @@ class EventTimeRowBuffer {
   /// Forgets one held row of chunk `chunk`; drops chunks nothing refers to any more.
   void Release(uint64_t chunk);
   const Batch* BatchOf(uint64_t chunk) const { return chunks_[chunk - first_chunk_].batch.get(); }
+  /// Puts the rows held from `first` on (the newest arrivals) in rowtime order among the others.
+  void Order(size_t first);
 
   size_t time_column_;
   std::vector<LogicalType> types_;
-  std::map<int64_t, std::vector<Held>> pending_;  // by rowtime, arrival order within
+  // By rowtime, arrival order within one. Rows mostly arrive in rowtime order: each batch's rows
+  // are appended and merged into the tail they belong in, no allocation per row.
+  std::deque<Held> pending_;
   std::deque<Chunk> chunks_;  // chunk numbers first_chunk_, first_chunk_ + 1, ...
   uint64_t first_chunk_ = 0;
   int64_t late_records_dropped_ = 0;

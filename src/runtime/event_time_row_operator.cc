@@ -96,8 +96,13 @@ Status EventTimeRowOperator::RestoreBuffer(StateDecoder* in) {
 
 void EventTimeRowOperator::AppendOutputRow(const BufferedRow& row, const Value& last,
                                            RowKind kind) {
+  AppendOutputRow(row, std::span<const Value>(&last, 1), kind);
+}
+
+void EventTimeRowOperator::AppendOutputRow(const BufferedRow& row, std::span<const Value> tail,
+                                           RowKind kind) {
   StartOutputRow(kind);
-  const size_t n = out_columns_.size() - 1;
+  const size_t n = out_columns_.size() - tail.size();
   // Buffered batches live until FireUpTo ends and the output is emitted before the next one, so
   // a batch address seen again within one output is the same batch.
   if (row.batch != out_shares_) {
@@ -105,7 +110,7 @@ void EventTimeRowOperator::AppendOutputRow(const BufferedRow& row, const Value& 
     out_shares_ = row.batch;
   }
   for (size_t c = 0; c < n; ++c) out_columns_[c]->AppendFrom(row.column(c), row.row);
-  last.AppendTo(out_columns_[n].get());
+  for (size_t c = 0; c < tail.size(); ++c) tail[c].AppendTo(out_columns_[n + c].get());
 }
 
 Status EventTimeRowOperator::EmitOutput(int64_t row_watermark) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ class EventTimeRowOperator : public Operator {
   /// The same for a row still in the buffer (valid during FireRows): its strings are not copied,
   /// the output keeps the arenas of its batch.
   void AppendOutputRow(const BufferedRow& row, const Value& last, RowKind kind);
+  /// Appends an output row made of a buffered row's columns followed by `tail` (the output's
+  /// last columns), as above.
+  void AppendOutputRow(const BufferedRow& row, std::span<const Value> tail, RowKind kind);
   /// Writes and reads the watermark and the buffered rows (the start of SaveState).
   void SaveBuffer(StateEncoder* out) const;
   Status RestoreBuffer(StateDecoder* in);

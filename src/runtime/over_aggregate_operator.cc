@@ -37,7 +37,8 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
   for (const auto& call : spec_.calls) {
     const bool needs_values = call.function != "LAG" && (!call.count_star || call.filter);
     slots_.push_back(needs_values ? std::optional<size_t>(num_slots_++) : std::nullopt);
-    if (call.function != "LAG") continue;
+    is_lag_.push_back(call.function == "LAG");
+    if (!is_lag_.back()) continue;
     has_lag_ = true;
     lag_depth_ = std::max<size_t>(lag_depth_, static_cast<size_t>(call.offset));
   }
@@ -45,7 +46,7 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
   if (!spec_.unbounded && spec_.frame == sql::OverSpec::Frame::kRange && !has_lag_) {
     horizon = horizon < 0 ? spec_.preceding : std::min(horizon, spec_.preceding);
   }
-  expiry_ = KeyExpiryQueue<std::string>(horizon);
+  expiry_ = KeyExpiryQueue<uint32_t>(horizon);
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = "OverAggregate[" + spec_.Describe(names) + "]";
@@ -53,8 +54,9 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
 
 Status OverAggregateOperator::SaveState(StateEncoder* out) const {
   SaveBuffer(out);
-  out->PutI64(static_cast<int64_t>(keys_.size()));
-  for (const auto& [key, state] : keys_) {
+  out->PutI64(static_cast<int64_t>(ids_.size()));
+  for (const auto& [key, id] : ids_) {
+    const KeyState& state = states_[id];
     out->PutString(key);
     out->PutI64(static_cast<int64_t>(state.frame.size()));
     for (const FrameRow& fr : state.frame) {
@@ -65,19 +67,24 @@ Status OverAggregateOperator::SaveState(StateEncoder* out) const {
     out->PutI64(static_cast<int64_t>(state.lag_history.size()));
     for (const auto& values : state.lag_history) ValueCodec::PutRow(values, out);
   }
-  expiry_.SaveState(out);
+  // Keys as the encoded strings they stand for: the layout string-keyed state always had.
+  expiry_.SaveState(out,
+                    [this](uint32_t id, StateEncoder* to) { to->PutString(*states_[id].key); });
   return Status::Ok();
 }
 
 Status OverAggregateOperator::RestoreState(StateDecoder* in) {
-  keys_.clear();
+  ids_.clear();
+  states_.clear();
+  free_ids_.clear();
   RETURN_IF_ERROR(RestoreBuffer(in));
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
+  std::string key;
   for (size_t k = 0; k < num_keys; ++k) {
-    std::string key;
     RETURN_IF_ERROR(in->GetString(&key));
-    KeyState& state = NewState(key);
+    if (ids_.contains(key)) return Status::DataError("a key of the saved OVER state appears twice");
+    KeyState& state = states_[NewState(key)];
     size_t frame = 0;
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &frame));
     state.frame.resize(frame);
@@ -92,67 +99,108 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
     state.lag_history.resize(lag);
     for (auto& values : state.lag_history) RETURN_IF_ERROR(ValueCodec::GetRow(in, &values));
   }
-  return expiry_.RestoreState(in);
+  return expiry_.RestoreState(in, [this, &key](StateDecoder* from, uint32_t* id) -> Status {
+    RETURN_IF_ERROR(from->GetString(&key));
+    auto it = ids_.find(key);
+    if (it == ids_.end())
+      return Status::DataError("the saved OVER expiry queue has an unknown key");
+    *id = it->second;
+    return Status::Ok();
+  });
 }
 
-OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Row& row) const {
+OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const BufferedRow& row,
+                                                                  int64_t time) const {
   FrameRow fr;
-  fr.time = row[spec_.order_column].as_int();
+  fr.time = time;
+  if (num_slots_ == 0) return fr;
   fr.args.reserve(num_slots_);
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
     if (!slots_[c]) continue;
-    const bool passes =
-        !call.filter || (!row[*call.filter].is_null() && row[*call.filter].as_bool());
+    bool passes = true;
+    if (call.filter) {
+      const Value filter = row.value(*call.filter);
+      passes = !filter.is_null() && filter.as_bool();
+    }
     if (!passes) {
       fr.args.emplace_back();
     } else {
-      fr.args.emplace_back(call.arg ? row[*call.arg] : Value::Bool(true));
+      fr.args.emplace_back(call.arg ? row.value(*call.arg) : Value::Bool(true));
     }
   }
   return fr;
 }
 
-OverAggregateOperator::KeyState& OverAggregateOperator::StateOf(const std::string& key,
-                                                                int64_t time) {
+uint32_t OverAggregateOperator::StateOf(const BufferedRow& row, int64_t time) {
+  key_.clear();
+  row.AppendKey(spec_.partition_keys, &key_);
+  auto it = ids_.find(std::string_view(key_));
+  const uint32_t id = it != ids_.end() ? it->second : NewState(key_);
   // Every row before `time` has been processed: the clock stands at time - 1.
-  if (expiry_.Access(key, time - 1, time)) keys_.erase(key);
-  return NewState(key);
+  if (expiry_.Access(id, time - 1, time)) ClearState(id);
+  return id;
 }
 
-OverAggregateOperator::KeyState& OverAggregateOperator::NewState(const std::string& key) {
-  auto [it, inserted] = keys_.try_emplace(key);
-  if (inserted && spec_.unbounded) {
-    for (size_t c = 0; c < spec_.calls.size(); ++c) {
-      it->second.running.emplace_back(spec_.calls[c], arg_types_[c]);
-    }
+uint32_t OverAggregateOperator::NewState(std::string_view key) {
+  uint32_t id = 0;
+  if (free_ids_.empty()) {
+    id = static_cast<uint32_t>(states_.size());
+    states_.emplace_back();
+    ClearState(id);
+  } else {
+    id = free_ids_.back();
+    free_ids_.pop_back();
   }
-  return it->second;
+  states_[id].key = &ids_.emplace(std::string(key), id).first->first;
+  return id;
 }
 
-void OverAggregateOperator::FireRows(int64_t time, const std::vector<BufferedRow>& buffered) {
-  const std::vector<Row> rows = ToRows(buffered);
+void OverAggregateOperator::ClearState(uint32_t id) {
+  KeyState& state = states_[id];
+  state.frame.clear();
+  state.lag_history.clear();
+  if (!spec_.unbounded) return;
+  state.running.clear();
+  for (size_t c = 0; c < spec_.calls.size(); ++c) {
+    state.running.emplace_back(spec_.calls[c], arg_types_[c]);
+  }
+}
+
+void OverAggregateOperator::DropState(uint32_t id) {
+  ids_.erase(*states_[id].key);
+  states_[id].key = nullptr;
+  ClearState(id);
+  free_ids_.push_back(id);
+}
+
+void OverAggregateOperator::FireRows(int64_t time, const std::vector<BufferedRow>& rows) {
   // ROWS frames, and a RANGE rowtime with one row (no peers): row by row.
   if (spec_.frame == sql::OverSpec::Frame::kRows || rows.size() == 1) {
-    for (const Row& row : rows) {
-      KeyState& state = StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time);
-      AddToFrame(state, FrameRowOf(row));
-      AppendOutput(row, Results(state), state);
+    for (const BufferedRow& row : rows) {
+      KeyState& state = states_[StateOf(row, time)];
+      AddToFrame(state, FrameRowOf(row, time));
+      Results(state, &results_);
+      AppendOutput(row, results_, state);
     }
     return;
   }
   // RANGE: rows of one key with the same rowtime are peers; add them all, then emit each
   // with the shared results, in arrival order.
-  std::vector<KeyState*> states;
-  for (const Row& row : rows) {
-    states.push_back(&StateOf(EventTimeRowBuffer::KeyOf(row, spec_.partition_keys), time));
-    AddToFrame(*states.back(), FrameRowOf(row));
+  peer_states_.clear();
+  for (const BufferedRow& row : rows) {
+    peer_states_.push_back(StateOf(row, time));
+    AddToFrame(states_[peer_states_.back()], FrameRowOf(row, time));
   }
-  std::unordered_map<KeyState*, std::vector<Value>> results;
+  std::unordered_map<uint32_t, std::vector<Value>> results;
   for (size_t i = 0; i < rows.size(); ++i) {
-    auto it = results.find(states[i]);
-    if (it == results.end()) it = results.emplace(states[i], Results(*states[i])).first;
-    AppendOutput(rows[i], it->second, *states[i]);
+    KeyState& state = states_[peer_states_[i]];
+    auto it = results.find(peer_states_[i]);
+    if (it == results.end()) {
+      it = results.try_emplace(peer_states_[i]).first;
+      Results(state, &it->second);
+    }
+    AppendOutput(rows[i], it->second, state);
   }
 }
 
@@ -160,7 +208,7 @@ void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   if (spec_.unbounded) {
     static const Value kCounted = Value::Bool(true);
     for (size_t c = 0; c < spec_.calls.size(); ++c) {
-      if (spec_.calls[c].function == "LAG") continue;
+      if (is_lag_[c]) continue;
       if (!slots_[c]) {
         state.running[c].Add(kCounted);  // unfiltered COUNT(*)
       } else if (row.args[*slots_[c]]) {
@@ -181,66 +229,69 @@ void OverAggregateOperator::AddToFrame(KeyState& state, FrameRow row) {
   }
 }
 
-std::vector<Value> OverAggregateOperator::Results(KeyState& state) {
-  std::vector<Value> out;
+void OverAggregateOperator::Results(const KeyState& state, std::vector<Value>* out) const {
+  out->clear();
   if (spec_.unbounded) {
-    for (const auto& acc : state.running) out.push_back(acc.Result());
-    return out;
+    for (const auto& acc : state.running) out->push_back(acc.Result());
+    return;
   }
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
     if (!slots_[c]) {  // LAG (computed per row) or an unfiltered COUNT(*)
-      out.push_back(call.function == "LAG"
-                        ? Value::Null(call.type)
-                        : Value::Int64(call.type, static_cast<int64_t>(state.frame.size())));
+      out->push_back(is_lag_[c]
+                         ? Value::Null(call.type)
+                         : Value::Int64(call.type, static_cast<int64_t>(state.frame.size())));
       continue;
     }
     OverAccumulator acc(call, arg_types_[c]);
     for (const FrameRow& fr : state.frame) {
       if (fr.args[*slots_[c]]) acc.Add(*fr.args[*slots_[c]]);
     }
-    out.push_back(acc.Result());
+    out->push_back(acc.Result());
   }
-  return out;
 }
 
-void OverAggregateOperator::AppendOutput(const Row& row, const std::vector<Value>& results,
+void OverAggregateOperator::AppendOutput(const BufferedRow& row, const std::vector<Value>& results,
                                          KeyState& state) {
-  // One allocation for the output row (a copy grown by push_back would take two).
-  Row out;
-  out.reserve(row.size() + spec_.calls.size());
-  out.insert(out.end(), row.begin(), row.end());
+  output_tail_.clear();
   const bool keep_lag = has_lag_ && lag_depth_ > 0;
-  std::vector<Value> lag_values;
-  if (keep_lag) lag_values.reserve(spec_.calls.size());
   for (size_t c = 0; c < spec_.calls.size(); ++c) {
     const sql::OverCall& call = spec_.calls[c];
-    if (call.function != "LAG") {
-      out.push_back(results[c]);
-      if (keep_lag) lag_values.push_back(Value::Null(call.type));
+    if (!is_lag_[c]) {
+      output_tail_.push_back(results[c]);
       continue;
     }
     const size_t n = static_cast<size_t>(call.offset);
     if (n == 0) {
-      out.push_back(row[*call.arg]);
+      output_tail_.push_back(row.value(*call.arg));
     } else if (state.lag_history.size() >= n) {
-      out.push_back(state.lag_history[state.lag_history.size() - n][c]);
+      output_tail_.push_back(state.lag_history[state.lag_history.size() - n][c]);
     } else {
-      out.push_back(call.default_column ? row[*call.default_column] : Value::Null(call.type));
+      output_tail_.push_back(call.default_column ? row.value(*call.default_column)
+                                                 : Value::Null(call.type));
     }
-    out.back().type = call.type;
-    if (keep_lag) lag_values.push_back(row[*call.arg]);
+    output_tail_.back().type = call.type;
   }
   if (keep_lag) {
+    // The row joins the history; the oldest entry's vector is reused once the history is full.
+    std::vector<Value> lag_values;
+    if (state.lag_history.size() >= lag_depth_) {
+      lag_values = std::move(state.lag_history.front());
+      state.lag_history.erase(state.lag_history.begin());
+    }
+    lag_values.resize(spec_.calls.size());
+    for (size_t c = 0; c < spec_.calls.size(); ++c) {
+      const sql::OverCall& call = spec_.calls[c];
+      lag_values[c] = is_lag_[c] ? row.value(*call.arg) : Value::Null(call.type);
+    }
     state.lag_history.push_back(std::move(lag_values));
-    if (state.lag_history.size() > lag_depth_) state.lag_history.erase(state.lag_history.begin());
   }
-  AppendOutputRow(std::move(out));
+  AppendOutputRow(row, output_tail_, RowKind::kInsert);
 }
 
 void OverAggregateOperator::ExpireKeys(int64_t watermark) {
   // Later rows have rowtime > watermark: a key idle past the horizon has no future use.
-  expiry_.Expire(watermark, [this](const std::string& key) { keys_.erase(key); });
+  expiry_.Expire(watermark, [this](uint32_t id) { DropState(id); });
 }
 
 }  // namespace sluice::runtime

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -36,8 +37,11 @@ namespace sluice::runtime {
 /// (`'table.exec.state.ttl'`, measured in event time) a key whose newest row is at t is dropped
 /// once the watermark reaches t + ttl, and a row with rowtime > t + ttl starts the key afresh
 /// (whatever the batching: rows check their key's expiry at their own rowtime). Output rows carry
-/// the watermark in force before their firing as row watermark. The state is plain containers of
-/// Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and output.
+/// the watermark in force before their firing as row watermark. Keys are interned to dense ids
+/// (their state in a vector, a freed id reused by the next new key), rows are read from the
+/// buffered input batches and output columns are appended from them; frames and LAG history
+/// keep Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and
+/// output.
 class OverAggregateOperator : public EventTimeRowOperator {
  public:
   /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER); `state_ttl_ms` > 0
@@ -51,9 +55,9 @@ class OverAggregateOperator : public EventTimeRowOperator {
   Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of partition keys holding state.
-  size_t num_keys() const { return keys_.size(); }
+  size_t num_keys() const { return ids_.size(); }
   std::optional<OperatorStats> stats() const override {
-    return OperatorStats{static_cast<int64_t>(keys_.size()), late_records_dropped(), 0};
+    return OperatorStats{static_cast<int64_t>(ids_.size()), late_records_dropped(), 0};
   }
   /// Returns the number of keys whose state was dropped: idle past the state TTL or, for a
   /// RANGE frame without LAG, past their frame. Restored with the state.
@@ -68,39 +72,58 @@ class OverAggregateOperator : public EventTimeRowOperator {
     std::vector<std::optional<Value>> args;
   };
   struct KeyState {
+    const std::string* key = nullptr;             // the encoded partition key (in ids_)
     std::vector<FrameRow> frame;                  // bounded frames, oldest first
     std::vector<OverAccumulator> running;         // unbounded frames
     std::vector<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
+  };
+  /// Hashes encoded keys for lookups by std::string_view.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
   };
 
   OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types,
                         int64_t state_ttl_ms);
 
-  FrameRow FrameRowOf(const Row& row) const;
-  /// Returns the state of `key` for a row at `time`, creating it (afresh when it expired).
-  KeyState& StateOf(const std::string& key, int64_t time);
-  /// Returns the state of `key`, creating an empty one.
-  KeyState& NewState(const std::string& key);
+  FrameRow FrameRowOf(const BufferedRow& row, int64_t time) const;
+  /// Returns the id of the state of `row`'s key for a row at `time`, creating it (afresh when
+  /// it expired).
+  uint32_t StateOf(const BufferedRow& row, int64_t time);
+  /// Returns the id of a new, empty state for `key` (not held yet).
+  uint32_t NewState(std::string_view key);
+  /// Empties the state of `id`, keeping the key.
+  void ClearState(uint32_t id);
+  /// Forgets the key of `id` and frees the id.
+  void DropState(uint32_t id);
   void FireRows(int64_t time, const std::vector<BufferedRow>& buffered) override;
   void AfterWatermark(int64_t watermark) override { ExpireKeys(watermark); }
   /// Adds `row` to the key's frame, evicting rows that left it.
   void AddToFrame(KeyState& state, FrameRow row);
-  std::vector<Value> Results(KeyState& state);
+  /// Sets `out` to the results of the calls over the key's frame (LAG: NULL, set per row).
+  void Results(const KeyState& state, std::vector<Value>* out) const;
   /// Appends the output row of `row` (its columns, then the call results; LAG values from the
   /// key's history, which the row then joins).
-  void AppendOutput(const Row& row, const std::vector<Value>& results, KeyState& state);
+  void AppendOutput(const BufferedRow& row, const std::vector<Value>& results, KeyState& state);
   void ExpireKeys(int64_t watermark);
 
   sql::OverSpec spec_;
   std::vector<LogicalType> arg_types_;        // per call
   std::vector<std::optional<size_t>> slots_;  // per call: its index in FrameRow::args
+  std::vector<bool> is_lag_;                  // per call: whether it is LAG
   size_t num_slots_ = 0;
   size_t lag_depth_ = 0;  // largest LAG offset
   bool has_lag_ = false;
 
-  std::unordered_map<std::string, KeyState> keys_;
+  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids_;  // key -> state
+  std::vector<KeyState> states_;                                             // by id
+  std::vector<uint32_t> free_ids_;  // ids of dropped states, for the next new keys
   // Horizon: the state TTL and, for a bounded RANGE without LAG, the frame (the smaller).
-  KeyExpiryQueue<std::string> expiry_;
+  KeyExpiryQueue<uint32_t> expiry_;
+  std::string key_;                    // the key of the row being processed
+  std::vector<Value> results_;         // the results of the row being processed
+  std::vector<Value> output_tail_;     // the values the output row adds to its input columns
+  std::vector<uint32_t> peer_states_;  // per row of one rowtime (RANGE), its state
 };
 
 }  // namespace sluice::runtime

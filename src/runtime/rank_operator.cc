@@ -110,10 +110,14 @@ void RankOperator::Rank(const BufferedRow& row, int64_t time) {
   const size_t columns = input_columns();
   if (!spec_.descending) {
     if (top.size() >= limit) return;  // rows come in rowtime order: never ahead of the kept ones
+    AppendOutputRow(row, RankValue(static_cast<int64_t>(top.size() + 1)), RowKind::kInsert);
+    // Keep-first needs only to know the key was seen: its row is not kept.
+    top.push_back(limit == 1 ? Row() : row.ToValues(columns));
+    return;
+  }
+  if (top.empty()) {  // a key's first row: +I at rank 1, from the buffered row
+    AppendOutputRow(row, RankValue(1), RowKind::kInsert);
     top.push_back(row.ToValues(columns));
-    Append(top.back(), static_cast<int64_t>(top.size()), RowKind::kInsert);
-    // Keep-first needs only to know the key was seen; Top-N ASC only the count.
-    if (limit == 1) top.back().clear();
     return;
   }
   if (limit == 1 && top.size() == 1) {  // keep-last: the new row replaces the kept one in place

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/tests/key_time_value_batch.h"
+
 namespace sluice::runtime {
 namespace {
 
@@ -37,6 +39,8 @@ TEST(EventTimeRowBufferTest, KeysKeepTheLayoutOfSavedState) {
       {Value::Int64(LogicalType::Interval(), 60'000), Value::Bool(true), Value::Double(0.5)},
       {Value::Int64(LogicalType::Date(), 19'000), Value::String("a:b\x02"),
        Value::Int64(LogicalType::TimestampLtz(3), -1)},
+      {Value::Int64(LogicalType::BigInt(), 1'234'567'890), Value::String("0123456789"),
+       Value::Int64(LogicalType::Int(), -999'999'999)},
   };
   for (const Row& row : rows) {
     EXPECT_EQ(EventTimeRowBuffer::KeyOf(row, {0, 1, 2}), TextKey(row, {0, 1, 2}));
@@ -60,6 +64,46 @@ TEST(EventTimeRowBufferTest, KeysOfDifferentValuesDiffer) {
   const Row null_key = {Value::Null(LogicalType::String())};
   const Row empty_key = {Value::String("")};
   EXPECT_NE(EventTimeRowBuffer::KeyOf(null_key, {0}), EventTimeRowBuffer::KeyOf(empty_key, {0}));
+}
+
+// Each rowtime's rows as "time:v,v,..." in the order TakeUpTo hands them out.
+std::vector<std::string> TakeAll(EventTimeRowBuffer* buffer, int64_t watermark) {
+  std::vector<std::string> out;
+  buffer->TakeUpTo(watermark, [&](int64_t time, const std::vector<BufferedRow>& rows) {
+    std::string entry = std::to_string(time) + ":";
+    for (const BufferedRow& row : rows) {
+      entry += (entry.back() == ':' ? "" : ",") + std::to_string(row.value(2).as_int());
+    }
+    out.push_back(entry);
+  });
+  return out;
+}
+
+TEST(EventTimeRowBufferTest, RowsOutOfOrderComeOutByRowtimeWithTiesInArrivalOrder) {
+  const std::vector<LogicalType> types = {LogicalType::BigInt(), LogicalType::Timestamp(3),
+                                          LogicalType::BigInt()};
+  EventTimeRowBuffer buffer(1, types);
+  // v numbers the rows in arrival order.
+  ASSERT_TRUE(buffer.Add(KeyTimeValueBatch({{1, 5, 1}, {1, 3, 2}, {1, 5, 3}, {1, 9, 4}}), 0).ok());
+  ASSERT_TRUE(buffer.Add(KeyTimeValueBatch({{1, 4, 5}, {1, 5, 6}, {1, 2, 7}, {1, 9, 8}}), 0).ok());
+  EXPECT_EQ(buffer.size(), 8u);
+  EXPECT_EQ(TakeAll(&buffer, 3), (std::vector<std::string>{"2:7", "3:2"}));
+  // Later arrivals go behind the rows held for their rowtime, and before later rowtimes.
+  ASSERT_TRUE(buffer.Add(KeyTimeValueBatch({{1, 9, 9}, {1, 5, 10}, {1, 1, 11}}), 3).ok());
+  EXPECT_EQ(buffer.late_records_dropped(), 1);
+
+  StateEncoder encoder;
+  buffer.SaveState(&encoder);
+  EventTimeRowBuffer restored(1, types);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(restored.RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+
+  const std::vector<std::string> rest = {"4:5", "5:1,3,6,10", "9:4,8,9"};
+  EXPECT_EQ(TakeAll(&buffer, 100), rest);
+  EXPECT_EQ(buffer.size(), 0u);
+  EXPECT_EQ(buffer.memory_bytes(), 0u);
+  EXPECT_EQ(TakeAll(&restored, 100), rest);
 }
 
 }  // namespace

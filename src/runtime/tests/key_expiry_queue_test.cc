@@ -78,5 +78,41 @@ TEST(KeyExpiryQueueTest, RestoredQueueExpiresLikeTheOriginal) {
   EXPECT_EQ(restored.expired_count(), original.expired_count());
 }
 
+// Dense ids: an expired id is tracked afresh when it is used again, and saved keys can be written
+// and read as what the ids stand for.
+TEST(KeyExpiryQueueTest, IdsAreTrackedAgainAfterExpiryAndSavedThroughTheirKeys) {
+  KeyExpiryQueue<uint32_t> queue(10);
+  queue.Access(3, 0, 0);
+  queue.Access(0, 0, 4);
+  std::vector<uint32_t> expired;
+  queue.Expire(10, [&](uint32_t k) { expired.push_back(k); });
+  EXPECT_EQ(expired, (std::vector<uint32_t>{3}));
+  EXPECT_EQ(queue.size(), 1u);
+  EXPECT_FALSE(queue.Access(3, 11, 12));  // tracked afresh: not expired again
+  EXPECT_EQ(queue.size(), 2u);
+
+  const std::vector<std::string> names = {"zero", "one", "two", "three"};
+  StateEncoder encoder;
+  queue.SaveState(&encoder, [&](uint32_t k, StateEncoder* out) { out->PutString(names[k]); });
+  // The restoring side numbers the keys differently.
+  KeyExpiryQueue<uint32_t> restored(10);
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(restored
+                  .RestoreState(&decoder,
+                                [](StateDecoder* in, uint32_t* k) -> Status {
+                                  std::string name;
+                                  RETURN_IF_ERROR(in->GetString(&name));
+                                  *k = name == "zero" ? 7 : 1;
+                                  return Status::Ok();
+                                })
+                  .ok());
+  EXPECT_TRUE(decoder.done());
+  EXPECT_EQ(restored.size(), 2u);
+  EXPECT_EQ(restored.expired_count(), 1);
+  expired.clear();
+  restored.Expire(30, [&](uint32_t k) { expired.push_back(k); });
+  EXPECT_EQ(expired, (std::vector<uint32_t>{7, 1}));  // deadlines 14 and 22
+}
+
 }  // namespace
 }  // namespace sluice::runtime

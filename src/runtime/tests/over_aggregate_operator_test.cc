@@ -6,6 +6,7 @@
 #include "runtime/state_encoder.h"
 #include "runtime/tests/collecting_operator.h"
 #include "runtime/tests/key_time_value_batch.h"
+#include "runtime/value_codec.h"
 
 namespace sluice::runtime {
 namespace {
@@ -61,6 +62,25 @@ struct Harness {
   CollectingOperator out;
 };
 
+/// Processes `first` and the watermark `watermark` in one operator, saves its state, restores it
+/// into `after`'s, which processes `second` and finishes; returns the rows of both, in order.
+Rows RunAcrossARestore(const sql::PlanNodePtr& node, const BatchPtr& first, int64_t watermark,
+                       const BatchPtr& second, Harness* after) {
+  Harness before(node);
+  EXPECT_TRUE(before.op->Process(first, 0).ok());
+  EXPECT_TRUE(before.op->AdvanceWatermark(Watermark{watermark}, 0).ok());
+  StateEncoder encoder;
+  EXPECT_TRUE(before.op->SaveState(&encoder).ok());
+  StateDecoder decoder(encoder.data(), "test");
+  EXPECT_TRUE(after->op->RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+  EXPECT_TRUE(after->op->Process(second, 0).ok());
+  EXPECT_TRUE(after->op->Finish().ok());
+  Rows rows = before.out.rows;
+  rows.insert(rows.end(), after->out.rows.begin(), after->out.rows.end());
+  return rows;
+}
+
 TEST(OverAggregateOperatorTest, RowsFrameEmitsInRowtimeOrderAndDropsLateRows) {
   Harness h(OverNode(sql::OverSpec::Frame::kRows, false, 1));
   // k=1: ts 5 v 2, ts 1 v 1 (out of order, on time), k=2: ts 3 v 10.
@@ -109,15 +129,21 @@ TEST(OverAggregateOperatorTest, StateBytesFollowTheRowsWaitingForTheWatermark) {
   EXPECT_EQ(h.op->StateBytes(), 0u);
 }
 
-TEST(OverAggregateOperatorTest, RangeFrameStateExpiresWithTheWatermark) {
-  auto node = OverNode(sql::OverSpec::Frame::kRange, false, 10);
-  auto copy = std::make_shared<sql::PlanNode>(*node);
-  copy->over.calls.pop_back();  // without LAG, keys can expire
+/// OVER (PARTITION BY k ORDER BY ts RANGE `preceding` PRECEDING) with COUNT(*), SUM(v): without
+/// LAG, keys expire with their frame.
+sql::PlanNodePtr RangeNodeWithoutLag(int64_t preceding) {
+  auto node =
+      std::make_shared<sql::PlanNode>(*OverNode(sql::OverSpec::Frame::kRange, false, preceding));
+  node->over.calls.pop_back();
   auto schema = std::make_shared<Schema>(*node->inputs[0]->schema);
-  schema->Add({"$over0", copy->over.calls[0].type});
-  schema->Add({"$over1", copy->over.calls[1].type});
-  copy->schema = schema;
-  Harness h(copy);
+  schema->Add({"$over0", node->over.calls[0].type});
+  schema->Add({"$over1", node->over.calls[1].type});
+  node->schema = schema;
+  return node;
+}
+
+TEST(OverAggregateOperatorTest, RangeFrameStateExpiresWithTheWatermark) {
+  Harness h(RangeNodeWithoutLag(10));
   ASSERT_TRUE(h.op->Process(MakeBatch({{1, 5, 1}, {2, 8, 1}}), 0).ok());
   ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{9}, 0).ok());
   EXPECT_EQ(h.op->num_keys(), 2u);
@@ -138,21 +164,8 @@ TEST(OverAggregateOperatorTest, RestoredStateContinuesLikeAnUninterruptedRun) {
   ASSERT_TRUE(whole.op->Process(second, 0).ok());
   ASSERT_TRUE(whole.op->Finish().ok());
 
-  Harness before(node);
-  ASSERT_TRUE(before.op->Process(first, 0).ok());
-  ASSERT_TRUE(before.op->AdvanceWatermark(Watermark{4}, 0).ok());
-  StateEncoder encoder;
-  ASSERT_TRUE(before.op->SaveState(&encoder).ok());
   Harness after(node);
-  StateDecoder decoder(encoder.data(), "test");
-  ASSERT_TRUE(after.op->RestoreState(&decoder).ok());
-  EXPECT_TRUE(decoder.done());
-  ASSERT_TRUE(after.op->Process(second, 0).ok());
-  ASSERT_TRUE(after.op->Finish().ok());
-
-  Rows resumed = before.out.rows;
-  resumed.insert(resumed.end(), after.out.rows.begin(), after.out.rows.end());
-  EXPECT_EQ(resumed, whole.out.rows);
+  EXPECT_EQ(RunAcrossARestore(node, first, 4, second, &after), whole.out.rows);
   // The pending row at ts 6 and the frames survived: ts 6 sees 1, 3 (k=1, ROWS 2 PRECEDING).
   EXPECT_EQ(whole.out.rows, (Rows{"1,1,1,1,1,null", "2,2,5,1,5,null", "1,3,2,2,3,1", "WM 4",
                                   "1,6,4,3,7,2", "1,7,8,3,14,4", "2,9,1,2,6,5"}));
@@ -193,6 +206,67 @@ TEST(OverAggregateOperatorTest, StateTtlExpiresIdleKeysAcrossARestore) {
   Rows resumed = before.out.rows;
   resumed.insert(resumed.end(), after.out.rows.begin(), after.out.rows.end());
   EXPECT_EQ(resumed, whole.out.rows);
+}
+
+// A key whose frame expired comes back with an empty frame while a new key takes its freed
+// state; a restore in between changes nothing.
+TEST(OverAggregateOperatorTest, KeysComingBackAfterExpiryStartAfreshAcrossARestore) {
+  const auto node = RangeNodeWithoutLag(10);
+  const auto first = MakeBatch({{1, 5, 1}, {2, 8, 2}});
+  const auto second = MakeBatch({{3, 20, 4}, {2, 17, 3}, {1, 21, 5}});
+  Harness whole(node);
+  ASSERT_TRUE(whole.op->Process(first, 0).ok());
+  ASSERT_TRUE(whole.op->AdvanceWatermark(Watermark{16}, 0).ok());  // 5 + 10 <= 16: key 1 goes
+  EXPECT_EQ(whole.op->num_keys(), 1u);
+  EXPECT_EQ(whole.op->keys_expired(), 1);
+  ASSERT_TRUE(whole.op->Process(second, 0).ok());
+  ASSERT_TRUE(whole.op->Finish().ok());
+  // Key 2 at 17 still sees its row at 8; keys 3 and 1 start with their own row.
+  EXPECT_EQ(whole.out.rows,
+            (Rows{"1,5,1,1,1", "2,8,2,1,2", "WM 16", "2,17,3,2,5", "3,20,4,1,4", "1,21,5,1,5"}));
+  EXPECT_EQ(whole.op->num_keys(), 3u);
+
+  Harness after(node);
+  EXPECT_EQ(RunAcrossARestore(node, first, 16, second, &after), whole.out.rows);
+  EXPECT_EQ(after.op->keys_expired(), 1);
+}
+
+// The saved layout, written here field by field: the watermark, the buffer (late count, rows by
+// rowtime), per key its encoded text, frame (rowtime, then the argument of each call needing one),
+// LAG history, then the expiry queue with keys as their encoded text.
+TEST(OverAggregateOperatorTest, RestoresTheSavedLayoutOfStringKeys) {
+  const std::string key = EventTimeRowBuffer::KeyOf({Value::Int64(LogicalType::BigInt(), 1)}, {0});
+  StateEncoder encoder;
+  encoder.PutI64(9);  // watermark
+  encoder.PutI64(0);  // late rows
+  encoder.PutI64(0);  // rowtimes buffered
+  encoder.PutI64(1);  // keys
+  encoder.PutString(key);
+  encoder.PutI64(1);  // frame rows
+  encoder.PutI64(5);
+  ValueCodec::PutOptional(Value::Int64(LogicalType::BigInt(), 1), &encoder);  // SUM(v)
+  encoder.PutI64(0);                                                          // LAG history
+  encoder.PutI64(0);                                                          // keys expired
+  encoder.PutI64(1);                                                          // queue entries
+  encoder.PutI64(15);                                                         // deadline
+  encoder.PutString(key);
+  encoder.PutI64(5);  // newest access
+  Harness h(RangeNodeWithoutLag(10));
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(h.op->RestoreState(&decoder).ok());
+  EXPECT_TRUE(decoder.done());
+  ASSERT_TRUE(h.op->Process(MakeBatch({{1, 12, 2}, {1, 30, 4}}), 0).ok());
+  ASSERT_TRUE(h.op->Finish().ok());
+  // 12 sees the restored row at 5; by 30 the key's frame has expired.
+  EXPECT_EQ(h.out.rows, (Rows{"1,12,2,2,3", "1,30,4,1,4"}));
+  EXPECT_EQ(h.op->keys_expired(), 1);
+  // Saving again gives the same layout.
+  StateEncoder again;
+  ASSERT_TRUE(h.op->SaveState(&again).ok());
+  Harness restored(RangeNodeWithoutLag(10));
+  StateDecoder again_decoder(again.data(), "test");
+  ASSERT_TRUE(restored.op->RestoreState(&again_decoder).ok());
+  EXPECT_EQ(restored.op->num_keys(), 1u);
 }
 
 }  // namespace
