@@ -6,7 +6,7 @@
 
 #include "cli/e2e_bench.h"
 #include "cli/nexmark_query_run.h"
-#include "cli/partial_scaling_bench.h"
+#include "cli/scale_out_bench.h"
 
 namespace sluice::cli {
 
@@ -14,8 +14,9 @@ namespace sluice::cli {
 /// events, each in its own child process on one pipeline thread, and prints events/s, CPU seconds
 /// and peak RSS per query beside the Flink per-core figures (nexmark_query_run.h). `sluice bench
 /// e2e`: orders from an NDJSON file into a ClickHouse server it starts, by sluice, by ClickHouse
-/// alone and by curl posting RowBinary (e2e_bench.h). `sluice bench partial` runs
-/// PartialScalingBench (partial aggregation by 1, 2, ... processes). Lifecycle: construct with the
+/// alone and by curl posting RowBinary (e2e_bench.h). `sluice bench scaleout`
+/// runs ScaleOutBench (one job by 1, 2, ... processes of a consumer group, partial and
+/// repartitioned). Lifecycle: construct with the
 /// app (adds the subcommand), parse, then Run if parsed().
 class BenchCommand {
  public:
@@ -27,15 +28,15 @@ class BenchCommand {
  private:
   int RunNexmark();
   int RunE2e();
-  int RunPartial();
+  int RunScaleOut();
 
   CLI::App* bench_;
   CLI::App* nexmark_;
   CLI::App* e2e_;
-  CLI::App* partial_;
+  CLI::App* scaleout_;
   E2eBenchOptions e2e_options_;
   NexmarkBenchOptions options_;
-  PartialScalingBench::Options partial_options_;
+  ScaleOutBench::Options scaleout_options_;
   std::vector<std::string> queries_;
 };
 
