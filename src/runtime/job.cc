@@ -58,6 +58,12 @@ class JobBuilder {
         return std::unique_ptr<Operator>(std::move(op));
       }
       case sql::PlanKind::kWindowAggregate: {
+        if (RepartitionedWindowAggregateOperator::Applies(node)) {
+          ASSIGN_OR_RETURN(auto op, RepartitionedWindowAggregateOperator::Create(
+                                        node, functions_, options_.allowed_lateness_ms));
+          job_->repartitioned = op.get();
+          return std::unique_ptr<Operator>(std::move(op));
+        }
         if (partial_) {
           ASSIGN_OR_RETURN(auto op, PartialWindowAggregateOperator::Create(node, functions_));
           job_->partial = op.get();

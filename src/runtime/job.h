@@ -9,6 +9,7 @@
 #include "runtime/operator.h"
 #include "runtime/partial_window_aggregate_operator.h"
 #include "runtime/pipeline_options.h"
+#include "runtime/repartitioned_window_aggregate_operator.h"
 #include "runtime/sink_operator.h"
 #include "sql/logical_plan.h"
 
@@ -30,6 +31,9 @@ struct Job {
   std::vector<ScanInput> scans;
   /// The window aggregation of a job whose sink takes partial aggregates, else null.
   PartialWindowAggregateOperator* partial = nullptr;
+  /// The window aggregation of job B of a repartitioned pipeline (it reads the internal topic),
+  /// else null.
+  RepartitionedWindowAggregateOperator* repartitioned = nullptr;
 
   /// Builds the job of plan node `sink_node` (a kSink); its sink reports rows it refuses to
   /// `bad_records` (see SinkContext).

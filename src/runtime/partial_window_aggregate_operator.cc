@@ -2,11 +2,6 @@
 
 namespace sluice::runtime {
 
-Status PartialWindowAggregateOperator::Collector::Process(const BatchPtr& batch, size_t) {
-  if (batch->num_rows > 0) batches_.push_back(batch);
-  return Status::Ok();
-}
-
 Result<std::unique_ptr<PartialWindowAggregateOperator>> PartialWindowAggregateOperator::Create(
     const sql::PlanNode& node, const expr::FunctionRegistry& registry) {
   if (node.window.session_gap_ms > 0) {
@@ -26,7 +21,7 @@ Result<PartialWindowAggregateOperator::SplitState*> PartialWindowAggregateOperat
   if (it != splits_.end()) return &it->second;
   SplitState state;
   ASSIGN_OR_RETURN(state.windows, WindowAggregateOperator::Create(node_, registry_));
-  state.out = std::make_unique<Collector>();
+  state.out = std::make_unique<BatchCollector>();
   state.windows->SetOutput(state.out.get(), 0);
   RETURN_IF_ERROR(state.windows->Open());
   return &splits_.emplace(split_, std::move(state)).first->second;
@@ -56,7 +51,7 @@ Status PartialWindowAggregateOperator::FlushEpoch(
   for (auto& [split, state] : splits) {
     if (!keep(split)) continue;
     RETURN_IF_ERROR(state.windows->Finish());
-    BatchPtr rows = Concatenate(state.out->Take());
+    BatchPtr rows = BatchCollector::Concatenate(state.out->Take());
     if (rows) RETURN_IF_ERROR(Emit(rows));
   }
   return Status::Ok();
@@ -65,22 +60,6 @@ Status PartialWindowAggregateOperator::FlushEpoch(
 Status PartialWindowAggregateOperator::Finish() {
   RETURN_IF_ERROR(FlushEpoch([](const SplitKey&) { return true; }));
   return EmitFinish();
-}
-
-BatchPtr PartialWindowAggregateOperator::Concatenate(const std::vector<BatchPtr>& batches) {
-  if (batches.empty()) return nullptr;
-  if (batches.size() == 1) return batches[0];
-  auto out = std::make_shared<Batch>();
-  out->schema = batches[0]->schema;
-  for (size_t c = 0; c < batches[0]->columns.size(); ++c) {
-    auto column = std::make_shared<Column>(batches[0]->schema->field(c).type);
-    for (const BatchPtr& b : batches) {
-      for (size_t r = 0; r < b->num_rows; ++r) column->AppendFrom(b->column(c), r);
-    }
-    out->columns.push_back(std::move(column));
-  }
-  for (const BatchPtr& b : batches) out->num_rows += b->num_rows;
-  return out;
 }
 
 }  // namespace sluice::runtime

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "expr/function_registry.h"
+#include "runtime/batch_collector.h"
 #include "runtime/operator.h"
 #include "runtime/window_aggregate_operator.h"
 #include "sql/logical_plan.h"
@@ -54,28 +55,14 @@ class PartialWindowAggregateOperator : public Operator {
   Status FlushEpoch(const std::function<bool(const SplitKey&)>& keep);
 
  private:
-  // Collects what a split's WindowAggregateOperator emits.
-  class Collector : public Operator {
-   public:
-    Status Process(const BatchPtr& batch, size_t) override;
-    Status AdvanceWatermark(Watermark, size_t) override { return Status::Ok(); }
-    Status Finish() override { return Status::Ok(); }
-    std::string Describe() const override { return "Collector"; }
-    std::vector<BatchPtr> Take() { return std::exchange(batches_, {}); }
-
-   private:
-    std::vector<BatchPtr> batches_;
-  };
   struct SplitState {
     std::unique_ptr<WindowAggregateOperator> windows;
-    std::unique_ptr<Collector> out;
+    std::unique_ptr<BatchCollector> out;
   };
 
   PartialWindowAggregateOperator(sql::PlanNode node, const expr::FunctionRegistry& registry)
       : node_(std::move(node)), registry_(registry) {}
   Result<SplitState*> Current();
-  // Returns `batches` as one batch (their rows in order), or null when they hold no row.
-  static BatchPtr Concatenate(const std::vector<BatchPtr>& batches);
 
   sql::PlanNode node_;                      // a copy: the plan need not outlive the operator
   const expr::FunctionRegistry& registry_;  // outlives the pipeline (the CLI's)

@@ -61,6 +61,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Create(const sql::PipelinePlan& plan
     ASSIGN_OR_RETURN(Job job, Job::Build(job_node, connectors, functions, p->options_,
                                          plan.settings, p->bad_records_.get()));
     p->has_partial_jobs_ |= job.partial != nullptr;
+    p->has_repartitioned_jobs_ |= job.repartitioned != nullptr;
     p->jobs_.push_back(std::move(job));
   }
   p->stateful_ = std::make_unique<StatefulOperators>(p->jobs_);
@@ -86,7 +87,12 @@ Status Pipeline::CreateSources(const std::map<std::string, std::string>& setting
     for (const auto& [job, scan] : scans) specs.push_back(&scan->scan->scan);
     SourceStage::Read read = SourceStage::UnionOfReads(specs);
     SourceContext context;
+    // A repartitioning job A reads its input with the partition and offset metadata columns
+    // appended (sql's RepartitionRewriter): the reader decodes from the widest declaration.
     context.table = specs[0]->table;
+    for (const sql::ScanSpec* spec : specs) {
+      if (spec->table->columns.size() > context.table->columns.size()) context.table = spec->table;
+    }
     context.decoded_schema = read.schema;
     context.decoded_columns = read.columns;
     context.bad_records = bad_records_.get();
@@ -145,6 +151,7 @@ Status Pipeline::Open() {
     idle_.emplace_back(n, false);
   }
   positions_.assign(sources_.size(), {});
+  if (has_repartitioned_jobs_) RETURN_IF_ERROR(LinkRepartitionedJobs());
   if (dead_letters_) {
     RETURN_IF_ERROR(dead_letters_->Open().WithContext("dead-letter table"));
     LogInfo("dead letters: {}", dead_letters_->Describe());
@@ -181,7 +188,7 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
   SourceStage& stage = *sources_[entry.source];
   switch (entry.kind) {
     case EpochLogEntry::Kind::kBatch: {
-      if (has_partial_jobs_) SetPartialSplit(entry);
+      if (has_partial_jobs_ || has_repartitioned_jobs_) SetPartialSplit(entry);
       const int64_t before = stage.records_in();
       RETURN_IF_ERROR(stage.ProcessBatch(*batch, entry.processing_time_ms));
       RETURN_IF_ERROR(CheckStateMemory());
@@ -320,6 +327,7 @@ Status Pipeline::FinishSources() {
 Status Pipeline::CommitEpoch() {
   ASSIGN_OR_RETURN(auto sealed, log_->Seal(epoch_));
   if (has_partial_jobs_) RETURN_IF_ERROR(FlushPartialJobs(sealed));
+  if (has_repartitioned_jobs_) RETURN_IF_ERROR(FlushRepartitionedJobs());
   return FinishEpoch(/*write_sinks=*/true);
 }
 
@@ -328,7 +336,39 @@ void Pipeline::SetPartialSplit(const EpochLogEntry& entry) {
   const int64_t generation = reader.split_generation(SplitId(entry.split));
   for (auto& job : jobs_) {
     if (job.partial) job.partial->set_split(entry.source, entry.split, generation);
+    if (job.repartitioned) job.repartitioned->set_split(entry.source, entry.split);
   }
+}
+
+Status Pipeline::LinkRepartitionedJobs() {
+  for (auto& reader_job : jobs_) {
+    if (!reader_job.repartitioned || reader_job.scans.empty()) continue;
+    const std::string& topic_table = reader_job.scans[0].scan->scan.table->name;
+    for (const auto& writer_job : jobs_) {
+      if (writer_job.name != topic_table || writer_job.scans.empty()) continue;
+      const std::string& input = writer_job.scans[0].scan->scan.table->name;
+      for (const auto& stage : sources_) {
+        if (stage->table_name() != input) continue;
+        const size_t partitions = stage->reader().total_splits();
+        if (partitions == 0) {
+          return Status::Unavailable(fmt::format(
+              "job {}: cannot learn how many partitions '{}' has (its watermark waits for each)",
+              reader_job.name, input));
+        }
+        reader_job.repartitioned->set_input_partitions(partitions);
+        LogInfo("job {}: each internal partition's watermark waits for the {} partitions of '{}'",
+                reader_job.name, partitions, input);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::FlushRepartitionedJobs() {
+  for (auto& job : jobs_) {
+    if (job.repartitioned) RETURN_IF_ERROR(job.repartitioned->FlushEpoch());
+  }
+  return Status::Ok();
 }
 
 Status Pipeline::FlushPartialJobs(const std::vector<EpochLogEntry>& sealed) {
@@ -686,6 +726,7 @@ Status Pipeline::Recover() {
           log_path_, e.epoch.value(), epoch_.value() - 1));
     }
     RETURN_IF_ERROR(ReplayEntries(e.entries, log_path_, /*log=*/false));
+    if (has_repartitioned_jobs_) RETURN_IF_ERROR(FlushRepartitionedJobs());
     RETURN_IF_ERROR(FinishEpoch(/*write_sinks=*/!e.committed));
     ++state_stats_.epochs_recovered;
   }

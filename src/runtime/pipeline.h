@@ -119,6 +119,11 @@ class Pipeline {
   // and flushes the partial aggregates of those recorded.
   void SetPartialSplit(const EpochLogEntry& entry);
   Status FlushPartialJobs(const std::vector<EpochLogEntry>& sealed);
+  // Repartitioning (runtime/README.md): gives each job B's window aggregation the partition
+  // count of job A's input (job A is the job whose sink writes job B's source table); at each
+  // epoch's end, live or replayed, flushes the windows each internal split fired.
+  Status LinkRepartitionedJobs();
+  Status FlushRepartitionedJobs();
   void PublishSnapshot(const char* state);
 
   PipelineOptions options_;
@@ -126,6 +131,7 @@ class Pipeline {
   std::unique_ptr<BadRecordReporter> bad_records_;
   std::vector<Job> jobs_;
   bool has_partial_jobs_ = false;                // a job's sink takes partial aggregates
+  bool has_repartitioned_jobs_ = false;          // a job reads an internal repartition topic
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
   size_t state_bytes_ = 0;    // operator state after the last batch (CheckStateMemory)
   bool drain_sinks_ = false;  // CheckStateMemory: end the epoch before polling again

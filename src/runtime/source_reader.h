@@ -44,6 +44,9 @@ class SourceReader {
   virtual bool Finished() const = 0;
   /// Returns the number of splits this reader owns now.
   virtual size_t num_splits() const = 0;
+  /// Returns how many splits the input has over all readers of it (every process of a Kafka
+  /// consumer group: the topic's partition count), or 0 when unknown. Called after Open.
+  virtual size_t total_splits() const { return 0; }
   /// Returns a name for split `split` for logs and metrics, e.g. "orders.json", "topic-3".
   virtual std::string split_name(SplitId split) const = 0;
   /// Commits every position delivered so far to the external system (e.g. a Kafka consumer

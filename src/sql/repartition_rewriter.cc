@@ -17,6 +17,8 @@ namespace {
 constexpr const char* kRepartition = "pipeline.repartition";
 constexpr const char* kPartitions = "pipeline.repartition.partitions";
 constexpr const char* kWatermarkColumn = "$watermark";
+constexpr const char* kPartitionColumn = "$partition";
+constexpr const char* kOffsetColumn = "$offset";
 
 std::string Setting(const std::map<std::string, std::string>& settings, const std::string& key) {
   auto it = settings.find(key);
@@ -140,6 +142,13 @@ Result<CatalogTablePtr> RepartitionRewriter::InternalTable(
   table->columns.push_back(watermark);
   table->watermark_column = aggregate.window.time_column;
   table->watermark_expr = MakeColumnRef(table->columns.size() - 1, watermark.type);
+  // Where job A read the row: job B deduplicates by it and keeps a watermark per partition.
+  for (const auto& [name, type] : OriginColumns()) {
+    CatalogColumn column;
+    column.name = name;
+    column.type = type;
+    table->columns.push_back(std::move(column));
+  }
   std::vector<std::string> keys;
   for (const auto& key : aggregate.group_keys) {
     keys.push_back(input.schema->field(*ExprRewriter::AsColumn(key)).name);
@@ -162,6 +171,13 @@ Result<CatalogTablePtr> RepartitionRewriter::InternalTable(
   if (!source.option("scan.watermark.idle-timeout").empty()) {
     options["scan.watermark.idle-timeout"] = source.option("scan.watermark.idle-timeout");
   }
+  if (source.option("topic").empty() || source.option("topic").find(';') != std::string::npos) {
+    return PlanErrorAt(file, pos,
+                       fmt::format("repartitioning sink '{}': '{}' reads several topics; job B "
+                                   "tells rows apart by input partition and offset, which needs "
+                                   "one input topic",
+                                   sink_name, source.name));
+  }
   const std::string partitions = Setting(settings, kPartitions);
   if (!partitions.empty()) {
     char* end = nullptr;
@@ -171,28 +187,74 @@ Result<CatalogTablePtr> RepartitionRewriter::InternalTable(
           fmt::format("SET '{}' = '{}': expected a positive integer", kPartitions, partitions));
     }
     options["topic.create.partitions"] = partitions;
-  } else if (source.option("topic").empty() ||
-             source.option("topic").find(';') != std::string::npos) {
-    return PlanErrorAt(file, pos,
-                       fmt::format("repartitioning sink '{}': '{}' reads several topics; SET "
-                                   "'{}' to the internal topic's partition count",
-                                   sink_name, source.name, kPartitions));
   } else {
     options["topic.create.partitions-from"] = source.option("topic");
   }
   return CatalogTablePtr(std::move(table));
 }
 
-PlanNodePtr RepartitionRewriter::WithRowWatermark(const PlanNodePtr& input, size_t rowtime) {
-  std::vector<BoundExprPtr> exprs;
-  for (size_t i = 0; i < input->schema->size(); ++i) {
-    exprs.push_back(MakeColumnRef(i, input->schema->field(i).type));
+std::vector<std::pair<std::string, LogicalType>> RepartitionRewriter::OriginColumns() {
+  return {{kPartitionColumn, LogicalType::Int().WithNullable(false)},
+          {kOffsetColumn, LogicalType::BigInt().WithNullable(false)}};
+}
+
+PlanNodePtr RepartitionRewriter::WithOriginScan(const PlanNode& scan) {
+  // The source table with the partition and offset metadata columns appended: stored indexes of
+  // the declared columns do not move, so other scans of the table read it unchanged.
+  auto table = std::make_shared<CatalogTable>(*scan.scan.table);
+  for (const auto& [name, type] : OriginColumns()) {
+    CatalogColumn column;
+    column.name = name;
+    column.type = type;
+    column.kind = ColumnKind::kMetadata;
+    column.metadata_key = name.substr(1);
+    column.is_virtual = true;
+    table->columns.push_back(std::move(column));
   }
-  exprs.push_back(MakeCall("CURRENT_WATERMARK", {exprs[rowtime]},
-                           LogicalType::Timestamp(3).WithNullable(true)));
-  std::vector<std::string> names = PlanBuilder::Names(*input);
-  names.push_back(kWatermarkColumn);
-  return PlanBuilder::Project(input, std::move(exprs), names);
+  auto copy = std::make_shared<PlanNode>(scan);
+  ScanSpec& spec = copy->scan;
+  spec.table = table;
+  auto decoded = std::make_shared<Schema>(*spec.decoded_schema);
+  auto schema = std::make_shared<Schema>(*scan.schema);
+  const size_t stored = table->stored_schema().size();
+  // The row's own watermark: the input's WATERMARK expression over the scan's output.
+  BoundExprPtr watermark = ExprRewriter::Substitute(spec.watermark_expr, spec.outputs);
+  schema->Add(Field{kWatermarkColumn, watermark->type.WithNullable(true)});
+  spec.outputs.push_back(watermark);
+  const auto origin = OriginColumns();
+  for (size_t i = 0; i < origin.size(); ++i) {
+    spec.decoded_columns.push_back(stored - origin.size() + i);
+    decoded->Add(Field{origin[i].first, origin[i].second});
+    spec.outputs.push_back(MakeColumnRef(decoded->size() - 1, origin[i].second));
+    schema->Add(Field{origin[i].first, origin[i].second});
+  }
+  spec.decoded_schema = decoded;
+  copy->schema = schema;
+  return copy;
+}
+
+Result<PlanNodePtr> RepartitionRewriter::WithOrigin(const PlanNodePtr& node) {
+  if (node->kind == PlanKind::kScan) return WithOriginScan(*node);
+  if (node->kind != PlanKind::kFilter && node->kind != PlanKind::kProject) {
+    return Status::PlanError("repartitioning reads its input through filters and projections only");
+  }
+  ASSIGN_OR_RETURN(PlanNodePtr input, WithOrigin(node->inputs[0]));
+  auto copy = std::make_shared<PlanNode>(*node);
+  copy->inputs = {input};
+  if (node->kind == PlanKind::kFilter) {
+    copy->schema = input->schema;
+    return PlanNodePtr(copy);
+  }
+  // A projection passes the three columns job A adds through, last.
+  auto schema = std::make_shared<Schema>(*node->schema);
+  const size_t added = OriginColumns().size() + 1;
+  for (size_t i = input->schema->size() - added; i < input->schema->size(); ++i) {
+    const Field& field = input->schema->field(i);
+    copy->exprs.push_back(MakeColumnRef(i, field.type));
+    schema->Add(field);
+  }
+  copy->schema = schema;
+  return PlanNodePtr(copy);
 }
 
 PlanNodePtr RepartitionRewriter::Rebuild(const std::vector<const PlanNode*>& path, size_t index,
@@ -239,7 +301,23 @@ Result<std::vector<PlanNodePtr>> RepartitionRewriter::Rewrite(
   writer->sink_name = table->name;
   writer->repartition = fmt::format("repartition by ({}) into topic '{}': {}",
                                     fmt::join(key_columns, ", "), table->option("topic"), reason);
-  writer->inputs = {WithRowWatermark(aggregate.inputs[0], aggregate.window.time_column)};
+  if (aggregate.window.session_gap_ms > 0) {
+    return PlanErrorAt(file, pos,
+                       fmt::format("repartitioning sink '{}': SESSION windows are not "
+                                   "repartitioned (job B keeps TUMBLE, HOP and CUMULATE state "
+                                   "per internal partition only); SET 'pipeline.repartition' = "
+                                   "'none' for this pipeline",
+                                   job->sink_name));
+  }
+  if (!scan.scan.watermark_expr) {
+    return PlanErrorAt(file, pos,
+                       fmt::format("repartitioning sink '{}': '{}' declares no WATERMARK; job B "
+                                   "fires windows on the watermark rows carry",
+                                   job->sink_name, scan.scan.table->name));
+  }
+  auto origin = WithOrigin(aggregate.inputs[0]);
+  if (!origin.ok()) return PlanErrorAt(file, pos, origin.status().message());
+  writer->inputs = {*origin};
   writer->schema = writer->inputs[0]->schema;
   (*tables)[table->name] = table;
   return std::vector<PlanNodePtr>{writer, Rebuild(path, 0, PlanBuilder::Scan(table))};

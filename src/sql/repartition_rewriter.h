@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -20,9 +21,11 @@ namespace sluice::sql {
 ///     `'pipeline.repartition.partitions'`);
 ///   - job B reads that topic (consumer group `<source group>.<sink>.repartition`,
 ///     read_committed) and runs the aggregation and everything above it into the user's sink.
-///     Its watermark is job A's: each row carries, in a last column `$watermark`, the watermark
-///     in force before job A consumed it (CURRENT_WATERMARK), so a row on time in job A is on
-///     time in job B whatever order the topic's partitions interleave rows in.
+///     Each row carries, in its last columns, `$watermark` (the input's WATERMARK expression on
+///     the row: its event time minus the declared delay), `$partition` and `$offset` (where job A
+///     read it); job B's window aggregation (runtime's RepartitionedWindowAggregateOperator)
+///     deduplicates by input partition and offset and keeps a watermark per internal partition
+///     and input partition, so its result does not depend on which process wrote a row.
 /// Then every group key lives in one partition of the internal topic, so several processes of
 /// one pipeline can each own some of its partitions. Stateless; use from any thread.
 class RepartitionRewriter {
@@ -59,9 +62,13 @@ class RepartitionRewriter {
                                                const PlanNode& aggregate, const PlanNode& scan,
                                                const std::string& sink_name,
                                                const std::map<std::string, std::string>& settings);
-  /// Returns `input` with a last column `$watermark`: CURRENT_WATERMARK(rowtime), job A's
-  /// watermark in force before each row, which job B's scan takes as its watermark.
-  static PlanNodePtr WithRowWatermark(const PlanNodePtr& input, size_t rowtime);
+  /// Returns the columns `$partition` and `$offset` that say where job A read a row.
+  static std::vector<std::pair<std::string, LogicalType>> OriginColumns();
+  /// Returns `node` (the aggregation's input, down to the scan through filters and projections)
+  /// with three last columns: `$watermark`, the input's WATERMARK expression on the row, and
+  /// `$partition`, `$offset` (Kafka metadata of the scan's table).
+  static Result<PlanNodePtr> WithOrigin(const PlanNodePtr& node);
+  static PlanNodePtr WithOriginScan(const PlanNode& scan);
   /// Returns `path` (job first, aggregation last) rebuilt over `input` in place of the
   /// aggregation's input.
   static PlanNodePtr Rebuild(const std::vector<const PlanNode*>& path, size_t index,

@@ -4,9 +4,10 @@
 // partitions). The windows written to ClickHouse must equal the aggregates of every event once,
 // computed here, which is what the same pipeline gives without repartitioning (also run here).
 //
-// Job B's watermark advances only with rows reaching each internal partition (they carry job
-// A's watermark), so the test ends the input with rounds of "flush" events far in the future, one
-// per group key, until every real window has fired; their own window never fires.
+// Job B's watermark of an internal partition advances only with rows reaching it from every input
+// partition (each row carries its own watermark), so the test ends the input with rounds of
+// "flush" events far in the future, one per group key and input partition, until every real
+// window has fired; their own window never fires.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -144,17 +145,20 @@ class RepartitionRunTest : public ::testing::Test {
     }
   }
 
-  // One event per group key an hour after the others (ids past kEvents): they move the
-  // watermark, and their window never fires. (Job B sees only rows job A's filter keeps, so
-  // these must pass it.)
+  // One event per group key and input partition an hour after the others (ids past kEvents):
+  // they move the watermark, and their window never fires. Job B's watermark of an internal
+  // partition is the minimum over the input partitions of the rows reaching it, so each input
+  // partition must send each key. (Job B sees only rows job A's filter keeps: these pass it.)
   void ProduceFlushRound(int round) {
-    for (int key = 0; key < kKeys; ++key) {
-      const int id = kEvents + round * kKeys + key;
-      const std::string value =
-          fmt::format("{{\"id\":{},\"user_id\":{},\"k\":\"k{}\",\"v\":0,\"price\":0,\"ts\":{}}}",
-                      id, UserOf(id), key, kFlushMs + round);
-      producer_->ProduceMessage("repart_in", static_cast<int32_t>(UserOf(id) % kPartitions),
-                                fmt::format("{{\"user_id\":{}}}", UserOf(id)), value, 0, {});
+    for (int p = 0; p < kPartitions; ++p) {
+      for (int key = 0; key < kKeys; ++key) {
+        const int id = kEvents + (round * kPartitions + p) * kKeys + key;
+        const std::string value =
+            fmt::format("{{\"id\":{},\"user_id\":{},\"k\":\"k{}\",\"v\":0,\"price\":0,\"ts\":{}}}",
+                        id, p, key, kFlushMs + round);
+        producer_->ProduceMessage("repart_in", p, fmt::format("{{\"user_id\":{}}}", p), value, 0,
+                                  {});
+      }
     }
     producer_->Flush();
   }
@@ -272,6 +276,11 @@ TEST_F(RepartitionRunTest, OneProcessWritesWhatItWritesWithoutRepartitioning) {
   EXPECT_EQ(used, kPartitions) << log;
   EXPECT_NE(log.find("job per_window.repartition: Sink[per_window.repartition]: kafka topic "
                      "'repart.per_window.repartition'"),
+            std::string::npos)
+      << log;
+  // Job B learned the input topic's partition count (each internal partition waits for them).
+  EXPECT_NE(log.find("job per_window: each internal partition's watermark waits for the 12 "
+                     "partitions of 'events'"),
             std::string::npos)
       << log;
   const std::string expected = Expected();

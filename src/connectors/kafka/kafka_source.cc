@@ -13,6 +13,7 @@
 #include "common/json_string.h"
 #include "common/logging.h"
 #include "connectors/formats/text_value_parser.h"
+#include "connectors/kafka/kafka_topic_creator.h"
 
 namespace sluice::connectors {
 namespace {
@@ -199,6 +200,10 @@ Result<RdKafkaHandle> KafkaSource::CreateConsumer(bool group_member) {
 
 Status KafkaSource::Open() {
   ASSIGN_OR_RETURN(consumer_, CreateConsumer(/*group_member=*/true));
+  if (options_.topics.size() == 1 && options_.topics[0].rfind('^', 0) != 0) {
+    auto count = KafkaTopicCreator::PartitionCount(consumer_.get(), options_.topics[0]);
+    if (count.ok()) total_splits_ = static_cast<size_t>(*count);
+  }
   return Status::Ok();
 }
 

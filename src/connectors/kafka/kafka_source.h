@@ -81,6 +81,9 @@ class KafkaSource : public runtime::SourceReader {
   Status SeekTo(SplitId split, const std::string& position) override;
   bool Finished() const override { return false; }
   size_t num_splits() const override { return splits_.size(); }
+  /// Returns the partition count of the table's topic (read at Open), 0 with several topics or a
+  /// pattern.
+  size_t total_splits() const override { return total_splits_; }
   /// Returns the partition's high watermark (cached from fetches) minus the position.
   int64_t split_backlog(SplitId split) const override;
   int64_t bytes_read() const override { return bytes_read_; }
@@ -169,6 +172,7 @@ class KafkaSource : public runtime::SourceReader {
   SchemaPtr physical_schema_;
   std::unique_ptr<runtime::RecordDecoder> decoder_;
   std::vector<MetadataColumn> metadata_;
+  size_t total_splits_ = 0;
   KeyFormat key_format_;
   runtime::BadRecordReporter* reporter_;
   RdKafkaHandle consumer_;         // the group member

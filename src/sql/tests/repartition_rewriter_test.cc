@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sql/expr_rewriter.h"
 #include "sql/parser.h"
 #include "sql/planner.h"
 #include "sql/tests/test_function_resolver.h"
@@ -59,16 +60,22 @@ TEST(RepartitionRewriterTest, SplitsAnAggregationGroupedByAnotherKeyIntoTwoJobs)
   EXPECT_EQ(topic.option("sink.delivery-guarantee"), "exactly-once");
   EXPECT_EQ(topic.option("topic.create.partitions-from"), "orders");
   EXPECT_EQ(plan->tables.count("per_user.repartition"), 1u);
-  // The writer sends the aggregation's input (the filter stays in job A): the columns it reads
-  // and the watermark in force before each row.
+  // The writer sends the aggregation's input (the filter stays in job A): the columns it reads,
+  // the row's own watermark (its WATERMARK expression) and where it was read.
   std::vector<std::string> columns;
   for (const auto& f : writer.schema->fields()) columns.push_back(f.name);
-  EXPECT_EQ(columns, (std::vector<std::string>{"user_id", "price", "ts", "$watermark"}));
-  const PlanNode& project = *writer.inputs[0];
-  ASSERT_EQ(project.kind, PlanKind::kProject) << plan->ToString();
-  EXPECT_EQ(project.exprs[3]->function, "CURRENT_WATERMARK");
-  ASSERT_EQ(project.inputs[0]->kind, PlanKind::kScan) << plan->ToString();
-  EXPECT_NE(project.inputs[0]->scan.filter, nullptr) << plan->ToString();
+  EXPECT_EQ(columns, (std::vector<std::string>{"user_id", "price", "ts", "$watermark", "$partition",
+                                               "$offset"}));
+  const PlanNode& source = *writer.inputs[0];
+  ASSERT_EQ(source.kind, PlanKind::kScan) << plan->ToString();
+  EXPECT_NE(source.scan.filter, nullptr) << plan->ToString();
+  EXPECT_EQ(source.scan.table->name, "orders");
+  EXPECT_EQ(source.scan.outputs[source.scan.outputs.size() - 3]->ToString(),
+            ExprRewriter::Substitute(source.scan.watermark_expr, source.scan.outputs)->ToString());
+  const auto& stored = source.scan.table->columns;
+  ASSERT_GE(stored.size(), 2u);
+  EXPECT_EQ(stored[stored.size() - 2].metadata_key, "partition");
+  EXPECT_EQ(stored[stored.size() - 1].metadata_key, "offset");
 
   const PlanNode& reader = *plan->jobs[1];
   EXPECT_EQ(reader.sink_name, "per_user");
@@ -85,9 +92,37 @@ TEST(RepartitionRewriterTest, SplitsAnAggregationGroupedByAnotherKeyIntoTwoJobs)
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Scan[per_user.repartition, connector=kafka, read=[user_id, price, ts, "
-                      "$watermark], watermark=$watermark]"),
+                      "$watermark, $partition, $offset], watermark=$watermark]"),
             std::string::npos)
       << text;
+}
+
+TEST(RepartitionRewriterTest, PassesWhereARowWasReadThroughProjections) {
+  const std::string view =
+      "CREATE VIEW doubled AS SELECT user_id, price * 2 AS price, ts FROM orders;\n"
+      "INSERT INTO per_user SELECT user_id, window_start, COUNT(*), SUM(price)\n"
+      "FROM TABLE(TUMBLE(TABLE doubled, DESCRIPTOR(ts), INTERVAL '1' MINUTE))\n"
+      "GROUP BY user_id, window_start, window_end;\n";
+  auto plan = Plan(Orders(kByOrderId) + kSink + view);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->jobs.size(), 2u) << plan->ToString();
+  const PlanNode& writer = *plan->jobs[0];
+  std::vector<std::string> columns;
+  for (const auto& f : writer.schema->fields()) columns.push_back(f.name);
+  EXPECT_EQ(columns, (std::vector<std::string>{"user_id", "price", "ts", "$watermark", "$partition",
+                                               "$offset"}))
+      << plan->ToString();
+  // Each projection between the scan and the aggregation passes the three columns on, last.
+  for (const PlanNode* node = writer.inputs[0].get(); node->kind != PlanKind::kScan;
+       node = node->inputs[0].get()) {
+    const size_t n = node->schema->size();
+    ASSERT_GE(n, 3u);
+    EXPECT_EQ(node->schema->field(n - 1).name, "$offset") << plan->ToString();
+    if (node->kind != PlanKind::kProject) continue;
+    const size_t in = node->inputs[0]->schema->size();
+    EXPECT_EQ(ExprRewriter::AsColumn(node->exprs[n - 3]), std::optional<size_t>(in - 3));
+    EXPECT_EQ(ExprRewriter::AsColumn(node->exprs[n - 1]), std::optional<size_t>(in - 1));
+  }
 }
 
 TEST(RepartitionRewriterTest, KeepsAJobWhoseInputIsPartitionedByTheGroupKey) {
@@ -144,6 +179,23 @@ TEST(RepartitionRewriterTest, RefusesWhatItCannotRepartition) {
   EXPECT_NE(Error(Orders(kByOrderId) + kSink + by_expression,
                   {{"pipeline.repartition", "auto"}, {"pipeline.name", "p"}})
                 .find("needs GROUP BY columns, not expressions"),
+            std::string::npos);
+  const std::string session =
+      "INSERT INTO per_user SELECT user_id, window_start, COUNT(*), SUM(price)\n"
+      "FROM TABLE(SESSION(TABLE orders PARTITION BY user_id, DESCRIPTOR(ts), INTERVAL '1' "
+      "MINUTE))\n"
+      "GROUP BY user_id, window_start, window_end;\n";
+  EXPECT_NE(Error(Orders(kByOrderId) + kSink + session,
+                  {{"pipeline.repartition", "auto"}, {"pipeline.name", "p"}})
+                .find("SESSION windows are not repartitioned"),
+            std::string::npos);
+  const std::string two_topics = Orders(kByOrderId);
+  EXPECT_NE(Error(two_topics.substr(0, two_topics.find("'orders'")) + "'orders;more'" +
+                      two_topics.substr(two_topics.find("'orders'") + 8) + kSink + kInsert,
+                  {{"pipeline.repartition", "auto"},
+                   {"pipeline.name", "p"},
+                   {"pipeline.repartition.partitions", "4"}})
+                .find("reads several topics"),
             std::string::npos);
 }
 
