@@ -54,9 +54,10 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
 
 Status OverAggregateOperator::SaveState(StateEncoder* out) const {
   SaveBuffer(out);
-  out->PutI64(static_cast<int64_t>(ids_.size()));
+  out->PutI64(static_cast<int64_t>(num_keys()));
   for (const auto& [key, id] : ids_) {
     const KeyState& state = states_[id];
+    if (state.dormant) continue;
     out->PutString(key);
     out->PutI64(static_cast<int64_t>(state.frame.size()));
     for (const FrameRow& fr : state.frame) {
@@ -77,6 +78,7 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
   ids_.clear();
   states_.clear();
   free_ids_.clear();
+  num_dormant_ = 0;
   RETURN_IF_ERROR(RestoreBuffer(in));
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
@@ -137,6 +139,10 @@ uint32_t OverAggregateOperator::StateOf(const BufferedRow& row, int64_t time) {
   row.AppendKey(spec_.partition_keys, &key_);
   auto it = ids_.find(std::string_view(key_));
   const uint32_t id = it != ids_.end() ? it->second : NewState(key_);
+  if (states_[id].dormant) {  // back after its state was dropped: still empty
+    states_[id].dormant = false;
+    --num_dormant_;
+  }
   // Every row before `time` has been processed: the clock stands at time - 1.
   if (expiry_.Access(id, time - 1, time)) ClearState(id);
   return id;
@@ -168,10 +174,25 @@ void OverAggregateOperator::ClearState(uint32_t id) {
 }
 
 void OverAggregateOperator::DropState(uint32_t id) {
-  ids_.erase(*states_[id].key);
-  states_[id].key = nullptr;
   ClearState(id);
-  free_ids_.push_back(id);
+  states_[id].dormant = true;
+  ++num_dormant_;
+  if (num_dormant_ > std::max(num_keys(), kMinDormant)) ForgetDormantKeys();
+}
+
+void OverAggregateOperator::ForgetDormantKeys() {
+  for (auto it = ids_.begin(); it != ids_.end();) {
+    KeyState& state = states_[it->second];
+    if (!state.dormant) {
+      ++it;
+      continue;
+    }
+    state.dormant = false;
+    state.key = nullptr;
+    free_ids_.push_back(it->second);
+    it = ids_.erase(it);
+  }
+  num_dormant_ = 0;
 }
 
 void OverAggregateOperator::FireRows(int64_t time, const std::vector<BufferedRow>& rows) {

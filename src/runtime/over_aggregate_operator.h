@@ -55,9 +55,9 @@ class OverAggregateOperator : public EventTimeRowOperator {
   Status RestoreState(StateDecoder* in) override;
 
   /// Returns the number of partition keys holding state.
-  size_t num_keys() const { return ids_.size(); }
+  size_t num_keys() const { return ids_.size() - num_dormant_; }
   std::optional<OperatorStats> stats() const override {
-    return OperatorStats{static_cast<int64_t>(ids_.size()), late_records_dropped(), 0};
+    return OperatorStats{static_cast<int64_t>(num_keys()), late_records_dropped(), 0};
   }
   /// Returns the number of keys whose state was dropped: idle past the state TTL or, for a
   /// RANGE frame without LAG, past their frame. Restored with the state.
@@ -72,9 +72,10 @@ class OverAggregateOperator : public EventTimeRowOperator {
     std::vector<std::optional<Value>> args;
   };
   struct KeyState {
-    const std::string* key = nullptr;             // the encoded partition key (in ids_)
-    std::vector<FrameRow> frame;                  // bounded frames, oldest first
-    std::vector<OverAccumulator> running;         // unbounded frames
+    const std::string* key = nullptr;      // the encoded partition key (in ids_)
+    bool dormant = false;                  // dropped (no state), its key and id kept for its return
+    std::vector<FrameRow> frame;           // bounded frames, oldest first
+    std::vector<OverAccumulator> running;  // unbounded frames
     std::vector<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
   };
   /// Hashes encoded keys for lookups by std::string_view.
@@ -94,8 +95,11 @@ class OverAggregateOperator : public EventTimeRowOperator {
   uint32_t NewState(std::string_view key);
   /// Empties the state of `id`, keeping the key.
   void ClearState(uint32_t id);
-  /// Forgets the key of `id` and frees the id.
+  /// Drops the state of `id`, whose key stays interned (dormant) for its return, as long as the
+  /// dormant keys are fewer than the others (or kMinDormant).
   void DropState(uint32_t id);
+  /// Forgets the dormant keys and frees their ids.
+  void ForgetDormantKeys();
   void FireRows(int64_t time, const std::vector<BufferedRow>& buffered) override;
   void AfterWatermark(int64_t watermark) override { ExpireKeys(watermark); }
   /// Adds `row` to the key's frame, evicting rows that left it.
@@ -117,7 +121,11 @@ class OverAggregateOperator : public EventTimeRowOperator {
 
   std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids_;  // key -> state
   std::vector<KeyState> states_;                                             // by id
-  std::vector<uint32_t> free_ids_;  // ids of dropped states, for the next new keys
+  std::vector<uint32_t> free_ids_;  // ids of forgotten keys, for the next new keys
+  size_t num_dormant_ = 0;
+  // Dormant keys kept at least: a key whose frame expired between its rows (a user ordering every
+  // 90 s, a one-minute frame) comes back to its id without a map insert.
+  static constexpr size_t kMinDormant = 4096;
   // Horizon: the state TTL and, for a bounded RANGE without LAG, the frame (the smaller).
   KeyExpiryQueue<uint32_t> expiry_;
   std::string key_;                    // the key of the row being processed

@@ -231,6 +231,44 @@ TEST(OverAggregateOperatorTest, KeysComingBackAfterExpiryStartAfreshAcrossAResto
   EXPECT_EQ(after.op->keys_expired(), 1);
 }
 
+// Expired keys stay interned while they are few; past that they are forgotten and their ids
+// reused. Either way a key that comes back starts with an empty frame.
+TEST(OverAggregateOperatorTest, ManyExpiredKeysAreForgottenAndCanComeBack) {
+  Harness h(RangeNodeWithoutLag(10));
+  std::vector<KeyTimeValue> rows;
+  for (int64_t k = 1; k <= 5000; ++k) rows.push_back({k, k, 1});
+  ASSERT_TRUE(h.op->Process(MakeBatch(rows), 0).ok());
+  // Rows up to 3000 fire; keys 1..2990 expire (dormant: fewer than kMinDormant).
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{3000}, 0).ok());
+  EXPECT_EQ(h.op->num_keys(), 10u);
+  EXPECT_EQ(h.op->keys_expired(), 2990);
+  // The rest fire and expire: past kMinDormant dormant keys the oldest are forgotten; key 5000,
+  // expired last, stays dormant.
+  ASSERT_TRUE(h.op->AdvanceWatermark(Watermark{6000}, 0).ok());
+  EXPECT_EQ(h.op->num_keys(), 0u);
+  EXPECT_EQ(h.op->keys_expired(), 5000);
+  ASSERT_EQ(h.out.rows.size(), 5002u);  // and two watermarks
+  EXPECT_EQ(h.out.rows[4999], "4999,4999,1,1,1");
+  // Keys 1, 2 and 5000 again, with key 2 twice.
+  ASSERT_TRUE(
+      h.op->Process(MakeBatch({{1, 7000, 2}, {2, 7001, 3}, {5000, 7002, 4}, {2, 7005, 5}}), 0)
+          .ok());
+  StateEncoder encoder;
+  ASSERT_TRUE(h.op->SaveState(&encoder).ok());
+  ASSERT_TRUE(h.op->Finish().ok());
+  EXPECT_EQ(Rows(h.out.rows.end() - 4, h.out.rows.end()),
+            (Rows{"1,7000,2,1,2", "2,7001,3,1,3", "5000,7002,4,1,4", "2,7005,5,2,8"}));
+  EXPECT_EQ(h.op->num_keys(), 3u);
+  Harness restored(RangeNodeWithoutLag(10));
+  StateDecoder decoder(encoder.data(), "test");
+  ASSERT_TRUE(restored.op->RestoreState(&decoder).ok());
+  EXPECT_EQ(restored.op->num_keys(), 0u);  // the rows still wait for the watermark
+  EXPECT_EQ(restored.op->keys_expired(), 5000);
+  ASSERT_TRUE(restored.op->Finish().ok());
+  EXPECT_EQ(restored.out.rows,
+            (Rows{"1,7000,2,1,2", "2,7001,3,1,3", "5000,7002,4,1,4", "2,7005,5,2,8"}));
+}
+
 // The saved layout, written here field by field: the watermark, the buffer (late count, rows by
 // rowtime), per key its encoded text, frame (rowtime, then the argument of each call needing one),
 // LAG history, then the expiry queue with keys as their encoded text.
