@@ -67,6 +67,7 @@ bench: build
 	$(BUILD_DIR)/bench/sluice_bench
 	$(BUILD_DIR)/src/cli/sluice bench nexmark
 	$(BUILD_DIR)/src/cli/sluice bench e2e --work-dir $(BUILD_DIR)/bench-e2e
+	$(BUILD_DIR)/src/cli/sluice bench scaleout --work-dir $(BUILD_DIR)/bench-scaleout
 
 format:
 	find src bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
