@@ -59,7 +59,10 @@ void BadRecordReporter::Report(std::string_view table, std::string_view location
   std::string excerpt(raw.substr(0, 200));
   log_.Warn(fmt::format("bad record in {} at {}: {} (record: {}{})", table, location, reason,
                         excerpt, raw.size() > 200 ? "..." : ""));
-  AddDeadLetter(table, std::string(location), ErrorClass(raw, reason), reason, std::string(raw));
+  if (dead_letters_ != nullptr) {
+    dead_letters_->Add(NewDeadLetter(table, std::string(location), ErrorClass(raw, reason), reason,
+                                     std::string(raw)));
+  }
   if (dead_letter_path_.empty()) return;
   if (!dead_letter_) {
     dead_letter_ = std::make_unique<std::ofstream>(dead_letter_path_, std::ios::app);
@@ -76,16 +79,16 @@ void BadRecordReporter::ReportRejectedRows(std::string_view sink, std::string_vi
   count_ += static_cast<int64_t>(rows.num_rows);
   log_.Warn(fmt::format("sink {} refused {} row(s) at {}: {} (sent to the dead-letter table)", sink,
                         rows.num_rows, location, message));
+  if (dead_letters_ == nullptr) return;
   for (size_t r = 0; r < rows.num_rows; ++r) {
-    AddDeadLetter(sink, fmt::format("{} row {}", location, r), "sink-rejected", message,
-                  RowJson(rows, r));
+    dead_letters_->AddRejected(NewDeadLetter(sink, fmt::format("{} row {}", location, r),
+                                             "sink-rejected", message, RowJson(rows, r)));
   }
 }
 
-void BadRecordReporter::AddDeadLetter(std::string_view source, std::string location,
-                                      std::string error_class, std::string_view message,
-                                      std::string raw) {
-  if (dead_letters_ == nullptr) return;
+DeadLetter BadRecordReporter::NewDeadLetter(std::string_view source, std::string location,
+                                            std::string error_class, std::string_view message,
+                                            std::string raw) const {
   DeadLetter letter;
   letter.source = std::string(source);
   letter.location = std::move(location);
@@ -93,7 +96,7 @@ void BadRecordReporter::AddDeadLetter(std::string_view source, std::string locat
   letter.message = std::string(message);
   letter.raw = std::move(raw);
   letter.time_ms = processing_time_ms_.load();
-  dead_letters_->Add(std::move(letter));
+  return letter;
 }
 
 int64_t BadRecordReporter::count() const {

@@ -14,6 +14,7 @@
 namespace sluice::runtime {
 
 class DeadLetterSink;
+struct DeadLetter;
 
 /// Receives every record a source could not decode and every row a sink refused: counts it,
 /// logs it with rate limiting, appends it (raw bytes, where it came from, why) as one JSON line
@@ -54,8 +55,8 @@ class BadRecordReporter {
   static std::string ErrorClass(std::string_view raw, std::string_view reason);
 
  private:
-  void AddDeadLetter(std::string_view source, std::string location, std::string error_class,
-                     std::string_view message, std::string raw);
+  DeadLetter NewDeadLetter(std::string_view source, std::string location, std::string error_class,
+                           std::string_view message, std::string raw) const;
 
   mutable std::mutex mutex_;
   std::string dead_letter_path_;

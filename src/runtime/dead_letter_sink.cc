@@ -87,11 +87,30 @@ void DeadLetterSink::Add(DeadLetter letter) {
   pending_.push_back(std::move(letter));
 }
 
+void DeadLetterSink::SealEpoch(int64_t time_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sealed_ = std::move(pending_);
+  pending_.clear();
+  rejected_.clear();
+  sealed_time_ms_ = time_ms;
+}
+
+void DeadLetterSink::AddRejected(DeadLetter letter) {
+  EscapeRaw(&letter);
+  std::lock_guard<std::mutex> lock(mu_);
+  letter.time_ms = sealed_time_ms_;
+  rejected_[letter.source].push_back(std::move(letter));
+}
+
 Status DeadLetterSink::WriteEpoch(EpochId epoch) {
   std::vector<DeadLetter> letters;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    letters.swap(pending_);
+    letters.swap(sealed_);
+    for (auto& [sink, refused] : rejected_) {
+      std::move(refused.begin(), refused.end(), std::back_inserter(letters));
+    }
+    rejected_.clear();
   }
   const SchemaPtr schema = sql::DeadLetterTable::Schema();
   for (size_t first = 0; first < letters.size(); first += kRowsPerBlock) {
@@ -115,13 +134,17 @@ Status DeadLetterSink::WriteEpoch(EpochId epoch) {
     batch->num_rows = end - first;
     RETURN_IF_ERROR(sink_->Process(batch, 0));
   }
-  return sink_->WriteEpoch(epoch).WithContext("dead-letter table '" + table_name_ + "'");
+  Status written = sink_->WriteEpoch(epoch);
+  if (written.ok()) written = sink_->CommitEpoch(epoch);
+  return written.WithContext("dead-letter table '" + table_name_ + "'");
 }
 
 void DeadLetterSink::DiscardEpoch() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     pending_.clear();
+    sealed_.clear();
+    rejected_.clear();
   }
   sink_->DiscardEpoch();
 }

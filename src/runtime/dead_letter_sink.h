@@ -24,10 +24,13 @@ struct DeadLetter {
 };
 
 /// The dead-letter table of a pipeline ('pipeline.dead-letter'): collects the dead letters of
-/// the current epoch and writes them, like any job's output, as numbered blocks of that epoch
-/// once the epoch's log entry is durable, so they are exactly-once wherever the table's sink is,
-/// and a replayed epoch gives the same dead letters. Lifecycle: Create, Open, per epoch any
-/// number of Add then WriteEpoch or DiscardEpoch, Close. Add is thread-safe; the rest is called
+/// each epoch and writes them, like any job's output, as numbered blocks of that epoch once the
+/// epoch's log entry is durable and its jobs' sinks acknowledged it, so they are exactly-once
+/// wherever the table's sink is, and a replayed epoch gives the same dead letters. Source bad
+/// records (Add) belong to the epoch being read; rows a sink refused (AddRejected) to the sealed
+/// epoch being written, which the pipeline may still be writing while it reads the next one.
+/// Lifecycle: Create, Open, per epoch any number of Add, SealEpoch, any number of AddRejected,
+/// then WriteEpoch or DiscardEpoch; Close. Add and AddRejected are thread-safe; the rest is called
 /// from the pipeline thread.
 class DeadLetterSink {
  public:
@@ -40,12 +43,19 @@ class DeadLetterSink {
       const std::map<std::string, std::string>& settings);
 
   Status Open() { return sink_->Open(); }
-  /// Adds a dead letter to the current epoch.
+  /// Adds a source's dead letter to the epoch being read.
   void Add(DeadLetter letter);
-  /// Writes the epoch's dead letters as its blocks and commits them in the table's sink.
+  /// Ends the epoch being read: its dead letters are those added so far, then the rows its
+  /// sinks refuse. `time_ms` (the processing time of the epoch's last logged batch) stamps them.
+  void SealEpoch(int64_t time_ms);
+  /// Adds a row refused by a sink writing the sealed epoch. Refused rows follow the sealed
+  /// epoch's source dead letters grouped by sink name, so that sinks delivering concurrently
+  /// give the same order in every run.
+  void AddRejected(DeadLetter letter);
+  /// Writes the sealed epoch's dead letters as its blocks and commits them in the table's sink.
   Status WriteEpoch(EpochId epoch);
-  /// Drops the epoch's dead letters (a replayed epoch already committed, or records re-read
-  /// while seeking to a checkpoint's positions).
+  /// Drops every dead letter held (a replayed epoch already committed, or records re-read
+  /// while seeking to a checkpoint's positions). Called with no epoch in flight.
   void DiscardEpoch();
   Status Close() { return sink_->Close(); }
 
@@ -69,7 +79,10 @@ class DeadLetterSink {
   std::string table_name_;
   std::unique_ptr<SinkOperator> sink_;
   std::mutex mu_;
-  std::vector<DeadLetter> pending_;  // guarded by mu_
+  std::vector<DeadLetter> pending_;  // the epoch being read; guarded by mu_
+  std::vector<DeadLetter> sealed_;   // the sealed epoch's source dead letters; guarded by mu_
+  std::map<std::string, std::vector<DeadLetter>> rejected_;  // its sinks' refusals; guarded by mu_
+  int64_t sealed_time_ms_ = 0;                               // guarded by mu_
 };
 
 }  // namespace sluice::runtime

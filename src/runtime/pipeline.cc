@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/byte_size.h"
+#include "common/crash_point.h"
 #include "common/duration.h"
 #include "common/logging.h"
 #include "common/wall_clock.h"
@@ -325,10 +326,11 @@ Status Pipeline::FinishSources() {
 }
 
 Status Pipeline::CommitEpoch() {
+  RETURN_IF_ERROR(CommitInFlight());
   ASSIGN_OR_RETURN(auto sealed, log_->Seal(epoch_));
   if (has_partial_jobs_) RETURN_IF_ERROR(FlushPartialJobs(sealed));
   if (has_repartitioned_jobs_) RETURN_IF_ERROR(FlushRepartitionedJobs());
-  return FinishEpoch(/*write_sinks=*/true);
+  return FinishEpoch(/*write_sinks=*/true, sealed);
 }
 
 void Pipeline::SetPartialSplit(const EpochLogEntry& entry) {
@@ -400,7 +402,11 @@ Status Pipeline::FlushPartialJobs(const std::vector<EpochLogEntry>& sealed) {
   return Status::Ok();
 }
 
-Status Pipeline::FinishEpoch(bool write_sinks) {
+Status Pipeline::FinishEpoch(bool write_sinks, const std::vector<EpochLogEntry>& entries) {
+  // The epoch's source dead letters are complete; rows its sinks refuse from now on join them.
+  if (dead_letters_) {
+    dead_letters_->SealEpoch(entries.empty() ? 0 : entries.back().processing_time_ms);
+  }
   for (auto& job : jobs_) {
     if (!write_sinks) {
       job.sink->DiscardEpoch();
@@ -408,28 +414,69 @@ Status Pipeline::FinishEpoch(bool write_sinks) {
     }
     RETURN_IF_ERROR(job.sink->WriteEpoch(epoch_).WithContext("sink '" + job.sink->name() + "'"));
   }
-  // After the jobs' sinks: rows they refused are dead letters of this epoch.
-  if (dead_letters_ && write_sinks) RETURN_IF_ERROR(dead_letters_->WriteEpoch(epoch_));
   if (dead_letters_ && !write_sinks) dead_letters_->DiscardEpoch();
-  if (write_sinks) RETURN_IF_ERROR(log_->Commit(epoch_));
-  for (auto& stage : sources_) {
-    Status s = stage->reader().CommitConsumed();
-    if (!s.ok()) LogWarn("table '{}': {} (committed next epoch)", stage->table_name(), s.message());
+  InFlightEpoch sealed{epoch_, write_sinks,
+                       std::vector<std::map<SplitId, std::string>>(sources_.size())};
+  for (const EpochLogEntry& entry : entries) {
+    if (entry.kind == EpochLogEntry::Kind::kBatch) {
+      sealed.positions[entry.source][SplitId(entry.split)] = entry.end_position;
+    }
   }
+  in_flight_ = std::move(sealed);
+  epoch_ = EpochId(epoch_.value() + 1);
+  const bool checkpoint_due =
+      store_ && !recovering_ &&
+      WallClockMillis() - last_checkpoint_ms_ >= options_.checkpoint_interval_ms;
+  // A checkpoint holds the state after this epoch: it is taken once the epoch is committed.
+  if (!Pipelined() || checkpoint_due) RETURN_IF_ERROR(CommitInFlight());
+  if (checkpoint_due) {
+    Status s = WriteCheckpoint();
+    if (!s.ok()) LogWarn("checkpoint failed: {} (retried next epoch)", s.message());
+  }
+  return Status::Ok();
+}
+
+bool Pipeline::Pipelined() const {
+  return !recovering_ && !replaying_log_file_ && !has_partial_jobs_ && !has_repartitioned_jobs_;
+}
+
+bool Pipeline::InFlightAcknowledged() const {
+  if (!in_flight_) return false;
+  for (const auto& job : jobs_) {
+    if (!job.sink->Acknowledged()) return false;
+  }
+  return true;
+}
+
+Status Pipeline::CommitInFlight() {
+  if (!in_flight_) return Status::Ok();
+  const EpochId epoch = in_flight_->epoch;
+  if (in_flight_->written) {
+    for (auto& job : jobs_) {
+      RETURN_IF_ERROR(job.sink->CommitEpoch(epoch).WithContext("sink '" + job.sink->name() + "'"));
+    }
+    // After the jobs' sinks: rows they refused are dead letters of this epoch.
+    if (dead_letters_) RETURN_IF_ERROR(dead_letters_->WriteEpoch(epoch));
+    RETURN_IF_ERROR(log_->Commit(epoch));
+  }
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    Status committed = sources_[s]->reader().CommitConsumed(in_flight_->positions[s]);
+    if (!committed.ok()) {
+      LogWarn("table '{}': {} (committed next epoch)", sources_[s]->table_name(),
+              committed.message());
+    }
+  }
+  in_flight_.reset();
+  committed_epoch_ = epoch;
   const int64_t now = WallClockMillis();
   if (metrics_) {
     std::vector<int64_t> sink_rows;
     for (const auto& job : jobs_) sink_rows.push_back(job.sink->rows_written());
-    metrics_->RecordCommit(epoch_.value(), static_cast<double>(now - last_commit_ms_) / 1000.0,
+    metrics_->RecordCommit(epoch.value(), static_cast<double>(now - last_commit_ms_) / 1000.0,
                            sink_rows, bad_records_->count(), stateful_->Stats());
     metrics_->RecordStateBytes(static_cast<int64_t>(state_bytes_));
   }
   last_commit_ms_ = now;
-  epoch_ = EpochId(epoch_.value() + 1);
-  if (store_ && !recovering_ && now - last_checkpoint_ms_ >= options_.checkpoint_interval_ms) {
-    Status s = WriteCheckpoint();
-    if (!s.ok()) LogWarn("checkpoint failed: {} (retried next epoch)", s.message());
-  }
   PublishSnapshot("running");
   return Status::Ok();
 }
@@ -439,7 +486,7 @@ void Pipeline::PublishSnapshot(const char* state) {
   snap.name = options_.name;
   snap.state = state;
   snap.last_commit_ms = last_commit_ms_;
-  snap.last_committed_epoch = epoch_.value() - 1;
+  snap.last_committed_epoch = committed_epoch_.value();
   snap.epoch_interval_ms = options_.epoch_interval_ms;
   snap.bad_records = bad_records_->count();
   for (const auto& stage : sources_) {
@@ -478,6 +525,8 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   while (!stop.load() && !bounded_end) {
     const int64_t now = WallClockMillis();
     ASSIGN_OR_RETURN(bool any, PollSources(now));
+    // A test kills the process here: epoch N's writes in flight, N+1 being read.
+    if (any && in_flight_) CrashPoint("epoch-writes-in-flight");
     RETURN_IF_ERROR(CheckIdleSplits(now));
     bounded_end = true;
     for (auto& stage : sources_) bounded_end &= stage->reader().Finished();
@@ -486,14 +535,20 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       ++memory_drains_;
       LogMemoryDrain();
     }
+    // The epoch in flight commits as soon as its sinks acknowledged it, at the latest when the
+    // current one ends.
+    if (InFlightAcknowledged()) RETURN_IF_ERROR(CommitInFlight());
     if (bounded_end || drain_sinks_ || now - epoch_start >= options_.epoch_interval_ms) {
-      drain_sinks_ = false;
       RETURN_IF_ERROR(CommitEpoch());
+      // Sources stay paused until the sinks drained what memory pressure made them write.
+      if (drain_sinks_) RETURN_IF_ERROR(CommitInFlight());
+      drain_sinks_ = false;
       epoch_start = now;
     }
     if (!any && !bounded_end) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   if (!bounded_end) RETURN_IF_ERROR(CommitEpoch());
+  RETURN_IF_ERROR(CommitInFlight());
   finished_ = bounded_end;
   if (bounded_end && store_) {
     // The input is fully processed and every result is in the sinks: nothing to recover.
@@ -543,7 +598,7 @@ std::string Pipeline::Describe() const {
 
 PipelineStats Pipeline::stats() const {
   PipelineStats st;
-  st.epochs_committed = epoch_.value() - 1;
+  st.epochs_committed = committed_epoch_.value();
   for (const auto& stage : sources_) st.records_in += stage->records_in();
   for (const auto& job : jobs_) st.rows_out += job.sink->rows_written();
   st.bad_records = bad_records_->count();
@@ -683,6 +738,7 @@ Status Pipeline::RestoreCheckpoint(const Checkpoint& checkpoint) {
   RETURN_IF_ERROR(RestoreState(checkpoint.payload, fmt::format("{} checkpoint {}", store_->dir(),
                                                                checkpoint.epoch.value())));
   epoch_ = EpochId(checkpoint.epoch.value() + 1);
+  committed_epoch_ = checkpoint.epoch;
   checkpoint_epochs_[0] = checkpoint.epoch;
   return Status::Ok();
 }
@@ -727,7 +783,7 @@ Status Pipeline::Recover() {
     }
     RETURN_IF_ERROR(ReplayEntries(e.entries, log_path_, /*log=*/false));
     if (has_repartitioned_jobs_) RETURN_IF_ERROR(FlushRepartitionedJobs());
-    RETURN_IF_ERROR(FinishEpoch(/*write_sinks=*/!e.committed));
+    RETURN_IF_ERROR(FinishEpoch(/*write_sinks=*/!e.committed, e.entries));
     ++state_stats_.epochs_recovered;
   }
   recovering_ = false;

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,9 +103,19 @@ class Pipeline {
   /// Re-executes logged entries (sources read them with ReadUntil); `what` names the log.
   Status ReplayEntries(const std::vector<EpochLogEntry>& entries, const std::string& what,
                        bool log);
-  /// Hands the epoch's output to the sinks (or drops it, for a replayed epoch already committed),
-  /// commits it, and checkpoints when the interval has passed.
-  Status FinishEpoch(bool write_sinks);
+  /// Hands the output of the epoch just sealed (its log `entries`) to the sinks, or drops it for
+  /// a replayed epoch already committed, and makes it the epoch in flight. Commits it at once
+  /// unless Pipelined(); when a checkpoint is due, commits it and checkpoints.
+  Status FinishEpoch(bool write_sinks, const std::vector<EpochLogEntry>& entries);
+  /// Returns whether an epoch may stay in flight while the next one is read: not while
+  /// recovering or replaying, nor with partial aggregation (its intents are per epoch) or
+  /// repartitioning (job B reads what job A's epochs commit to the internal topic).
+  bool Pipelined() const;
+  /// Returns whether every sink acknowledged the epoch in flight (committing it will not wait).
+  bool InFlightAcknowledged() const;
+  /// Waits for the sinks to acknowledge the epoch in flight, if any, then writes its dead
+  /// letters, its commit record and the sources' end positions in it.
+  Status CommitInFlight();
   /// Returns the checkpoint payload; records each operator's share of it in `operator_bytes`.
   Result<std::string> SaveState(std::map<const Operator*, int64_t>* operator_bytes) const;
   Status RestoreState(const std::string& payload, const std::string& what);
@@ -113,6 +124,7 @@ class Pipeline {
   Result<bool> PollSources(int64_t now_ms);
   Status CheckIdleSplits(int64_t now_ms);
   Status FinishSources();
+  /// Ends the current epoch: commits the one in flight, seals this one and starts its writes.
   Status CommitEpoch();
   // Partial aggregation (runtime/README.md): tells the jobs' partial window operators the split
   // of the batch of `entry`; at the epoch's end records the intents of the splits `sealed` read
@@ -150,6 +162,15 @@ class Pipeline {
   int64_t last_checkpoint_ms_ = 0;
   EpochId checkpoint_epochs_[2] = {EpochId(0), EpochId(0)};  // the newest two: [0] newest
   PipelineStats state_stats_;
+  /// An epoch whose output went to the sinks and that is not committed yet (at most one):
+  /// runtime/README.md, "Pipelined commits".
+  struct InFlightEpoch {
+    EpochId epoch;
+    bool written = false;  // false: a replayed epoch already committed, dropped
+    std::vector<std::map<SplitId, std::string>> positions;  // per source: split -> its last end
+  };
+  std::optional<InFlightEpoch> in_flight_;
+  EpochId committed_epoch_{0};
   EpochId epoch_{1};
   size_t next_source_ = 0;
   bool finished_ = false;

@@ -20,12 +20,18 @@ Status SinkOperator::WriteEpoch(EpochId epoch) {
   int block = 0;
   for (const auto& batch : pending_) {
     RETURN_IF_ERROR(writer_->Write(epoch, block++, *batch));
-    rows_written_ += static_cast<int64_t>(batch->num_rows);
+    rows_handed_ += static_cast<int64_t>(batch->num_rows);
     CrashPoint("sink-block-written");
   }
   pending_.clear();
   pending_bytes_ = 0;
-  return writer_->CommitEpoch(epoch);
+  return writer_->FlushEpoch(epoch);
+}
+
+Status SinkOperator::CommitEpoch(EpochId epoch) {
+  RETURN_IF_ERROR(writer_->CommitEpoch(epoch));
+  rows_written_ = rows_handed_;
+  return Status::Ok();
 }
 
 }  // namespace sluice::runtime

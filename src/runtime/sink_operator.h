@@ -10,8 +10,9 @@
 namespace sluice::runtime {
 
 /// The last operator of a job: holds the batches an epoch produced and hands them to the
-/// SinkWriter as numbered blocks when the epoch ends, after the epoch's log entry is durable.
-/// Used by the pipeline thread only.
+/// SinkWriter as numbered blocks when the epoch ends, after the epoch's log entry is durable;
+/// CommitEpoch follows, possibly after the next epoch was processed (runtime/README.md,
+/// "Pipelined commits"). Used by the pipeline thread only.
 class SinkOperator : public Operator {
  public:
   SinkOperator(std::string name, std::unique_ptr<SinkWriter> writer)
@@ -23,8 +24,13 @@ class SinkOperator : public Operator {
   Status Finish() override { return Status::Ok(); }
   std::string Describe() const override { return "Sink[" + name_ + "]: " + writer_->Describe(); }
 
-  /// Writes the held batches as blocks 0..n-1 of `epoch` and commits the epoch in the sink.
+  /// Writes the held batches as blocks 0..n-1 of `epoch` and starts their delivery
+  /// (SinkWriter::FlushEpoch) without waiting for it.
   Status WriteEpoch(EpochId epoch);
+  /// Returns whether the sink acknowledged what WriteEpoch started (CommitEpoch will not wait).
+  bool Acknowledged() const { return writer_->Acknowledged(); }
+  /// Waits until every block of `epoch`, written by WriteEpoch, is durable in the sink.
+  Status CommitEpoch(EpochId epoch);
   /// Drops the held batches: the epoch was replayed from the log and every sink had already
   /// acknowledged it (its commit record is in the log).
   void DiscardEpoch() {
@@ -36,6 +42,7 @@ class SinkOperator : public Operator {
   Status Close() { return writer_->Close(); }
 
   const std::string& name() const { return name_; }
+  /// Returns the rows of the epochs the sink committed.
   int64_t rows_written() const { return rows_written_; }
   /// Returns the writer (for its delivery counters and latency histogram).
   SinkWriter& writer() const { return *writer_; }
@@ -45,7 +52,8 @@ class SinkOperator : public Operator {
   std::unique_ptr<SinkWriter> writer_;
   std::vector<BatchPtr> pending_;
   size_t pending_bytes_ = 0;  // MemoryFootprint of pending_
-  int64_t rows_written_ = 0;
+  int64_t rows_handed_ = 0;   // rows given to Write
+  int64_t rows_written_ = 0;  // of them, those of committed epochs
 };
 
 }  // namespace sluice::runtime

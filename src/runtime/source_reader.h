@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,9 +50,13 @@ class SourceReader {
   virtual size_t total_splits() const { return 0; }
   /// Returns a name for split `split` for logs and metrics, e.g. "orders.json", "topic-3".
   virtual std::string split_name(SplitId split) const = 0;
-  /// Commits every position delivered so far to the external system (e.g. a Kafka consumer
-  /// group). Called after the epoch that consumed them is durable in every sink.
-  virtual Status CommitConsumed() { return Status::Ok(); }
+  /// Commits `positions` to the external system (e.g. a Kafka consumer group): for each split an
+  /// epoch read, the end position of the epoch's last batch of it (a position this reader
+  /// returned). Called after that epoch is durable in every sink; batches of the next epoch may
+  /// have been delivered since, and are not committed.
+  virtual Status CommitConsumed(const std::map<SplitId, std::string>& /*positions*/) {
+    return Status::Ok();
+  }
   /// Records durably, before an epoch's partial aggregates are written, the range each of
   /// `splits` (those the epoch read) covered in the epoch, e.g. as the metadata of the Kafka
   /// group's committed offset. A process that takes a split over after this one died reads

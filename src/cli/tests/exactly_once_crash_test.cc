@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "cli/tests/subprocess.h"
+#include "runtime/epoch_log.h"
 #include "testing/clickhouse_server.h"
 #include "testing/temp_dir.h"
 #include "testing/zookeeper_server.h"
@@ -161,23 +162,100 @@ class ExactlyOnceCrashTest : public ::testing::Test {
     return true;
   }
 
+  // Checks that every produced event is in the raw table exactly once and that every window row
+  // equals the aggregate ClickHouse recomputes from the raw table.
+  void ExpectEveryEventOnceAndWindowsMatch() {
+    const std::string raw_count = "SELECT count() FROM crash.raw_orders";
+    const std::string windows_count = "SELECT count() FROM crash.order_windows FINAL";
+    // Every produced event exactly once, without FINAL (block deduplication did it).
+    EXPECT_EQ(Count(raw_count), kEvents + kSentinels);
+    EXPECT_EQ(Count("SELECT uniqExact(order_id) FROM crash.raw_orders"), kEvents + kSentinels);
+    EXPECT_EQ(Count("SELECT sum(quantity) FROM crash.raw_orders WHERE symbol != 'END'"), [] {
+      int64_t sum = 0;
+      for (int i = 0; i < kEvents; ++i) sum += 1 + i % 9;
+      return sum;
+    }());
+    // 4 symbols x 12 windows, one row each after FINAL, each equal to the recomputed aggregate.
+    EXPECT_EQ(Count(windows_count), 48);
+    EXPECT_EQ(Count("SELECT count() FROM (SELECT symbol, window_start FROM crash.order_windows "
+                    "FINAL GROUP BY symbol, window_start HAVING count() > 1)"),
+              0);
+    const std::string recomputed = R"sql(
+SELECT symbol, toDateTime(intDiv(toUInt32(ts), 10) * 10) AS window_start,
+       toInt64(count()) AS orders, toInt32(sum(quantity)) AS quantity
+FROM crash.raw_orders WHERE symbol != 'END' GROUP BY symbol, window_start)sql";
+    EXPECT_EQ(Count("SELECT count() FROM (" + recomputed + ")"), 48);
+    auto equal = clickhouse_.Query(
+        "SELECT count() FROM (" + recomputed +
+        ") ALL INNER JOIN (SELECT symbol, window_start, orders AS w_orders, quantity AS "
+        "w_quantity FROM crash.order_windows FINAL) USING (symbol, window_start) WHERE orders = "
+        "w_orders AND quantity = w_quantity");
+    ASSERT_TRUE(equal.ok()) << equal.status().ToString();
+    EXPECT_EQ(std::atoll(equal->c_str()), 48);
+  }
+
+  // Waits until `run` is live (it wrote a checkpoint after epoch `checkpoint_before`) and every
+  // event and window is in ClickHouse, then stops it (SIGTERM); sets `out` to how it ended and
+  // appends its log to `logs`. Returns whether it went live and the data was complete.
+  bool StopWhenComplete(Subprocess* run, int64_t checkpoint_before, std::string* logs,
+                        SubprocessOutput* out) {
+    const std::string raw_count = "SELECT count() FROM crash.raw_orders";
+    const std::string windows_count = "SELECT count() FROM crash.order_windows FINAL";
+    const bool live =
+        WaitFor([&] { return NewestCheckpointEpoch() > checkpoint_before; }, seconds(60));
+    EXPECT_TRUE(live) << "no checkpoint after epoch " << checkpoint_before;
+    bool complete =
+        live &&
+        WaitFor(
+            [&] { return Count(raw_count) >= kEvents + kSentinels && Count(windows_count) >= 48; },
+            seconds(120));
+    run->Signal(SIGTERM);
+    *out = run->Wait(seconds(30));
+    *logs += out->stderr_text;
+    EXPECT_TRUE(complete) << "raw " << Count(raw_count) << ", windows " << Count(windows_count)
+                          << "\n"
+                          << logs->substr(logs->size() > 6000 ? logs->size() - 6000 : 0);
+    return complete;
+  }
+
+  // Waits for the producer to finish and stops the broker.
+  void StopBrokerAndProducer() {
+    SubprocessOutput produced = producer_->Wait(seconds(30));
+    EXPECT_EQ(produced.exit_code, 0) << produced.stderr_text;
+    broker_->Signal(SIGTERM);
+    broker_->Wait(seconds(10));
+  }
+
+  // Starts the broker (2 partitions) and a producer of Events() at `rate` events/s; returns the
+  // broker's address.
+  std::string StartBrokerAndProducer(int rate) {
+    auto broker =
+        Subprocess::Start({kSluice, "kafka", "serve", "--partitions", "2", "--topics", "orders"});
+    EXPECT_TRUE(broker.ok()) << broker.status().message();
+    if (!broker.ok()) return "";
+    broker_ = std::move(*broker);
+    EXPECT_TRUE(broker_->ReadStdoutUntil(1, seconds(20)));
+    std::string brokers = broker_->stdout_so_far();
+    brokers = brokers.substr(0, brokers.find('\n'));
+    auto producer = Subprocess::Start({kSluice, "kafka", "produce", "--brokers", brokers, "--topic",
+                                       "orders", "--file", dir_.Write("orders.ndjson", Events()),
+                                       "--rate", std::to_string(rate)});
+    EXPECT_TRUE(producer.ok()) << producer.status().message();
+    if (producer.ok()) producer_ = std::move(*producer);
+    return brokers;
+  }
+
   ZooKeeperServer zookeeper_;
   ClickHouseServer clickhouse_;
   TempDir dir_;
   std::string sql_path_ = dir_.Write("crash.sql", kPipeline);
+  std::unique_ptr<Subprocess> broker_;
+  std::unique_ptr<Subprocess> producer_;
 };
 
 TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRows) {
-  auto broker =
-      Subprocess::Start({kSluice, "kafka", "serve", "--partitions", "2", "--topics", "orders"});
-  ASSERT_TRUE(broker.ok()) << broker.status().message();
-  ASSERT_TRUE((*broker)->ReadStdoutUntil(1, seconds(20)));
-  std::string brokers = (*broker)->stdout_so_far();
-  brokers = brokers.substr(0, brokers.find('\n'));
-  auto producer =
-      Subprocess::Start({kSluice, "kafka", "produce", "--brokers", brokers, "--topic", "orders",
-                         "--file", dir_.Write("orders.ndjson", Events()), "--rate", "60"});
-  ASSERT_TRUE(producer.ok()) << producer.status().message();
+  const std::string brokers = StartBrokerAndProducer(60);
+  ASSERT_TRUE(broker_ && producer_);
 
   const std::string raw_count = "SELECT count() FROM crash.raw_orders";
   std::mt19937 rng(std::random_device{}());
@@ -220,17 +298,8 @@ TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRo
   auto last = StartSluice(brokers);
   ASSERT_NE(last, nullptr);
   // The last run is live (it checkpoints a new epoch every second) before it is stopped.
-  ASSERT_TRUE(WaitFor([&] { return NewestCheckpointEpoch() > before_last; }, seconds(60)));
-  const std::string windows_count = "SELECT count() FROM crash.order_windows FINAL";
-  bool complete = WaitFor(
-      [&] { return Count(raw_count) >= kEvents + kSentinels && Count(windows_count) >= 48; },
-      seconds(120));
-  last->Signal(SIGTERM);
-  SubprocessOutput out = last->Wait(seconds(30));
-  logs += out.stderr_text;
-  ASSERT_TRUE(complete) << "raw " << Count(raw_count) << ", windows " << Count(windows_count)
-                        << "\n"
-                        << logs.substr(logs.size() > 6000 ? logs.size() - 6000 : 0);
+  SubprocessOutput out;
+  ASSERT_TRUE(StopWhenComplete(last.get(), before_last, &logs, &out));
   EXPECT_EQ(out.exit_code, 0) << "signal " << out.term_signal << ", timed out " << out.timed_out
                               << "\n"
                               << out.stderr_text.substr(out.stderr_text.size() > 3000
@@ -239,36 +308,42 @@ TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRo
   EXPECT_NE(logs.find("recovered from"), std::string::npos);
   EXPECT_NE(logs.find("exactly-once by identical replayed blocks"), std::string::npos) << logs;
 
-  // Every produced event exactly once, without FINAL (block deduplication did it).
-  EXPECT_EQ(Count(raw_count), kEvents + kSentinels);
-  EXPECT_EQ(Count("SELECT uniqExact(order_id) FROM crash.raw_orders"), kEvents + kSentinels);
-  EXPECT_EQ(Count("SELECT sum(quantity) FROM crash.raw_orders WHERE symbol != 'END'"), [] {
-    int64_t sum = 0;
-    for (int i = 0; i < kEvents; ++i) sum += 1 + i % 9;
-    return sum;
-  }());
-  // 4 symbols x 12 windows, one row each after FINAL, each equal to the recomputed aggregate.
-  EXPECT_EQ(Count(windows_count), 48);
-  EXPECT_EQ(Count("SELECT count() FROM (SELECT symbol, window_start FROM crash.order_windows "
-                  "FINAL GROUP BY symbol, window_start HAVING count() > 1)"),
-            0);
-  const std::string recomputed = R"sql(
-SELECT symbol, toDateTime(intDiv(toUInt32(ts), 10) * 10) AS window_start,
-       toInt64(count()) AS orders, toInt32(sum(quantity)) AS quantity
-FROM crash.raw_orders WHERE symbol != 'END' GROUP BY symbol, window_start)sql";
-  EXPECT_EQ(Count("SELECT count() FROM (" + recomputed + ")"), 48);
-  auto equal = clickhouse_.Query(
-      "SELECT count() FROM (" + recomputed +
-      ") ALL INNER JOIN (SELECT symbol, window_start, orders AS w_orders, quantity AS "
-      "w_quantity FROM crash.order_windows FINAL) USING (symbol, window_start) WHERE orders = "
-      "w_orders AND quantity = w_quantity");
-  ASSERT_TRUE(equal.ok()) << equal.status().ToString();
-  EXPECT_EQ(std::atoll(equal->c_str()), 48);
+  ExpectEveryEventOnceAndWindowsMatch();
 
-  SubprocessOutput produced = (*producer)->Wait(seconds(30));
-  EXPECT_EQ(produced.exit_code, 0) << produced.stderr_text;
-  (*broker)->Signal(SIGTERM);
-  (*broker)->Wait(seconds(10));
+  StopBrokerAndProducer();
+}
+
+// Pipelined commits (runtime/README.md): the pipeline reads epoch N+1 while epoch N's INSERTs
+// are in flight. Killed at exactly that step (twice, at different epochs) and restarted, it
+// replays the sealed, uncommitted epoch N under the same block identities and reads N+1 again:
+// nothing is lost and nothing is written twice.
+TEST_F(ExactlyOnceCrashTest, KilledWhileAnEpochIsInFlightLosesAndDuplicatesNothing) {
+  const std::string brokers = StartBrokerAndProducer(60);
+  ASSERT_TRUE(broker_ && producer_);
+  std::string logs;
+  for (const char* crash_at : {"epoch-writes-in-flight:3", "epoch-writes-in-flight:10"}) {
+    auto run = StartSluice(brokers, crash_at);
+    ASSERT_NE(run, nullptr);
+    SubprocessOutput out = run->Wait(seconds(90));
+    EXPECT_FALSE(out.timed_out) << crash_at << " was never reached\n" << out.stderr_text;
+    EXPECT_EQ(out.term_signal, SIGKILL) << crash_at << "\n" << out.stderr_text;
+    logs += out.stderr_text;
+    // The log's last epoch is sealed (its writes began) and has no commit record.
+    auto logged = runtime::EpochLog::Read(dir_.File("state") + "/epochs.log");
+    ASSERT_TRUE(logged.ok()) << logged.status().ToString();
+    ASSERT_FALSE(logged->empty());
+    EXPECT_FALSE(logged->back().committed)
+        << crash_at << ": epoch " << logged->back().epoch.value();
+  }
+  const int64_t before_last = NewestCheckpointEpoch();
+  auto last = StartSluice(brokers);
+  ASSERT_NE(last, nullptr);
+  SubprocessOutput out;
+  ASSERT_TRUE(StopWhenComplete(last.get(), before_last, &logs, &out));
+  EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
+  EXPECT_NE(logs.find("recovered from"), std::string::npos) << logs;
+  ExpectEveryEventOnceAndWindowsMatch();
+  StopBrokerAndProducer();
 }
 
 }  // namespace

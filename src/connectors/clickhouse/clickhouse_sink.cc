@@ -346,10 +346,18 @@ ClickHouseSink::~ClickHouseSink() {
   if (in_flight_.valid()) in_flight_.wait();
 }
 
+Status ClickHouseSink::FlushEpoch(EpochId epoch) {
+  if (buffered_rows_ == 0) return Status::Ok();
+  return Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_);
+}
+
+bool ClickHouseSink::Acknowledged() const {
+  return !in_flight_.valid() ||
+         in_flight_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
 Status ClickHouseSink::CommitEpoch(EpochId epoch) {
-  if (buffered_rows_ > 0) {
-    RETURN_IF_ERROR(Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_));
-  }
+  RETURN_IF_ERROR(FlushEpoch(epoch));
   return WaitForInFlight();
 }
 

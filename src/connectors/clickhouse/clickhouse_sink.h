@@ -37,8 +37,9 @@ struct ClickHouseSinkCounters {
 /// Lifecycle: Create (options only, no I/O); Open waits for the server, reads its version and
 /// features, DESCRIBE's the table and checks every column mapping (an impossible one fails here,
 /// naming the column, both types and the table); Write encodes and buffers, flushing a full
-/// batch; CommitEpoch flushes the rest and waits, so nothing of the epoch is acknowledged before
-/// ClickHouse has; Close flushes and waits. A full batch is sent by a task while the pipeline
+/// batch; FlushEpoch sends the rest without waiting (the pipeline goes on with the next epoch);
+/// CommitEpoch waits for it, so nothing of the epoch is acknowledged before ClickHouse has; Close
+/// flushes and waits. A full batch is sent by a task while the pipeline
 /// thread encodes the next one; the next flush waits for it (one INSERT in flight, two buffers
 /// at most), and its error is returned by the Write, CommitEpoch or Close that waits. A failed
 /// INSERT is retried with exponential backoff and jitter while the pipeline thread waits at the
@@ -60,6 +61,8 @@ class ClickHouseSink : public runtime::SinkWriter {
 
   Status Open() override;
   Status Write(EpochId epoch, int block, const Batch& batch) override;
+  Status FlushEpoch(EpochId epoch) override;
+  bool Acknowledged() const override;
   Status CommitEpoch(EpochId epoch) override;
   Status Close() override;
   std::string Describe() const override;

@@ -158,13 +158,15 @@ std::optional<HttpIngestQueue::Chunk> HttpIngestQueue::Retained(uint64_t sequenc
   return std::nullopt;
 }
 
-void HttpIngestQueue::CommitDelivered() {
+void HttpIngestQueue::CommitDelivered(uint64_t through) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (delivered_.empty()) return;
-    committed_ = delivered_.back().sequence;
-    for (const auto& chunk : delivered_) buffered_rows_ -= chunk.batch->num_rows;
-    delivered_.clear();
+    if (delivered_.empty() || delivered_.front().sequence > through) return;
+    while (!delivered_.empty() && delivered_.front().sequence <= through) {
+      committed_ = delivered_.front().sequence;
+      buffered_rows_ -= delivered_.front().batch->num_rows;
+      delivered_.pop_front();
+    }
   }
   committed_cv_.notify_all();
 }

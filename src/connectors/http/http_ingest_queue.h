@@ -90,8 +90,9 @@ class HttpIngestQueue {
   std::optional<Chunk> TakeNext();
   /// Pipeline thread: returns the delivered, uncommitted chunk `sequence` again, if held.
   std::optional<Chunk> Retained(uint64_t sequence) const;
-  /// Pipeline thread: marks every delivered chunk committed, frees it and wakes its waiters.
-  void CommitDelivered();
+  /// Pipeline thread: marks every delivered chunk up to sequence `through` committed, frees it
+  /// and wakes its waiters.
+  void CommitDelivered(uint64_t through = UINT64_MAX);
   /// Refuses further bodies and wakes every waiter (their records are not acknowledged).
   void Close();
 

@@ -133,8 +133,14 @@ Result<runtime::SourceBatch> HttpSource::ReadUntil(SplitId split, const std::str
   return out;
 }
 
-Status HttpSource::CommitConsumed() {
-  queue_->CommitDelivered();
+Status HttpSource::CommitConsumed(const std::map<SplitId, std::string>& positions) {
+  auto position = positions.find(SplitId(0));
+  if (position == positions.end()) return Status::Ok();
+  const std::string& end = position->second;
+  const size_t colon = end.rfind(':');
+  // Another run's positions (replayed at recovery) name no chunk of this queue.
+  if (colon == std::string::npos || end.compare(0, colon, run_) != 0) return Status::Ok();
+  queue_->CommitDelivered(std::strtoull(end.c_str() + colon + 1, nullptr, 10));
   return Status::Ok();
 }
 

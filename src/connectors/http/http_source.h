@@ -33,8 +33,9 @@ class HttpSource : public runtime::SourceReader {
   bool Finished() const override { return false; }
   size_t num_splits() const override { return 1; }
   std::string split_name(SplitId) const override { return "http"; }
-  /// Marks every chunk delivered so far committed: their requests are answered 200.
-  Status CommitConsumed() override;
+  /// Marks the delivered chunks up to the position of `positions` committed: their requests are
+  /// answered 200. Chunks delivered after it wait for their epoch's commit.
+  Status CommitConsumed(const std::map<SplitId, std::string>& positions) override;
   /// Unregisters the queue; waiting requests are answered 503.
   void Close() override;
 

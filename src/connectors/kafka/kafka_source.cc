@@ -808,17 +808,23 @@ int64_t KafkaSource::split_generation(SplitId split) const {
   return i < splits_.size() ? splits_[i].generation : 0;
 }
 
-Status KafkaSource::CommitConsumed() {
+Status KafkaSource::CommitConsumed(const std::map<SplitId, std::string>& positions) {
   for (auto& s : splits_) {  // the epoch ended: its ranges are written
     s.epoch_first = -1;
     s.fenced = false;
   }
   if (!consumer_ || !subscribed_) return Status::Ok();
   RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(4));
-  for (const auto& s : splits_) {
-    if (!s.assigned || s.delivered < 0 || s.delivered == s.committed) continue;
-    rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset =
-        s.delivered;
+  for (const auto& [split, position] : positions) {
+    const auto index = static_cast<size_t>(split.value());
+    ASSIGN_OR_RETURN(Position pos, ParsePosition(position));
+    if (index >= splits_.size() || pos.first == pos.next) continue;  // an announcement
+    const Split& s = splits_[index];
+    if (!s.assigned || s.topic != pos.topic || s.partition != pos.partition ||
+        pos.next == s.committed) {
+      continue;
+    }
+    rd_kafka_topic_partition_list_add(list.get(), s.topic.c_str(), s.partition)->offset = pos.next;
   }
   if (list->cnt == 0) return Status::Ok();
   rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list.get(), /*async=*/0);

@@ -24,7 +24,7 @@ namespace sluice::connectors {
 /// position is "<topic>:<partition>:<first>:<next>"
 /// (first offset of the batch, offset after its last), so ReadUntil re-reads exactly that range
 /// with a separate assign-only consumer, also in a fresh process. Offsets are never committed
-/// automatically: CommitConsumed commits what was delivered, after the epoch is durable.
+/// automatically: CommitConsumed commits an epoch's end positions, after the epoch is durable.
 /// Bad messages go to the BadRecordReporter as "<topic>-<partition>@<offset>".
 /// Unbounded. Single-threaded, like every reader (librdkafka runs its own threads inside).
 class KafkaSource : public runtime::SourceReader {
@@ -95,9 +95,10 @@ class KafkaSource : public runtime::SourceReader {
   /// (offset after the range's last message). Returns those committed.
   Result<std::vector<SplitId>> RecordIntents(const std::vector<SplitId>& splits) override;
   int64_t split_generation(SplitId split) const override;
-  /// Commits, synchronously, the position after the last delivered message of every assigned
-  /// partition to the consumer group. Returns kUnavailable when the broker refused.
-  Status CommitConsumed() override;
+  /// Commits, synchronously, each position of `positions` (the offset after the epoch's last
+  /// message of the partition) of the partitions still assigned to the consumer group. Returns
+  /// kUnavailable when the broker refused.
+  Status CommitConsumed(const std::map<SplitId, std::string>& positions) override;
   void Close() override;
 
   /// Returns how many bad messages this source met.

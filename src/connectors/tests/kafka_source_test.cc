@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -96,6 +97,14 @@ class KafkaSourceTest : public ::testing::Test {
     return rows;
   }
 
+  // Returns, per split, the end position of the last of `batches` (what an epoch commits).
+  static std::map<SplitId, std::string> EndPositions(
+      const std::vector<runtime::SourceBatch>& batches) {
+    std::map<SplitId, std::string> ends;
+    for (const auto& b : batches) ends[b.split] = b.end_position;
+    return ends;
+  }
+
   // Message i goes to partition i % partitions with key "k<i>" and value {"id":i,"name":"n<i>"}.
   void ProduceEvents(int from, int to, int partitions) {
     for (int i = from; i < to; ++i) {
@@ -179,11 +188,12 @@ TEST_F(KafkaSourceTest, TimestampStartsAtFirstMessageAtOrAfterIt) {
   ProduceEvents(0, 5, 1);  // message i has timestamp (i + 1) s
   auto source =
       MakeSource({{"scan.startup.mode", "timestamp"}, {"scan.startup.timestamp-millis", "2500"}});
-  std::vector<Row> rows = PollRows(source.get(), 3);
+  std::vector<runtime::SourceBatch> batches;
+  std::vector<Row> rows = PollRows(source.get(), 3, 4, &batches);
   ASSERT_EQ(rows.size(), 3u);  // timestamps 3000, 4000, 5000
   EXPECT_EQ(rows[0].id, 2);
   EXPECT_EQ(rows[2].id, 4);
-  ASSERT_TRUE(source->CommitConsumed().ok());
+  ASSERT_TRUE(source->CommitConsumed(EndPositions(batches)).ok());
   EXPECT_EQ(broker_.Committed("sluice", "events", 0), 5);
 }
 
@@ -249,9 +259,25 @@ TEST_F(KafkaSourceTest, CommitConsumedMakesGroupOffsetsVisible) {
   auto source = MakeSource({{"scan.startup.mode", "group-offsets"},
                             {"properties.group.id", "g1"},
                             {"properties.auto.offset.reset", "earliest"}});
-  ASSERT_EQ(PollRows(source.get(), 30, 100).size(), 30u);
+  std::vector<runtime::SourceBatch> batches;
+  ASSERT_EQ(PollRows(source.get(), 30, 4, &batches).size(), 30u);
   EXPECT_LT(broker_.Committed("g1", "events", 0), 0);  // nothing committed before
-  ASSERT_TRUE(source->CommitConsumed().ok());
+  // An epoch's positions, not what was delivered after it: only the first batch's partition
+  // moves, to the offset after that batch.
+  const auto with_rows = std::find_if(batches.begin(), batches.end(), [](const auto& b) {
+    return b.batch && b.batch->num_rows > 0;
+  });
+  ASSERT_NE(with_rows, batches.end());
+  ASSERT_TRUE(source->CommitConsumed(EndPositions({*with_rows})).ok());
+  const int first = static_cast<int>(with_rows->split.value());
+  for (int p = 0; p < 3; ++p) {
+    if (p == first) {
+      EXPECT_EQ(broker_.Committed("g1", "events", p), 4);
+    } else {
+      EXPECT_LT(broker_.Committed("g1", "events", p), 0) << p;
+    }
+  }
+  ASSERT_TRUE(source->CommitConsumed(EndPositions(batches)).ok());
   for (int p = 0; p < 3; ++p) EXPECT_EQ(broker_.Committed("g1", "events", p), 10) << p;
 }
 
