@@ -21,6 +21,7 @@
 #include "cli/tests/subprocess.h"
 #include "runtime/epoch_log.h"
 #include "testing/clickhouse_server.h"
+#include "testing/fault_proxy.h"
 #include "testing/temp_dir.h"
 #include "testing/zookeeper_server.h"
 
@@ -28,6 +29,7 @@ namespace sluice::cli::testing {
 namespace {
 
 using ::sluice::testing::ClickHouseServer;
+using ::sluice::testing::FaultProxy;
 using ::sluice::testing::TempDir;
 using ::sluice::testing::ZooKeeperServer;
 using std::chrono::milliseconds;
@@ -125,13 +127,15 @@ class ExactlyOnceCrashTest : public ::testing::Test {
   }
 
   // `crash_at`, when set, is SLUICE_CRASH_AT (common/crash_point.h): the run kills itself there.
+  // `clickhouse_url`, when set, replaces the server's own URL (a proxy in front of it).
   std::unique_ptr<Subprocess> StartSluice(const std::string& brokers,
-                                          const std::string& crash_at = "") {
-    auto child =
-        Subprocess::Start({kSluice, "run", sql_path_}, {{"KAFKA_BROKERS", brokers},
-                                                        {"CLICKHOUSE_URL", clickhouse_.url()},
-                                                        {"STATE_DIR", dir_.File("state")},
-                                                        {"SLUICE_CRASH_AT", crash_at}});
+                                          const std::string& crash_at = "",
+                                          const std::string& clickhouse_url = "") {
+    const std::string url = clickhouse_url.empty() ? clickhouse_.url() : clickhouse_url;
+    auto child = Subprocess::Start({kSluice, "run", sql_path_}, {{"KAFKA_BROKERS", brokers},
+                                                                 {"CLICKHOUSE_URL", url},
+                                                                 {"STATE_DIR", dir_.File("state")},
+                                                                 {"SLUICE_CRASH_AT", crash_at}});
     EXPECT_TRUE(child.ok()) << child.status().message();
     return child.ok() ? std::move(*child) : nullptr;
   }
@@ -316,13 +320,17 @@ TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRo
 // Pipelined commits (runtime/README.md): the pipeline reads epoch N+1 while epoch N's INSERTs
 // are in flight. Killed at exactly that step (twice, at different epochs) and restarted, it
 // replays the sealed, uncommitted epoch N under the same block identities and reads N+1 again:
-// nothing is lost and nothing is written twice.
+// nothing is lost and nothing is written twice. The killed runs reach ClickHouse through a
+// proxy that delays every forwarded chunk, so that INSERTs stay in flight while batches arrive.
 TEST_F(ExactlyOnceCrashTest, KilledWhileAnEpochIsInFlightLosesAndDuplicatesNothing) {
+  auto proxy = FaultProxy::Start(clickhouse_.http_port());
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  (*proxy)->SetDelay(milliseconds(60));
   const std::string brokers = StartBrokerAndProducer(60);
   ASSERT_TRUE(broker_ && producer_);
   std::string logs;
   for (const char* crash_at : {"epoch-writes-in-flight:3", "epoch-writes-in-flight:10"}) {
-    auto run = StartSluice(brokers, crash_at);
+    auto run = StartSluice(brokers, crash_at, (*proxy)->url());
     ASSERT_NE(run, nullptr);
     SubprocessOutput out = run->Wait(seconds(90));
     EXPECT_FALSE(out.timed_out) << crash_at << " was never reached\n" << out.stderr_text;
