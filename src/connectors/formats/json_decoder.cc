@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/civil_time.h"
+#include "connectors/formats/json_key_table.h"
 #include "connectors/formats/text_value_parser.h"
 
 namespace sluice::connectors {
@@ -318,15 +319,23 @@ ValueOutcome AppendJsonValue(sj::value& v, sj::json_type t, Column* col) {
   return ValueOutcome::kWrongType;
 }
 
+std::vector<std::string_view> FieldNames(const Schema& schema) {
+  std::vector<std::string_view> names;
+  for (size_t i = 0; i < schema.size(); ++i) names.push_back(schema.field(i).name);
+  return names;
+}
+
 }  // namespace
 
 /// The reusable parsing state: simdjson parser, padded input buffer, per-record bookkeeping.
 struct JsonDecoder::Parser {
+  explicit Parser(const Schema& schema) : keys(FieldNames(schema)), seen(schema.size()) {}
+
   sj::parser parser;
   std::unique_ptr<char[]> buffer;
   size_t capacity = 0;
+  JsonKeyTable keys;  // the schema's field names, matched against raw keys
   std::vector<uint8_t> seen;
-  size_t hint = 0;  // where the next key is most likely found: keys usually come in order
 
   // Copies `record` into the padded buffer and returns its start.
   const char* Load(std::string_view record) {
@@ -343,22 +352,19 @@ struct JsonDecoder::Parser {
   // Returns the index of the field named by the raw (still escaped) key, comparing bytes in
   // place; keys with escapes are unescaped first. -1 when the schema has no such field.
   int Find(const Schema& schema, sj::field& field, simdjson::error_code* error) {
-    const size_t n = schema.size();
-    sj::raw_json_string raw = field.key();
-    for (size_t k = 0; k < n; ++k) {
-      size_t i = hint + k < n ? hint + k : hint + k - n;
-      if (raw.unsafe_is_equal(schema.field(i).name)) {
-        hint = i + 1 < n ? i + 1 : 0;
-        return static_cast<int>(i);
-      }
-    }
-    // No plain match: the key may hold escapes (rare), which only unescaping resolves.
-    const char* p = raw.raw();
+    int index = keys.Find(field.key().raw());
+    return index >= 0 ? index : FindEscaped(schema, field, error);
+  }
+
+  // No plain match: the key may hold escapes (rare), which only unescaping resolves.
+  [[gnu::noinline]] static int FindEscaped(const Schema& schema, sj::field& field,
+                                           simdjson::error_code* error) {
+    const char* p = field.key().raw();
     while (*p != '"' && *p != '\\') ++p;
     if (*p != '\\') return -1;
     std::string_view key;
     if ((*error = field.unescaped_key().get(key))) return -1;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < schema.size(); ++i) {
       if (schema.field(i).name == key) return static_cast<int>(i);
     }
     return -1;
@@ -366,9 +372,7 @@ struct JsonDecoder::Parser {
 };
 
 JsonDecoder::JsonDecoder(SchemaPtr schema, JsonDecodeOptions options)
-    : schema_(std::move(schema)), options_(options), parser_(std::make_unique<Parser>()) {
-  parser_->seen.resize(schema_->size());
-}
+    : schema_(std::move(schema)), options_(options), parser_(std::make_unique<Parser>(*schema_)) {}
 
 JsonDecoder::~JsonDecoder() = default;
 
@@ -395,7 +399,7 @@ Status JsonDecoder::Decode(std::string_view record, runtime::BatchBuilder* out) 
                                                   : MalformedError(error));
   }
   std::fill(p.seen.begin(), p.seen.end(), 0);
-  p.hint = 0;
+  p.keys.Restart();
   for (auto field_result : object) {
     sj::field field;
     if ((error = std::move(field_result).get(field))) {

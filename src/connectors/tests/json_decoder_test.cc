@@ -176,3 +176,88 @@ TEST_F(JsonDecoderTest, NotNullFieldRejectsNull) {
 
 }  // namespace
 }  // namespace sluice::connectors
+
+namespace sluice::connectors {
+namespace {
+
+SchemaPtr OrderLike() {
+  return std::make_shared<Schema>(std::vector<Field>{
+      {"op", LogicalType::String()},
+      {"order_id", LogicalType::BigInt()},
+      {"symbol", LogicalType::String()},
+      {"source_ts_ms", LogicalType::BigInt()},
+  });
+}
+
+TEST_F(JsonDecoderTest, FieldsMatchInAnyOrderAroundOtherKeys) {
+  auto st = DecodeAll(
+      {R"({"op":"c","order_id":1,"symbol":"A","source_ts_ms":10})",
+       R"({"source_ts_ms":20,"symbol":"B","order_id":2,"op":"u"})",
+       R"({"source_ts":1,"order_idx":9,"symbol":"C","op_":"x","order_id":3,"source_ts_ms":30})",
+       R"({"order_id":4,"x":{"op":"nested","order_id":99,"a":[{"symbol":"no"}]},"op":"d"})",
+       R"({"op":"first","order_id":5,"op":"second","order_id":6,"symbol":"E","symbol":"F"})"},
+      {}, OrderLike());
+  for (const auto& x : st) ASSERT_TRUE(x.ok()) << x.ToString();
+  ASSERT_EQ(batch_->num_rows, 5u);
+  const std::vector<std::string_view> ops = {"c", "u", "", "d", "first"};
+  const std::vector<int64_t> ids = {1, 2, 3, 4, 5};
+  for (size_t r = 0; r < 5; ++r) {
+    EXPECT_EQ(col(1).ints()[r], ids[r]) << r;
+    if (r == 2) {
+      EXPECT_TRUE(col(0).IsNull(r));
+    } else {
+      EXPECT_EQ(col(0).strings()[r], ops[r]) << r;
+    }
+  }
+  EXPECT_EQ(col(2).strings()[0], "A");
+  EXPECT_EQ(col(2).strings()[1], "B");
+  EXPECT_EQ(col(2).strings()[2], "C");
+  EXPECT_TRUE(col(2).IsNull(3));
+  EXPECT_EQ(col(2).strings()[4], "E");
+  EXPECT_EQ(col(3).ints()[1], 20);
+  EXPECT_EQ(col(3).ints()[2], 30);
+  EXPECT_TRUE(col(3).IsNull(3));
+}
+
+TEST_F(JsonDecoderTest, StringsWithAndWithoutEscapes) {
+  SchemaPtr s = std::make_shared<Schema>(
+      std::vector<Field>{{"name", LogicalType::String()}, {"id", LogicalType::BigInt()}});
+  auto st = DecodeAll(
+      {R"({"name":"plain","id":1})", R"({"name": ""  , "id":2})",
+       R"({"name":"a\"b\\c\n\u00e9","id":3})", R"({"name":"ends with \\"})",
+       R"({"id":5, "name" :  "caf\u00e9 日本 } ,"  })", R"({"name":"\\"})", "{\"name\":\"x\\ty\"}"},
+      {}, s);
+  for (const auto& x : st) ASSERT_TRUE(x.ok()) << x.ToString();
+  ASSERT_EQ(batch_->num_rows, 7u);
+  EXPECT_EQ(col(0).strings()[0], "plain");
+  EXPECT_EQ(col(0).strings()[1], "");
+  EXPECT_EQ(col(0).strings()[2], "a\"b\\c\n\xc3\xa9");
+  EXPECT_EQ(col(0).strings()[3], "ends with \\");
+  EXPECT_EQ(col(0).strings()[4], "caf\xc3\xa9 日本 } ,");
+  EXPECT_EQ(col(0).strings()[5], "\\");
+  EXPECT_EQ(col(0).strings()[6], "x\ty");
+  EXPECT_EQ(col(1).ints()[4], 5);
+}
+
+TEST_F(JsonDecoderTest, OneBadLineAmongGoodOnesLosesOnlyItself) {
+  auto st = DecodeAll({R"({"op":"c","order_id":1,"symbol":"A","source_ts_ms":10})",
+                       R"({"op":"c","order_id":2,"symbol":"B","source_ts_ms":)",
+                       R"({"op":"c","order_id":"two","symbol":"B","source_ts_ms":20})",
+                       R"({"op":"u","order_id":3,"symbol":"C","source_ts_ms":30})"},
+                      {}, OrderLike());
+  ASSERT_EQ(st.size(), 4u);
+  EXPECT_TRUE(st[0].ok());
+  EXPECT_EQ(st[1].code(), StatusCode::kDataError);
+  EXPECT_EQ(st[1].message().rfind("malformed JSON", 0), 0u) << st[1].message();
+  EXPECT_EQ(st[2].code(), StatusCode::kDataError);
+  EXPECT_NE(st[2].message().find("order_id"), std::string::npos) << st[2].message();
+  EXPECT_TRUE(st[3].ok());
+  ASSERT_EQ(batch_->num_rows, 2u);
+  EXPECT_EQ(col(0).strings()[1], "u");
+  EXPECT_EQ(col(1).ints()[1], 3);
+  EXPECT_EQ(col(2).strings()[1], "C");
+  EXPECT_EQ(col(3).ints()[1], 30);
+}
+
+}  // namespace
+}  // namespace sluice::connectors
