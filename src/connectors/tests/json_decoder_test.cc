@@ -174,12 +174,6 @@ TEST_F(JsonDecoderTest, NotNullFieldRejectsNull) {
   EXPECT_EQ(batch_->num_rows, 1u);
 }
 
-}  // namespace
-}  // namespace sluice::connectors
-
-namespace sluice::connectors {
-namespace {
-
 SchemaPtr OrderLike() {
   return std::make_shared<Schema>(std::vector<Field>{
       {"op", LogicalType::String()},
