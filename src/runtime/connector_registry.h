@@ -39,6 +39,11 @@ struct SinkContext {
   /// 'sink.aggregation' = 'partial': per input column how partial rows merge ("" key, "sum",
   /// "min", "max"; sql::PlanNode::partial_merge). Empty otherwise.
   std::vector<std::string> partial_merge;
+  /// Each batch the sink receives is one split's output of an epoch, a function of that split's
+  /// input range and stored state whichever process computed it (partial aggregates, job B of a
+  /// repartitioned pipeline): a sink that can should write it as one block identified by its
+  /// bytes, not by this run, so that a block written again by another process is dropped.
+  bool split_blocks = false;
   /// Where rows the sink cannot write non-retryably go, when `bad_records->routes_rejected_rows()`
   /// (a dead-letter table is set); else such an error stops the pipeline. May be null.
   BadRecordReporter* bad_records = nullptr;

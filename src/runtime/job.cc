@@ -122,6 +122,13 @@ class JobBuilder {
   bool partial_;  // the sink takes partial aggregates
 };
 
+// Returns whether the plan under `node` holds job B's window aggregation of a repartitioned
+// pipeline (fed by one chain of single-input nodes from the internal topic).
+bool ReadsRepartitionTopic(const sql::PlanNode& node) {
+  if (RepartitionedWindowAggregateOperator::Applies(node)) return true;
+  return node.inputs.size() == 1 && ReadsRepartitionTopic(*node.inputs[0]);
+}
+
 }  // namespace
 
 Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistry& connectors,
@@ -140,6 +147,7 @@ Result<Job> Job::Build(const sql::PlanNodePtr& sink_node, const ConnectorRegistr
   context.run_id = options.run_id;
   context.settings = settings;
   context.partial_merge = sink_node->partial_merge;
+  context.split_blocks = !sink_node->partial_merge.empty() || ReadsRepartitionTopic(*sink_node);
   context.bad_records = bad_records;
   ASSIGN_OR_RETURN(auto writer, connectors.CreateSink(context));
   auto sink = std::make_unique<SinkOperator>(job.name, std::move(writer));

@@ -190,6 +190,10 @@ Status Pipeline::ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* bat
   switch (entry.kind) {
     case EpochLogEntry::Kind::kBatch: {
       if (has_partial_jobs_ || has_repartitioned_jobs_) SetPartialSplit(entry);
+      if (has_repartitioned_jobs_) {
+        RETURN_IF_ERROR(
+            repartitioned_splits_.BeforeBatch(entry, batch->batch && batch->batch->num_rows > 0));
+      }
       const int64_t before = stage.records_in();
       RETURN_IF_ERROR(stage.ProcessBatch(*batch, entry.processing_time_ms));
       RETURN_IF_ERROR(CheckStateMemory());
@@ -346,6 +350,10 @@ Status Pipeline::LinkRepartitionedJobs() {
   for (auto& reader_job : jobs_) {
     if (!reader_job.repartitioned || reader_job.scans.empty()) continue;
     const std::string& topic_table = reader_job.scans[0].scan->scan.table->name;
+    for (size_t s = 0; s < sources_.size(); ++s) {
+      if (sources_[s]->table_name() != topic_table) continue;
+      repartitioned_splits_.Add(s, &sources_[s]->reader(), reader_job.repartitioned);
+    }
     for (const auto& writer_job : jobs_) {
       if (writer_job.name != topic_table || writer_job.scans.empty()) continue;
       const std::string& input = writer_job.scans[0].scan->scan.table->name;
@@ -366,12 +374,7 @@ Status Pipeline::LinkRepartitionedJobs() {
   return Status::Ok();
 }
 
-Status Pipeline::FlushRepartitionedJobs() {
-  for (auto& job : jobs_) {
-    if (job.repartitioned) RETURN_IF_ERROR(job.repartitioned->FlushEpoch());
-  }
-  return Status::Ok();
-}
+Status Pipeline::FlushRepartitionedJobs() { return repartitioned_splits_.FlushEpoch(); }
 
 Status Pipeline::FlushPartialJobs(const std::vector<EpochLogEntry>& sealed) {
   // Per source, the splits the epoch read; the reader records their ranges durably first.
@@ -457,8 +460,12 @@ Status Pipeline::CommitInFlight() {
     }
     // After the jobs' sinks: rows they refused are dead letters of this epoch.
     if (dead_letters_) RETURN_IF_ERROR(dead_letters_->WriteEpoch(epoch));
+    // Job B's split states after the epoch (its epochs are not pipelined: the state is the
+    // epoch's end), before the epoch and its positions are committed.
+    if (has_repartitioned_jobs_) RETURN_IF_ERROR(repartitioned_splits_.StoreStates());
     RETURN_IF_ERROR(log_->Commit(epoch));
   }
+  if (has_repartitioned_jobs_) repartitioned_splits_.EndEpoch();
   for (size_t s = 0; s < sources_.size(); ++s) {
     Status committed = sources_[s]->reader().CommitConsumed(in_flight_->positions[s]);
     if (!committed.ok()) {

@@ -20,6 +20,7 @@
 #include "runtime/pipeline_metrics.h"
 #include "runtime/pipeline_options.h"
 #include "runtime/pipeline_snapshot.h"
+#include "runtime/repartitioned_splits.h"
 #include "runtime/source_stage.h"
 #include "runtime/stateful_operators.h"
 #include "sql/logical_plan.h"
@@ -133,7 +134,8 @@ class Pipeline {
   Status FlushPartialJobs(const std::vector<EpochLogEntry>& sealed);
   // Repartitioning (runtime/README.md): gives each job B's window aggregation the partition
   // count of job A's input (job A is the job whose sink writes job B's source table); at each
-  // epoch's end, live or replayed, flushes the windows each internal split fired.
+  // epoch's end, live or replayed, records the intents of the internal splits read and flushes
+  // the windows each fired (RepartitionedSplits).
   Status LinkRepartitionedJobs();
   Status FlushRepartitionedJobs();
   void PublishSnapshot(const char* state);
@@ -145,6 +147,7 @@ class Pipeline {
   bool has_partial_jobs_ = false;                // a job's sink takes partial aggregates
   bool has_repartitioned_jobs_ = false;          // a job reads an internal repartition topic
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
+  RepartitionedSplits repartitioned_splits_;     // job B's splits (LinkRepartitionedJobs)
   size_t state_bytes_ = 0;    // operator state after the last batch (CheckStateMemory)
   bool drain_sinks_ = false;  // CheckStateMemory: end the epoch before polling again
   int64_t memory_drains_ = 0;

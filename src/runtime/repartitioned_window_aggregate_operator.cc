@@ -133,12 +133,19 @@ Status RepartitionedWindowAggregateOperator::EmitSplit(SplitState* state) {
   return rows ? Emit(rows) : Status::Ok();
 }
 
-Status RepartitionedWindowAggregateOperator::FlushEpoch() {
-  for (auto& [key, state] : splits_) {
+Status RepartitionedWindowAggregateOperator::FlushEpoch(
+    const std::function<bool(const SplitKey&)>& keep) {
+  for (auto it = splits_.begin(); it != splits_.end();) {
+    if (!keep(it->first)) {
+      it = splits_.erase(it);
+      continue;
+    }
+    SplitState& state = it->second;
     if (state.current > kMinWatermark.value()) {
       RETURN_IF_ERROR(state.windows->AdvanceWatermark(Watermark(state.current), 0));
     }
     RETURN_IF_ERROR(EmitSplit(&state));
+    ++it;
   }
   return Status::Ok();
 }
@@ -156,19 +163,58 @@ int64_t RepartitionedWindowAggregateOperator::split_watermark(const SplitKey& sp
   return it == splits_.end() ? kMinWatermark.value() : it->second.current;
 }
 
+Status RepartitionedWindowAggregateOperator::SaveSplitState(const SplitState& state,
+                                                            StateEncoder* out) const {
+  out->PutI64(state.current);
+  out->PutI64(static_cast<int64_t>(state.max_offset.size()));
+  for (size_t p = 0; p < state.max_offset.size(); ++p) {
+    out->PutI64(state.max_offset[p]);
+    out->PutI64(state.watermark[p]);
+  }
+  return state.windows->SaveState(out);
+}
+
+Status RepartitionedWindowAggregateOperator::RestoreSplitState(const SplitKey& key,
+                                                               StateDecoder* in) {
+  splits_.erase(key);
+  int64_t current = 0, partitions = 0;
+  RETURN_IF_ERROR(in->GetI64(&current));
+  RETURN_IF_ERROR(in->GetI64(&partitions));
+  if (partitions < 0) return in->Corrupt("bad split of a repartitioned window");
+  ASSIGN_OR_RETURN(SplitState * state, Split(key));
+  state->current = current;
+  Grow(state, static_cast<size_t>(partitions));
+  for (int64_t p = 0; p < partitions; ++p) {
+    RETURN_IF_ERROR(in->GetI64(&state->max_offset[p]));
+    RETURN_IF_ERROR(in->GetI64(&state->watermark[p]));
+  }
+  return state->windows->RestoreState(in);
+}
+
+Status RepartitionedWindowAggregateOperator::SaveSplit(const SplitKey& split,
+                                                       StateEncoder* out) const {
+  auto it = splits_.find(split);
+  out->PutU8(it == splits_.end() ? 0 : 1);
+  return it == splits_.end() ? Status::Ok() : SaveSplitState(it->second, out);
+}
+
+Status RepartitionedWindowAggregateOperator::RestoreSplit(const SplitKey& split, StateDecoder* in) {
+  uint8_t present = 0;
+  RETURN_IF_ERROR(in->GetU8(&present));
+  if (present == 0) {
+    splits_.erase(split);
+    return Status::Ok();
+  }
+  return RestoreSplitState(split, in);
+}
+
 Status RepartitionedWindowAggregateOperator::SaveState(StateEncoder* out) const {
   out->PutI64(repeats_dropped_);
   out->PutI64(static_cast<int64_t>(splits_.size()));
   for (const auto& [key, state] : splits_) {
     out->PutI64(static_cast<int64_t>(key.first));
     out->PutI64(key.second);
-    out->PutI64(state.current);
-    out->PutI64(static_cast<int64_t>(state.max_offset.size()));
-    for (size_t p = 0; p < state.max_offset.size(); ++p) {
-      out->PutI64(state.max_offset[p]);
-      out->PutI64(state.watermark[p]);
-    }
-    RETURN_IF_ERROR(state.windows->SaveState(out));
+    RETURN_IF_ERROR(SaveSplitState(state, out));
   }
   return Status::Ok();
 }
@@ -179,20 +225,11 @@ Status RepartitionedWindowAggregateOperator::RestoreState(StateDecoder* in) {
   RETURN_IF_ERROR(in->GetI64(&repeats_dropped_));
   RETURN_IF_ERROR(in->GetI64(&count));
   for (int64_t i = 0; i < count; ++i) {
-    int64_t source = 0, split = 0, current = 0, partitions = 0;
+    int64_t source = 0, split = 0;
     RETURN_IF_ERROR(in->GetI64(&source));
     RETURN_IF_ERROR(in->GetI64(&split));
-    RETURN_IF_ERROR(in->GetI64(&current));
-    RETURN_IF_ERROR(in->GetI64(&partitions));
-    if (source < 0 || partitions < 0) return in->Corrupt("bad split of a repartitioned window");
-    ASSIGN_OR_RETURN(SplitState * state, Split({static_cast<size_t>(source), split}));
-    state->current = current;
-    Grow(state, static_cast<size_t>(partitions));
-    for (int64_t p = 0; p < partitions; ++p) {
-      RETURN_IF_ERROR(in->GetI64(&state->max_offset[p]));
-      RETURN_IF_ERROR(in->GetI64(&state->watermark[p]));
-    }
-    RETURN_IF_ERROR(state->windows->RestoreState(in));
+    if (source < 0) return in->Corrupt("bad split of a repartitioned window");
+    RETURN_IF_ERROR(RestoreSplitState({static_cast<size_t>(source), split}, in));
   }
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,8 +69,19 @@ class RepartitionedWindowAggregateOperator : public Operator {
   size_t StateBytes() const override;
 
   /// Fires every split up to its watermark and emits what each fired since the last call, one
-  /// batch per split, in split order.
-  Status FlushEpoch();
+  /// batch per split, in split order; a split `keep` refuses emits nothing and is dropped (its
+  /// rows were not recorded: its next owner reads them again).
+  Status FlushEpoch(const std::function<bool(const SplitKey&)>& keep);
+
+  /// Appends split `split`'s state (offsets and watermarks per input partition, window state) to
+  /// `out`; a split without state writes an empty one. Another process restores it with
+  /// RestoreSplit when the split moves to it (README, "Repartitioning").
+  Status SaveSplit(const SplitKey& split, StateEncoder* out) const;
+  /// Replaces split `split`'s state by what SaveSplit wrote.
+  Status RestoreSplit(const SplitKey& split, StateDecoder* in);
+  /// Forgets split `split` (it belongs to another process now), with what it fired and not
+  /// emitted yet.
+  void DropSplit(const SplitKey& split) { splits_.erase(split); }
 
   /// Returns the number of rows dropped as repeats of an input offset already accepted.
   int64_t repeats_dropped() const { return repeats_dropped_; }
@@ -93,6 +105,9 @@ class RepartitionedWindowAggregateOperator : public Operator {
   bool Accept(SplitState* state, int64_t partition, int64_t offset, const Column& watermark,
               size_t row);
   Status EmitSplit(SplitState* state);
+  // Writes / reads one split's state after its key (the layout SaveState repeats per split).
+  Status SaveSplitState(const SplitState& state, StateEncoder* out) const;
+  Status RestoreSplitState(const SplitKey& key, StateDecoder* in);
 
   sql::PlanNode node_;                      // a copy: the plan need not outlive the operator
   const expr::FunctionRegistry& registry_;  // outlives the pipeline (the CLI's)

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/event_time.h"
@@ -66,6 +67,24 @@ class SourceReader {
   /// nothing and returns them all (the default). A split left out is read again by its next owner.
   virtual Result<std::vector<SplitId>> RecordIntents(const std::vector<SplitId>& splits) {
     return splits;
+  }
+  /// Stores, durably and where every reader of the input finds it, the state an operator keeps
+  /// for each split of `states` (split, serialized state), replacing what was stored for it: job
+  /// B of a repartitioned pipeline keeps window state per internal split, and the split's next
+  /// owner restores it (runtime/README.md, "Repartitioning"). Called after the epoch's sinks
+  /// acknowledged and before its positions are committed. Readers whose splits never move keep
+  /// nothing (the default).
+  virtual Status StoreSplitStates(const std::vector<std::pair<SplitId, std::string>>& states) {
+    (void)states;
+    return Status::Ok();
+  }
+  /// Returns the state last stored for each of `splits` that has one (by StoreSplitStates, in
+  /// this or another process). Called when splits were (re)assigned, before any of their rows
+  /// is processed.
+  virtual Result<std::map<SplitId, std::string>> LoadSplitStates(
+      const std::vector<SplitId>& splits) {
+    (void)splits;
+    return std::map<SplitId, std::string>{};
   }
   /// Returns how many times split `split` was (re)assigned to this reader: rows of an earlier
   /// assignment are read again from the group's offsets after a new one. 0 for readers whose

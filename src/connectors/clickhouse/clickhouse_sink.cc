@@ -51,6 +51,7 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
                    ClickHouseSinkOptions::Parse(context.table->options));
   options.upsert = context.changelog;
   options.partial_merge = context.partial_merge;
+  options.split_blocks = context.split_blocks || options.partial;
   if (options.partial != !options.partial_merge.empty()) {
     return Status::Internal(
         fmt::format("sink '{}': 'sink.aggregation' and the plan's partial aggregates disagree",
@@ -64,9 +65,9 @@ Result<std::unique_ptr<runtime::SinkWriter>> ClickHouseSink::Create(
       table_schema.size() == context.input_schema->size() ? table_schema : *context.input_schema;
   for (const auto& f : names_from.fields()) names.push_back(f.name);
   if (table_schema.size() == context.input_schema->size()) options.declared_schema = table_schema;
-  // Partial aggregates are identified by their bytes, the same from whichever process (run)
-  // read the range: their tokens are scoped by the pipeline alone.
-  std::string scope = options.partial ? context.pipeline_name : context.epoch_scope();
+  // Split blocks are identified by their bytes, the same from whichever process (run) read the
+  // range: their tokens are scoped by the pipeline alone.
+  std::string scope = options.split_blocks ? context.pipeline_name : context.epoch_scope();
   auto sink =
       std::make_unique<ClickHouseSink>(std::move(options), context.input_schema, std::move(names),
                                        std::move(scope), context.sink_name);
@@ -325,9 +326,9 @@ Status ClickHouseSink::Write(EpochId epoch, int block, const Batch& batch) {
               static_cast<int64_t>(buffer_.size()) >= options_.batch_bytes;
   bool old = !deterministic_blocks_ && std::chrono::steady_clock::now() - first_buffered_ >=
                                            std::chrono::milliseconds(options_.flush_interval_ms);
-  // Partial aggregates: each block (one split's range of an epoch) is one INSERT, so a process
-  // that re-reads the range after a takeover sends the same INSERT, which ClickHouse drops.
-  if (full || old || options_.partial) return Flush(epoch);
+  // Split blocks (one split's output of an epoch) are one INSERT each, so a process that
+  // re-reads the range after a takeover sends the same INSERT, which ClickHouse drops.
+  if (full || old || options_.split_blocks) return Flush(epoch);
   return Status::Ok();
 }
 
@@ -377,13 +378,14 @@ Status ClickHouseSink::Flush(EpochId epoch) {
   RETURN_IF_ERROR(WaitForInFlight());
   ClickHouseHttpClient::Settings settings;
   if (has_dedup_token_) {
-    // Partial aggregates are identified by their bytes (a function of one split's range, the
-    // same in whichever process read it), not by this process's epoch numbers.
+    // Split blocks are identified by their bytes (a function of one split's range, the same in
+    // whichever process read it), not by this process's epoch numbers.
     settings.emplace_back(
         "insert_deduplication_token",
-        options_.partial ? fmt::format("{}/{}/{:016x}", epoch_scope_, sink_name_, Fnv1a(buffer_))
-                         : fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(),
-                                       flushes_in_epoch_));
+        options_.split_blocks
+            ? fmt::format("{}/{}/{:016x}", epoch_scope_, sink_name_, Fnv1a(buffer_))
+            : fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(),
+                          flushes_in_epoch_));
   }
   std::swap(sending_, buffer_);
   buffer_.clear();

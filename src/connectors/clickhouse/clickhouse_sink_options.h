@@ -32,6 +32,9 @@ struct ClickHouseSinkOptions : SinkRetryOptions {
   bool partial = false;
   // How each input column merges ("" key, "sum", "min", "max"), from the plan when `partial`.
   std::vector<std::string> partial_merge;
+  // Each batch is one split's output of an epoch (runtime::SinkContext::split_blocks): one
+  // INSERT per batch, identified by its bytes under the pipeline's name, not the run's.
+  bool split_blocks = false;
   std::vector<std::string> primary_key;  // the sink table's PRIMARY KEY (not a WITH option)
   Schema declared_schema;  // the sink table's declared columns, when they match the input
   // The input is a changelog: rows go to a ReplacingMergeTree upsert table keyed by the PRIMARY

@@ -808,6 +808,55 @@ int64_t KafkaSource::split_generation(SplitId split) const {
   return i < splits_.size() ? splits_[i].generation : 0;
 }
 
+Result<KafkaSplitStateStore*> KafkaSource::StateStore() {
+  if (state_store_) return state_store_.get();
+  if (options_.topics.size() != 1) {
+    return Status::InvalidArgument(
+        fmt::format("table '{}': split state is kept for a table of one topic", table_name_));
+  }
+  std::map<std::string, std::string> table_options;
+  for (const auto& [key, value] : options_.properties) table_options["properties." + key] = value;
+  ASSIGN_OR_RETURN(state_store_, KafkaSplitStateStore::Create(
+                                     KafkaClientConfig::ConnectionProperties(table_options),
+                                     options_.topics[0] + ".state"));
+  return state_store_.get();
+}
+
+std::string KafkaSource::StateKey(const Split& split) const {
+  return fmt::format("{}:{}", split.topic, split.partition);
+}
+
+Status KafkaSource::StoreSplitStates(const std::vector<std::pair<SplitId, std::string>>& states) {
+  if (states.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(KafkaSplitStateStore * store, StateStore());
+  std::map<std::string, KafkaSplitStateStore::Entry> entries;
+  for (const auto& [id, state] : states) {
+    const auto index = static_cast<size_t>(id.value());
+    if (index >= splits_.size()) return Status::Internal("state of an unknown split");
+    const Split& split = splits_[index];
+    entries[StateKey(split)] = {split.delivered, state};
+  }
+  return store->Store(entries).WithContext("table '" + table_name_ + "'");
+}
+
+Result<std::map<SplitId, std::string>> KafkaSource::LoadSplitStates(
+    const std::vector<SplitId>& splits) {
+  std::map<SplitId, std::string> out;
+  if (splits.empty()) return out;
+  ASSIGN_OR_RETURN(KafkaSplitStateStore * store, StateStore());
+  ASSIGN_OR_RETURN(auto stored, store->Load());
+  for (SplitId id : splits) {
+    const auto index = static_cast<size_t>(id.value());
+    if (index >= splits_.size()) continue;
+    auto it = stored.find(StateKey(splits_[index]));
+    if (it == stored.end()) continue;
+    LogInfo("table '{}': {} restores its state at offset {} ({} bytes)", table_name_, it->first,
+            it->second.offset, it->second.state.size());
+    out[id] = std::move(it->second.state);
+  }
+  return out;
+}
+
 Status KafkaSource::CommitConsumed(const std::map<SplitId, std::string>& positions) {
   for (auto& s : splits_) {  // the epoch ended: its ranges are written
     s.epoch_first = -1;

@@ -7,9 +7,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "connectors/kafka/kafka_client_config.h"
+#include "connectors/kafka/kafka_split_state_store.h"
 #include "runtime/bad_record_reporter.h"
 #include "runtime/record_decoder.h"
 #include "runtime/source_reader.h"
@@ -95,6 +97,12 @@ class KafkaSource : public runtime::SourceReader {
   /// (offset after the range's last message). Returns those committed.
   Result<std::vector<SplitId>> RecordIntents(const std::vector<SplitId>& splits) override;
   int64_t split_generation(SplitId split) const override;
+  /// Writes each split's state to the keyed topic "<topic>.state" (KafkaSplitStateStore), keyed
+  /// by topic and partition, at the split's delivered offset, and waits for the acknowledgement.
+  Status StoreSplitStates(const std::vector<std::pair<SplitId, std::string>>& states) override;
+  /// Reads "<topic>.state" to its end; returns the latest state of each of `splits` stored.
+  Result<std::map<SplitId, std::string>> LoadSplitStates(
+      const std::vector<SplitId>& splits) override;
   /// Commits, synchronously, each position of `positions` (the offset after the epoch's last
   /// message of the partition) of the partitions still assigned to the consumer group. Returns
   /// kUnavailable when the broker refused.
@@ -166,6 +174,10 @@ class KafkaSource : public runtime::SourceReader {
   // Appends the headers of `m` to `out` as a JSON object, e.g. {"trace":"abc","empty":null}.
   static void AppendHeadersJson(const rd_kafka_message_t* m, std::string* out);
   Result<RdKafkaHandle> CreateConsumer(bool group_member);
+  // Returns the split state store, connecting at the first call.
+  Result<KafkaSplitStateStore*> StateStore();
+  // Returns the state store's key of split `split`: "<topic>:<partition>".
+  std::string StateKey(const Split& split) const;
 
   std::string table_name_;
   Options options_;
@@ -176,8 +188,9 @@ class KafkaSource : public runtime::SourceReader {
   size_t total_splits_ = 0;
   KeyFormat key_format_;
   runtime::BadRecordReporter* reporter_;
-  RdKafkaHandle consumer_;         // the group member
-  RdKafkaHandle replay_consumer_;  // assign-only, for ReadUntil
+  RdKafkaHandle consumer_;                             // the group member
+  RdKafkaHandle replay_consumer_;                      // assign-only, for ReadUntil
+  std::unique_ptr<KafkaSplitStateStore> state_store_;  // made by the first Store/LoadSplitStates
   bool subscribed_ = false;
   bool first_assignment_done_ = false;
   Status async_error_;        // an error met in the rebalance callback

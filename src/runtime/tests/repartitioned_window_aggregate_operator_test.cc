@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -133,7 +134,7 @@ class RepartitionedWindowAggregateOperatorTest : public ::testing::Test {
       pending.push_back(step.row);
       if (step.end_epoch) {
         flush();
-        Status s = op->FlushEpoch();
+        Status s = op->FlushEpoch([](const auto&) { return true; });
         ASSERT_TRUE(s.ok()) << s.ToString();
       }
     }
@@ -213,6 +214,55 @@ TEST_F(RepartitionedWindowAggregateOperatorTest, RestoredStateContinuesAsIfUnint
   all.insert(all.end(), restored_out.rows.begin(), restored_out.rows.end());
   EXPECT_EQ(all, Run(steps, 1000));
   EXPECT_EQ(restored->repeats_dropped(), 2);
+}
+
+// Split 0 moves to another process after the first epoch: its state goes over alone (SaveSplit /
+// RestoreSplit), the first operator drops it and keeps split 1. Each split's rows then go to its
+// owner, repeats included; together they write what one uninterrupted operator writes.
+TEST_F(RepartitionedWindowAggregateOperatorTest, OneSplitsStateMovesToAnotherOperator) {
+  const std::vector<Step> steps = Scenario();
+  const std::vector<Step> first(steps.begin(), steps.begin() + 5);
+  std::vector<Step> rest_of[2];
+  for (auto it = steps.begin() + 5; it != steps.end(); ++it) rest_of[it->split].push_back(*it);
+  CollectingOperator old_out;
+  auto old_owner = Build(2, &old_out);
+  Feed(old_owner.get(), first, 1000);
+  StateEncoder saved;
+  ASSERT_TRUE(old_owner->SaveSplit({0, 0}, &saved).ok());
+  old_owner->DropSplit({0, 0});
+  CollectingOperator new_out;
+  auto new_owner = Build(2, &new_out);
+  StateDecoder in(saved.data(), "test");
+  Status s = new_owner->RestoreSplit({0, 0}, &in);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(in.done());
+  rest_of[0].back().end_epoch = true;
+  Feed(new_owner.get(), rest_of[0], 1000);
+  Feed(old_owner.get(), rest_of[1], 1000);
+  ASSERT_TRUE(new_owner->Finish().ok());
+  ASSERT_TRUE(old_owner->Finish().ok());
+  EXPECT_EQ(new_owner->repeats_dropped(), 2);
+  Rows all = old_out.rows;
+  all.insert(all.end(), new_out.rows.begin(), new_out.rows.end());
+  Rows whole = Run(steps, 1000);
+  std::sort(all.begin(), all.end());
+  std::sort(whole.begin(), whole.end());
+  EXPECT_EQ(all, whole);
+}
+
+// A split without state saves as such, and restoring that replaces what the receiver held.
+TEST_F(RepartitionedWindowAggregateOperatorTest, RestoringAnEmptySplitClearsIt) {
+  CollectingOperator out;
+  auto op = Build(2, &out);
+  Feed(op.get(), {{0, {1, 1, 10, 0, 100}}, {0, {1, 3, 20, 1, 50}}}, 1000);
+  CollectingOperator other_out;
+  auto other = Build(2, &other_out);
+  StateEncoder empty;
+  ASSERT_TRUE(other->SaveSplit({0, 0}, &empty).ok());
+  StateDecoder in(empty.data(), "test");
+  ASSERT_TRUE(op->RestoreSplit({0, 0}, &in).ok());
+  ASSERT_TRUE(op->Finish().ok());
+  EXPECT_TRUE(out.rows.empty());
 }
 
 }  // namespace
