@@ -26,8 +26,10 @@ namespace sluice::cli {
 class ScaleOutBench {
  public:
   struct Options {
-    int64_t events = 300'000;  // ~100 bytes each: keep each partition under the broker's ~5 MB
-    int partitions = 12;
+    // ~70 bytes each, ~200 in the internal topic: each partition must stay under the
+    // development broker's ~5 MB (an offset reset in a process's log fails the round).
+    int64_t events = 800'000;
+    int partitions = 48;  // ~16,700 orders a partition
     std::vector<int> processes = {1, 2};
     std::vector<std::string> modes = {"partial", "repartition"};
     std::string clickhouse_url;  // empty: start a ClickHouse server under `work_dir`
