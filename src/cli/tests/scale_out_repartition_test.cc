@@ -274,5 +274,29 @@ TEST_F(ScaleOutRepartitionTest, SurvivorRestoresTheDeadProcesssSplitStates) {
   EXPECT_GT(CountOf(logs, "restores its state at offset"), 0) << logs;
 }
 
+// The acceptance test of issue 14 with repartitioning: three processes, the first killed in the
+// middle of an epoch's writes (after its tenth sink block, job A's or job B's), a fourth joining
+// later; every internal partition that moves takes its state along.
+TEST_F(ScaleOutRepartitionTest, KillAndJoinWriteEveryWindowOnce) {
+  Produce(0, kEvents / 4);
+  std::unique_ptr<Subprocess> doomed = StartSluice(1, "sink-block-written:10");
+  std::vector<std::unique_ptr<Subprocess>> members;
+  members.push_back(StartSluice(2));
+  members.push_back(StartSluice(3));
+  ASSERT_TRUE(doomed && members[0] && members[1]);
+  SubprocessOutput death = doomed->Wait(Scaled(90));
+  ASSERT_EQ(death.term_signal, SIGKILL) << death.stderr_text;
+  Produce(kEvents / 4, kEvents / 2);
+  members.push_back(StartSluice(4));
+  ASSERT_TRUE(members.back());
+  Produce(kEvents / 2, kEvents);
+  const bool complete = FlushUntilComplete(Scaled(90));
+  std::this_thread::sleep_for(seconds(2));  // anything written twice would show now
+  const std::string logs = Stop(&members);
+  EXPECT_TRUE(complete) << "counted " << Events() << "\n" << logs;
+  ExpectExactlyOnce(death.stderr_text + logs);
+  EXPECT_GT(CountOf(logs, "restores its state at offset"), 0) << logs;
+}
+
 }  // namespace
 }  // namespace sluice::cli::testing
