@@ -30,6 +30,36 @@ std::map<std::string, std::string> KafkaClientConfig::ConnectionProperties(
   return out;
 }
 
+std::map<std::string, std::string> KafkaClientConfig::WithoutConsumerProperties(
+    std::map<std::string, std::string> properties) {
+  static const char* const kConsumerOnly[] = {"group.id",
+                                              "group.instance.id",
+                                              "partition.assignment.strategy",
+                                              "session.timeout.ms",
+                                              "heartbeat.interval.ms",
+                                              "group.protocol.type",
+                                              "max.poll.interval.ms",
+                                              "enable.auto.commit",
+                                              "auto.commit.interval.ms",
+                                              "enable.auto.offset.store",
+                                              "queued.min.messages",
+                                              "queued.max.messages.kbytes",
+                                              "fetch.wait.max.ms",
+                                              "fetch.message.max.bytes",
+                                              "max.partition.fetch.bytes",
+                                              "fetch.max.bytes",
+                                              "fetch.min.bytes",
+                                              "fetch.error.backoff.ms",
+                                              "isolation.level",
+                                              "enable.partition.eof",
+                                              "check.crcs",
+                                              "auto.offset.reset",
+                                              "coordinator.query.interval.ms",
+                                              "consume.callback.max.messages"};
+  for (const char* key : kConsumerOnly) properties.erase(key);
+  return properties;
+}
+
 Result<RdKafkaConf> KafkaClientConfig::Build(const std::map<std::string, std::string>& properties,
                                              const std::map<std::string, std::string>& overrides) {
   RdKafkaConf conf(rd_kafka_conf_new());

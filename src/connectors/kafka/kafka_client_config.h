@@ -37,6 +37,12 @@ class KafkaClientConfig {
   static std::map<std::string, std::string> ConnectionProperties(
       const std::map<std::string, std::string>& options);
 
+  /// Returns `properties` without librdkafka's consumer-only ones (group.id, session.timeout.ms,
+  /// auto.offset.reset, isolation.level, ...): for a producer built from a table that is also
+  /// read in a consumer group (a repartition topic), which would otherwise log a warning for each.
+  static std::map<std::string, std::string> WithoutConsumerProperties(
+      std::map<std::string, std::string> properties);
+
   /// Returns a configuration with `properties`, then `overrides`, set; an unknown property or a
   /// bad value is kInvalidArgument naming it.
   static Result<RdKafkaConf> Build(const std::map<std::string, std::string>& properties,

@@ -61,7 +61,10 @@ Status KafkaSink::Open() {
       overrides["transaction.timeout.ms"] = std::to_string(kTransactionTimeoutMs);
     }
   }
-  ASSIGN_OR_RETURN(RdKafkaConf conf, KafkaClientConfig::Build(options_.properties, overrides));
+  ASSIGN_OR_RETURN(
+      RdKafkaConf conf,
+      KafkaClientConfig::Build(KafkaClientConfig::WithoutConsumerProperties(options_.properties),
+                               overrides));
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaSink::DeliveryCallback);
   rd_kafka_conf_set_opaque(conf.get(), this);
   ASSIGN_OR_RETURN(producer_, KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(conf)));
