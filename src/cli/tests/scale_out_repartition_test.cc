@@ -156,6 +156,15 @@ class ScaleOutRepartitionTest : public ::testing::Test {
     producer_->Flush();
   }
 
+  // Produces the events in chunks of 400, one every 100 ms (about 10 s in all), while processes
+  // start, die and join: job A then writes small transactions.
+  void ProduceTrickle() {
+    for (int id = 0; id < kEvents; id += 400) {
+      Produce(id, std::min(id + 400, kEvents));
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+
   // One event per group key and input partition an hour after the others: they move every
   // internal partition's watermark past the real windows; their own window never fires.
   void ProduceFlushRound(int round) {
@@ -184,6 +193,17 @@ class ScaleOutRepartitionTest : public ::testing::Test {
   int64_t Events() {
     auto result = clickhouse_.Query("SELECT sum(n) FROM rs.per_window");
     return result.ok() ? std::atoll(result->c_str()) : -1;
+  }
+
+  // Waits (polling every 200 ms) until `done` holds or `timeout` passes.
+  template <typename Done>
+  static bool WaitFor(Done done, seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(milliseconds(200));
+    }
+    return true;
   }
 
   // Sends a flush round every second until every event is counted in ClickHouse or `timeout`
@@ -253,18 +273,19 @@ class ScaleOutRepartitionTest : public ::testing::Test {
   std::string sql_path_ = dir_.Write("rs.sql", kPipeline);
 };
 
-// Two processes; the first dies right after storing its internal partitions' states, before
-// committing the epoch's offsets (its intents stay). The survivor takes every partition over,
-// restores each internal partition's state and drops the dead process's last range as repeats.
+// Two processes; the first dies right after storing its internal partitions' states for the
+// third time, before committing the epoch's offsets (its intents stay). The survivor takes every
+// partition over, restores each internal partition's state and drops the dead process's last range
+// as repeats.
 TEST_F(ScaleOutRepartitionTest, SurvivorRestoresTheDeadProcesssSplitStates) {
-  Produce(0, kEvents / 2);
   std::unique_ptr<Subprocess> doomed = StartSluice(1, "split-states-stored:3");
   std::vector<std::unique_ptr<Subprocess>> members;
   members.push_back(StartSluice(2));
   ASSERT_TRUE(doomed && members[0]);
+  std::thread producer([&] { ProduceTrickle(); });
   SubprocessOutput death = doomed->Wait(Scaled(60));
+  producer.join();
   ASSERT_EQ(death.term_signal, SIGKILL) << death.stderr_text;
-  Produce(kEvents / 2, kEvents);
   const bool complete = FlushUntilComplete(Scaled(60));
   std::this_thread::sleep_for(seconds(2));  // anything written twice would show now
   const std::string logs = Stop(&members);
@@ -276,20 +297,23 @@ TEST_F(ScaleOutRepartitionTest, SurvivorRestoresTheDeadProcesssSplitStates) {
 
 // The acceptance test of issue 14 with repartitioning: three processes, the first killed in the
 // middle of an epoch's writes (after its tenth sink block, job A's or job B's), a fourth joining
-// later; every internal partition that moves takes its state along.
+// once a quarter of the events is counted; every internal partition that moves takes its state
+// along.
 TEST_F(ScaleOutRepartitionTest, KillAndJoinWriteEveryWindowOnce) {
-  Produce(0, kEvents / 4);
   std::unique_ptr<Subprocess> doomed = StartSluice(1, "sink-block-written:10");
   std::vector<std::unique_ptr<Subprocess>> members;
   members.push_back(StartSluice(2));
   members.push_back(StartSluice(3));
   ASSERT_TRUE(doomed && members[0] && members[1]);
-  SubprocessOutput death = doomed->Wait(Scaled(90));
-  ASSERT_EQ(death.term_signal, SIGKILL) << death.stderr_text;
-  Produce(kEvents / 4, kEvents / 2);
+  std::thread producer([&] { ProduceTrickle(); });
+  SubprocessOutput death = doomed->Wait(Scaled(60));
+  // The fourth joins once windows were written (so the survivors stored states it takes over).
+  const bool counting = WaitFor([&] { return Events() >= kEvents / 4; }, Scaled(60));
   members.push_back(StartSluice(4));
+  producer.join();
+  ASSERT_EQ(death.term_signal, SIGKILL) << death.stderr_text;
+  ASSERT_TRUE(counting) << "counted " << Events();
   ASSERT_TRUE(members.back());
-  Produce(kEvents / 2, kEvents);
   const bool complete = FlushUntilComplete(Scaled(90));
   std::this_thread::sleep_for(seconds(2));  // anything written twice would show now
   const std::string logs = Stop(&members);
