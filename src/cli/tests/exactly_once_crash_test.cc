@@ -325,7 +325,10 @@ TEST_F(ExactlyOnceCrashTest, KilledTenTimesEveryEventOnceAndWindowsMatchTheRawRo
 TEST_F(ExactlyOnceCrashTest, KilledWhileAnEpochIsInFlightLosesAndDuplicatesNothing) {
   auto proxy = FaultProxy::Start(clickhouse_.http_port());
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
-  (*proxy)->SetDelay(milliseconds(60));
+  // Every forwarded chunk waits 250 ms, longer than an epoch (200 ms): an epoch's INSERT is
+  // still in flight when the next epoch's batches arrive, whatever the consumer's fetch rhythm
+  // (at 60 ms a run after a recovery could go 90 s without one batch arriving in that window).
+  (*proxy)->SetDelay(milliseconds(250));
   const std::string brokers = StartBrokerAndProducer(60);
   ASSERT_TRUE(broker_ && producer_);
   std::string logs;

@@ -17,10 +17,6 @@ Result<std::unique_ptr<KafkaStatusPublisher>> KafkaStatusPublisher::Create(
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaStatusPublisher::OnDelivery);
   ASSIGN_OR_RETURN(RdKafkaHandle producer,
                    KafkaClientConfig::CreateClient(RD_KAFKA_PRODUCER, std::move(conf)));
-  Status created = KafkaTopicCreator::EnsureCompacted(producer.get(), topic);
-  if (!created.ok()) {
-    LogInfo("status topic '{}': {}; left to the broker's auto-creation", topic, created.message());
-  }
   std::unique_ptr<KafkaStatusPublisher> publisher(
       new KafkaStatusPublisher(std::move(producer), topic));
   return publisher;
@@ -37,6 +33,14 @@ void KafkaStatusPublisher::OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message
 }
 
 Status KafkaStatusPublisher::Publish(const std::string& key, const std::string& value) {
+  if (!topic_checked_) {
+    topic_checked_ = true;
+    Status created = KafkaTopicCreator::EnsureCompacted(producer_.get(), topic_);
+    if (!created.ok()) {
+      LogInfo("status topic '{}': {}; left to the broker's auto-creation", topic_,
+              created.message());
+    }
+  }
   rd_kafka_poll(producer_.get(), 0);  // serves delivery reports
   rd_kafka_resp_err_t err = rd_kafka_producev(
       producer_.get(), RD_KAFKA_V_TOPIC(topic_.c_str()),

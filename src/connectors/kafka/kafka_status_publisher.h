@@ -17,9 +17,10 @@ namespace sluice::connectors {
 /// Lifecycle: Create, Publish from one thread, destroy (waits up to 2 s for queued records).
 class KafkaStatusPublisher {
  public:
-  /// Connects with the cluster settings of `properties` (KafkaClientConfig::ConnectionProperties)
-  /// and creates `topic`, compacted, when the cluster lacks it and lets us (else the broker's
-  /// auto-creation makes it at the first record).
+  /// Connects with the cluster settings of `properties` (KafkaClientConfig::ConnectionProperties).
+  /// The first Publish creates `topic`, compacted, when the cluster lacks it and lets us (else
+  /// the broker's auto-creation makes it at the first record), so that the caller's thread, not
+  /// the pipeline's start, waits for the cluster.
   static Result<std::unique_ptr<KafkaStatusPublisher>> Create(
       const std::map<std::string, std::string>& properties, const std::string& topic);
   ~KafkaStatusPublisher();
@@ -35,6 +36,7 @@ class KafkaStatusPublisher {
 
   RdKafkaHandle producer_;
   std::string topic_;
+  bool topic_checked_ = false;  // the Publish thread only
   std::mutex mu_;
   std::string delivery_error_;  // guarded by mu_; set by librdkafka's thread, taken by Publish
 };

@@ -11,6 +11,9 @@ namespace sluice::connectors {
 namespace {
 
 constexpr int kTimeoutMs = 10'000;
+// A compacted topic of ours is created at a process's start: a cluster that cannot create topics
+// on request (no controller, as the development broker) must not hold the start for long.
+constexpr int kCompactedTimeoutMs = 2'000;
 
 }  // namespace
 
@@ -33,7 +36,8 @@ Result<int> KafkaTopicCreator::PartitionCount(rd_kafka_t* client, const std::str
 }
 
 Status KafkaTopicCreator::Create(rd_kafka_t* client, const std::string& topic, int partitions,
-                                 const std::pair<const char*, const char*>& config) {
+                                 const std::pair<const char*, const char*>& config,
+                                 int timeout_ms) {
   char error[256] = {0};
   rd_kafka_NewTopic_t* new_topic =
       rd_kafka_NewTopic_new(topic.c_str(), partitions, -1, error, sizeof(error));
@@ -44,9 +48,9 @@ Status KafkaTopicCreator::Create(rd_kafka_t* client, const std::string& topic, i
   rd_kafka_queue_t* queue = rd_kafka_queue_new(client);
   rd_kafka_AdminOptions_t* options =
       rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_request_timeout(options, kTimeoutMs, error, sizeof(error));
+  rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, error, sizeof(error));
   rd_kafka_CreateTopics(client, &new_topic, 1, options, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kTimeoutMs + 5'000);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, timeout_ms + 5'000);
   Status status = Status::Ok();
   if (event == nullptr) {
     status = Status::Unavailable(fmt::format("kafka topic '{}': creation timed out", topic));
@@ -86,7 +90,7 @@ Status KafkaTopicCreator::Ensure(rd_kafka_t* client, const std::string& topic, i
           topic, partitions_from));
     }
   }
-  RETURN_IF_ERROR(Create(client, topic, partitions, {"retention.ms", "-1"}));
+  RETURN_IF_ERROR(Create(client, topic, partitions, {"retention.ms", "-1"}, kTimeoutMs));
   LogInfo("kafka: created topic '{}' with {} partition(s), retention unlimited", topic, partitions);
   return Status::Ok();
 }
@@ -94,7 +98,7 @@ Status KafkaTopicCreator::Ensure(rd_kafka_t* client, const std::string& topic, i
 Status KafkaTopicCreator::EnsureCompacted(rd_kafka_t* client, const std::string& topic) {
   ASSIGN_OR_RETURN(int existing, PartitionCount(client, topic));
   if (existing > 0) return Status::Ok();
-  RETURN_IF_ERROR(Create(client, topic, 1, {"cleanup.policy", "compact"}));
+  RETURN_IF_ERROR(Create(client, topic, 1, {"cleanup.policy", "compact"}, kCompactedTimeoutMs));
   LogInfo("kafka: created topic '{}', compacted", topic);
   return Status::Ok();
 }

@@ -18,7 +18,9 @@ class KafkaTopicCreator {
   static Status Ensure(rd_kafka_t* client, const std::string& topic, int partitions,
                        const std::string& partitions_from);
   /// Creates `topic` with one partition and `cleanup.policy` = compact (a topic of the latest
-  /// record per key, such as the status topic) when the cluster does not have it.
+  /// record per key, such as the status topic) when the cluster does not have it. Waits at most
+  /// about 2 s for the cluster's answer (the development broker has no controller and never
+  /// answers).
   static Status EnsureCompacted(rd_kafka_t* client, const std::string& topic);
 
   /// Returns the partition count of `topic` in the cluster's metadata, 0 when it has no such
@@ -26,9 +28,10 @@ class KafkaTopicCreator {
   static Result<int> PartitionCount(rd_kafka_t* client, const std::string& topic);
 
  private:
-  /// Creates `topic` with `partitions` partitions and the topic config `config` (key, value).
+  /// Creates `topic` with `partitions` partitions and the topic config `config` (key, value),
+  /// waiting up to `timeout_ms` for the request.
   static Status Create(rd_kafka_t* client, const std::string& topic, int partitions,
-                       const std::pair<const char*, const char*>& config);
+                       const std::pair<const char*, const char*>& config, int timeout_ms);
 };
 
 }  // namespace sluice::connectors
