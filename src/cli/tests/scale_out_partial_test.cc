@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/tests/scale_out_events.h"
 #include "cli/tests/subprocess.h"
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
@@ -45,7 +46,6 @@ using std::chrono::seconds;
 const char* const kSluice = SLUICE_BINARY_DIR "/src/cli/sluice";
 constexpr int kPartitions = 12;
 constexpr int kEvents = 60000;
-constexpr int64_t kStartMs = 1717200000000;  // 2024-06-01T00:00:00Z
 
 constexpr char kPipeline[] = R"sql(
 SET 'pipeline.name' = 'scale';
@@ -67,17 +67,6 @@ SELECT k, window_start, window_end, COUNT(*), SUM(v), MIN(v), MAX(v)
 FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND))
 GROUP BY k, window_start, window_end;
 )sql";
-
-struct Totals {
-  int64_t n = 0, total = 0, lo = INT64_MAX, hi = INT64_MIN;
-};
-
-// Event `id`: its user (the message key, which picks the partition), group key and value. Values
-// are unique, so no two ranges of events can give identical partial rows.
-int64_t UserOf(int id) { return (static_cast<int64_t>(id) * 7919) % 1000; }
-std::string KeyOf(int id) { return fmt::format("k{}", id % 13); }
-int64_t ValueOf(int id) { return static_cast<int64_t>(id) * 1000 + id % 997; }
-int64_t TimeOf(int id) { return kStartMs + static_cast<int64_t>(id) * 5; }
 
 class ScaleOutPartialTest : public ::testing::Test {
  protected:
@@ -101,34 +90,15 @@ class ScaleOutPartialTest : public ::testing::Test {
     ASSERT_TRUE(cluster_.Start().ok());
     ASSERT_TRUE(cluster_.CreateTopic("scale_in", kPartitions).ok());
     producer_.emplace(cluster_.bootstraps());
-    CommitOffsetZero();
-  }
-
-  // Commits offset 0 of every partition for the group, as a consumer outside it.
-  void CommitOffsetZero() {
-    auto conf = connectors::KafkaClientConfig::Build(
-        {{"bootstrap.servers", cluster_.bootstraps()}, {"group.id", "scale"}}, {});
-    ASSERT_TRUE(conf.ok());
-    auto consumer =
-        connectors::KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
-    ASSERT_TRUE(consumer.ok());
-    connectors::RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(kPartitions));
-    for (int p = 0; p < kPartitions; ++p) {
-      rd_kafka_topic_partition_list_add(list.get(), "scale_in", p)->offset = 0;
-    }
-    ASSERT_EQ(rd_kafka_commit(consumer->get(), list.get(), /*async=*/0),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-    rd_kafka_consumer_close(consumer->get());
+    ScaleOutEvents::CommitOffsetZero(cluster_.bootstraps(), "scale", "scale_in", kPartitions);
   }
 
   // Produces events [from, to) keyed by user, partitioned by user, and waits for delivery.
   void Produce(int from, int to) {
     for (int id = from; id < to; ++id) {
-      const std::string value =
-          fmt::format("{{\"id\":{},\"user_id\":{},\"k\":\"{}\",\"v\":{},\"ts\":{}}}", id,
-                      UserOf(id), KeyOf(id), ValueOf(id), TimeOf(id));
-      producer_->ProduceMessage("scale_in", static_cast<int32_t>(UserOf(id) % kPartitions),
-                                std::to_string(UserOf(id)), value, 0, {});
+      const int64_t user = ScaleOutEvents::UserOf(id);
+      producer_->ProduceMessage("scale_in", static_cast<int32_t>(user % kPartitions),
+                                std::to_string(user), ScaleOutEvents::Json(id), 0, {});
     }
     producer_->Flush();
   }
@@ -175,23 +145,6 @@ class ScaleOutPartialTest : public ::testing::Test {
       std::this_thread::sleep_for(milliseconds(200));
     }
     return true;
-  }
-
-  static std::string Expected() {
-    std::map<std::pair<std::string, int64_t>, Totals> windows;
-    for (int id = 0; id < kEvents; ++id) {
-      Totals& t = windows[{KeyOf(id), TimeOf(id) / 10000 * 10}];
-      ++t.n;
-      t.total += ValueOf(id);
-      t.lo = std::min(t.lo, ValueOf(id));
-      t.hi = std::max(t.hi, ValueOf(id));
-    }
-    std::string out;
-    for (const auto& [key, t] : windows) {
-      out +=
-          fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", key.first, key.second, t.n, t.total, t.lo, t.hi);
-    }
-    return out;
   }
 
   ZooKeeperServer zookeeper_;
@@ -252,7 +205,7 @@ TEST_F(ScaleOutPartialTest, KillAndJoinLeaveEveryEventMergedOnce) {
       "FROM scale.per_window GROUP BY k, window_start ORDER BY k, window_start "
       "FORMAT TabSeparated");
   ASSERT_TRUE(merged.ok()) << merged.status().ToString();
-  EXPECT_EQ(*merged, Expected());
+  EXPECT_EQ(*merged, ScaleOutEvents::ExpectedWindows(kEvents));
 }
 
 }  // namespace

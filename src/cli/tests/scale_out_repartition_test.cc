@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/tests/scale_out_events.h"
 #include "cli/tests/subprocess.h"
 #include "connectors/kafka/kafka_client_config.h"
 #include "connectors/kafka/mock_cluster.h"
@@ -53,9 +54,8 @@ using std::chrono::seconds;
 const char* const kSluice = SLUICE_BINARY_DIR "/src/cli/sluice";
 constexpr int kPartitions = 12;
 constexpr int kEvents = 40000;
-constexpr int kKeys = 13;
-constexpr int64_t kStartMs = 1717200000000;           // 2024-06-01T00:00:00Z
-constexpr int64_t kFlushMs = kStartMs + 3600 * 1000;  // an hour later: the flush events
+constexpr int kKeys = ScaleOutEvents::kKeys;
+constexpr int64_t kFlushMs = ScaleOutEvents::kStartMs + 3600 * 1000;  // an hour later: flushes
 constexpr char kInternalTopic[] = "rs.per_window.repartition";
 
 constexpr char kPipeline[] = R"sql(
@@ -79,17 +79,6 @@ SELECT k, window_start, window_end, COUNT(*), SUM(v), MIN(v), MAX(v)
 FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND))
 GROUP BY k, window_start, window_end;
 )sql";
-
-struct Totals {
-  int64_t n = 0, total = 0, lo = INT64_MAX, hi = INT64_MIN;
-};
-
-// Event `id`: its user (the message key, which picks the partition), group key and value. Values
-// are unique, so no two windows give identical rows.
-int64_t UserOf(int id) { return (static_cast<int64_t>(id) * 7919) % 1000; }
-std::string KeyOf(int id) { return fmt::format("k{}", id % kKeys); }
-int64_t ValueOf(int id) { return static_cast<int64_t>(id) * 1000 + id % 997; }
-int64_t TimeOf(int id) { return kStartMs + static_cast<int64_t>(id) * 5; }
 
 // Waits are generous (CI runs this beside other tests on 2 cores) and multiplied by the
 // environment variable SLUICE_TEST_TIMEOUT_SCALE when set (sanitizer builds).
@@ -124,34 +113,15 @@ class ScaleOutRepartitionTest : public ::testing::Test {
     ASSERT_TRUE(cluster_.CreateTopic(std::string(kInternalTopic) + ".sluice-epochs", 1).ok());
     ASSERT_TRUE(cluster_.CreateTopic(std::string(kInternalTopic) + ".state", 1).ok());
     producer_.emplace(cluster_.bootstraps());
-    CommitOffsetZero();
-  }
-
-  // Commits offset 0 of every input partition for the group, as a consumer outside it.
-  void CommitOffsetZero() {
-    auto conf = connectors::KafkaClientConfig::Build(
-        {{"bootstrap.servers", cluster_.bootstraps()}, {"group.id", "rs"}}, {});
-    ASSERT_TRUE(conf.ok());
-    auto consumer =
-        connectors::KafkaClientConfig::CreateClient(RD_KAFKA_CONSUMER, std::move(*conf));
-    ASSERT_TRUE(consumer.ok());
-    connectors::RdKafkaPartitionList list(rd_kafka_topic_partition_list_new(kPartitions));
-    for (int p = 0; p < kPartitions; ++p) {
-      rd_kafka_topic_partition_list_add(list.get(), "rs_in", p)->offset = 0;
-    }
-    ASSERT_EQ(rd_kafka_commit(consumer->get(), list.get(), /*async=*/0),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-    rd_kafka_consumer_close(consumer->get());
+    ScaleOutEvents::CommitOffsetZero(cluster_.bootstraps(), "rs", "rs_in", kPartitions);
   }
 
   // Produces events [from, to) keyed by user, partitioned by user, and waits for delivery.
   void Produce(int from, int to) {
     for (int id = from; id < to; ++id) {
-      const std::string value =
-          fmt::format("{{\"id\":{},\"user_id\":{},\"k\":\"{}\",\"v\":{},\"ts\":{}}}", id,
-                      UserOf(id), KeyOf(id), ValueOf(id), TimeOf(id));
-      producer_->ProduceMessage("rs_in", static_cast<int32_t>(UserOf(id) % kPartitions),
-                                std::to_string(UserOf(id)), value, 0, {});
+      const int64_t user = ScaleOutEvents::UserOf(id);
+      producer_->ProduceMessage("rs_in", static_cast<int32_t>(user % kPartitions),
+                                std::to_string(user), ScaleOutEvents::Json(id), 0, {});
     }
     producer_->Flush();
   }
@@ -237,26 +207,9 @@ class ScaleOutRepartitionTest : public ::testing::Test {
         "SELECT k, toUnixTimestamp(window_start), n, total, lo, hi FROM rs.per_window "
         "ORDER BY k, window_start FORMAT TabSeparated");
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-    EXPECT_EQ(*rows, Expected());
+    EXPECT_EQ(*rows, ScaleOutEvents::ExpectedWindows(kEvents));
     EXPECT_EQ(logs.find("Offset out of range"), std::string::npos) << logs;
     EXPECT_EQ(logs.find("offset reset"), std::string::npos) << logs;
-  }
-
-  static std::string Expected() {
-    std::map<std::pair<std::string, int64_t>, Totals> windows;
-    for (int id = 0; id < kEvents; ++id) {
-      Totals& t = windows[{KeyOf(id), TimeOf(id) / 10000 * 10}];
-      ++t.n;
-      t.total += ValueOf(id);
-      t.lo = std::min(t.lo, ValueOf(id));
-      t.hi = std::max(t.hi, ValueOf(id));
-    }
-    std::string out;
-    for (const auto& [key, t] : windows) {
-      out +=
-          fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", key.first, key.second, t.n, t.total, t.lo, t.hi);
-    }
-    return out;
   }
 
   static int CountOf(const std::string& text, const std::string& what) {
