@@ -9,7 +9,7 @@
 namespace sluice::connectors {
 namespace {
 
-constexpr int kTimeoutMs = 30000;
+constexpr int kStateStoreTimeoutMs = 30000;
 
 }  // namespace
 
@@ -55,7 +55,7 @@ Status KafkaSplitStateStore::Store(const std::map<std::string, Entry>& entries) 
                                              topic_, rd_kafka_err2str(err)));
     }
   }
-  rd_kafka_resp_err_t flushed = rd_kafka_flush(producer_.get(), kTimeoutMs);
+  rd_kafka_resp_err_t flushed = rd_kafka_flush(producer_.get(), kStateStoreTimeoutMs);
   if (flushed != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::Unavailable(fmt::format("split state topic '{}': not acknowledged: {}", topic_,
                                            rd_kafka_err2str(flushed)));
@@ -69,7 +69,7 @@ Status KafkaSplitStateStore::Store(const std::map<std::string, Entry>& entries) 
 
 Result<std::map<std::string, KafkaSplitStateStore::Entry>> KafkaSplitStateStore::Load() {
   std::map<std::string, Entry> out;
-  auto records = KafkaLatestRecords::Read(properties_, topic_, kTimeoutMs);
+  auto records = KafkaLatestRecords::Read(properties_, topic_, kStateStoreTimeoutMs);
   if (!records.ok()) {
     if (records.status().code() == StatusCode::kNotFound) return out;
     return records.status();
