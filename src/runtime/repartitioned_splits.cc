@@ -59,7 +59,10 @@ Status RepartitionedSplits::RestoreSplit(size_t source, const Source& s, int64_t
 }
 
 Status RepartitionedSplits::FlushEpoch() {
-  for (auto& [source, s] : sources_) {
+  // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+  for (auto& entry : sources_) {
+    const auto& source = entry.first;
+    auto& s = entry.second;
     std::vector<SplitId> read;
     for (int64_t split : s.read) read.push_back(SplitId(split));
     ASSIGN_OR_RETURN(std::vector<SplitId> recorded, s.reader->RecordIntents(read));
