@@ -343,19 +343,14 @@ void ClickHouseSink::ReserveBlock(size_t first_rows) {
   if (buffer_.capacity() < want) buffer_.reserve(want);
 }
 
-ClickHouseSink::~ClickHouseSink() {
-  if (in_flight_.valid()) in_flight_.wait();
-}
+ClickHouseSink::~ClickHouseSink() = default;
 
 Status ClickHouseSink::FlushEpoch(EpochId epoch) {
   if (buffered_rows_ == 0) return Status::Ok();
   return Flush(current_epoch_ == EpochId(-1) ? epoch : current_epoch_);
 }
 
-bool ClickHouseSink::Acknowledged() const {
-  return !in_flight_.valid() ||
-         in_flight_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-}
+bool ClickHouseSink::Acknowledged() const { return !insert_queue_ || insert_queue_->Idle(); }
 
 Status ClickHouseSink::CommitEpoch(EpochId epoch) {
   RETURN_IF_ERROR(FlushEpoch(epoch));
@@ -368,51 +363,59 @@ Status ClickHouseSink::Close() {
 }
 
 Status ClickHouseSink::WaitForInFlight() {
-  if (!in_flight_.valid()) return Status::Ok();
-  return in_flight_.get();
+  if (!insert_queue_) return Status::Ok();
+  Status sent = insert_queue_->Wait();
+  if (!sent.ok()) rows_in_flight_ = buffered_rows_;  // the queued INSERTs were dropped
+  return sent;
 }
 
 Status ClickHouseSink::Flush(EpochId epoch) {
-  // One INSERT at a time: the previous one must have succeeded before this block is sent, so
-  // blocks arrive in order and at most two buffers exist (one encoding, one in flight).
-  RETURN_IF_ERROR(WaitForInFlight());
-  ClickHouseHttpClient::Settings settings;
+  // INSERTs go out in order, one at a time, on the queue's thread; this one waits only while the
+  // queue is full.
+  ClickHouseInsertBlock block;
   if (has_dedup_token_) {
     // Split blocks are identified by their bytes (a function of one split's range, the same in
     // whichever process read it), not by this process's epoch numbers.
-    settings.emplace_back(
+    block.settings.emplace_back(
         "insert_deduplication_token",
         options_.split_blocks
             ? fmt::format("{}/{}/{:016x}", epoch_scope_, sink_name_, Fnv1a(buffer_))
             : fmt::format("{}/{}/{}/{}", epoch_scope_, sink_name_, epoch.value(),
                           flushes_in_epoch_));
   }
-  std::swap(sending_, buffer_);
-  buffer_.clear();
-  sending_batches_ = std::move(buffered_batches_);
+  block.bytes = std::move(buffer_);
+  block.batches = std::move(buffered_batches_);
   buffered_batches_.clear();
-  sending_block_ =
+  block.name =
       fmt::format("{} epoch {} insert {}", QualifiedTable(), epoch.value(), flushes_in_epoch_);
-  int64_t rows = buffered_rows_;
+  block.rows = buffered_rows_;
   buffered_rows_ = 0;
   ++flushes_in_epoch_;
-  in_flight_ = std::async(std::launch::async, [this, settings = std::move(settings), rows] {
-    Status sent = InsertWithRetries(settings, rows);
-    rows_in_flight_ -= rows;
-    if (sent.ok()) {
-      rows_ += rows;
-      bytes_ += static_cast<int64_t>(sending_.size());
-    }
-    return sent;
-  });
-  return Status::Ok();
+  if (!insert_queue_) {
+    insert_queue_ = std::make_unique<ClickHouseInsertQueue>(
+        [this](const ClickHouseInsertBlock& b) { return InsertWithRetries(b); }, kMaxQueuedInserts);
+  }
+  buffer_ = insert_queue_->TakeBuffer();
+  Status queued = insert_queue_->Push(std::move(block));
+  if (!queued.ok()) rows_in_flight_ = buffered_rows_;  // this block and the queued ones dropped
+  return queued;
 }
 
-Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& settings,
-                                         int64_t rows) {
+Status ClickHouseSink::InsertWithRetries(const ClickHouseInsertBlock& block) {
+  Status sent = SendWithRetries(block);
+  rows_in_flight_ -= block.rows;
+  if (sent.ok()) {
+    rows_ += block.rows;
+    bytes_ += static_cast<int64_t>(block.bytes.size());
+  }
+  return sent;
+}
+
+Status ClickHouseSink::SendWithRetries(const ClickHouseInsertBlock& block) {
+  const int64_t rows = block.rows;
   for (int attempt = 0;; ++attempt) {
     auto start = std::chrono::steady_clock::now();
-    Result<std::string> result = client_->Insert(insert_query_, sending_, settings);
+    Result<std::string> result = client_->Insert(insert_query_, block.bytes, block.settings);
     if (result.ok()) {
       ++inserts_;
       last_insert_micros_ = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -425,8 +428,8 @@ Status ClickHouseSink::InsertWithRetries(const ClickHouseHttpClient::Settings& s
     if (!error.retryable()) {
       ++failures_;
       if (dead_letters_) {  // the rows go to the dead-letter table; the pipeline goes on
-        for (const Batch& b : sending_batches_) {
-          dead_letters_->ReportRejectedRows(sink_name_, sending_block_, b, error.message());
+        for (const Batch& b : block.batches) {
+          dead_letters_->ReportRejectedRows(sink_name_, block.name, b, error.message());
         }
         return Status::Ok();
       }

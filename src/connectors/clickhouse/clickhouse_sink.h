@@ -3,7 +3,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <optional>
 #include <random>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "connectors/clickhouse/clickhouse_http_client.h"
+#include "connectors/clickhouse/clickhouse_insert_queue.h"
 #include "connectors/clickhouse/clickhouse_nested_columns.h"
 #include "connectors/clickhouse/clickhouse_sink_options.h"
 #include "connectors/clickhouse/clickhouse_table_schema.h"
@@ -76,6 +76,10 @@ class ClickHouseSink : public runtime::SinkWriter {
   const std::string& guarantee() const { return guarantee_; }
 
  private:
+  // INSERTs queued or in flight at most: an epoch's blocks go out while the pipeline goes on;
+  // with the one being encoded, at most this many + 1 blocks are in memory.
+  static constexpr size_t kMaxQueuedInserts = 3;
+
   Status WaitForServer();
   Status CreateTableIfMissing();
   Status DetectFeatures();
@@ -90,10 +94,13 @@ class ClickHouseSink : public runtime::SinkWriter {
                           std::vector<RowBinaryEncoder::ColumnSpec>* specs, std::string* columns);
   /// Reserves room for a whole block in `buffer_`, which holds the block's first batch.
   void ReserveBlock(size_t first_rows);
+  /// Queues the buffered rows as one INSERT.
   Status Flush(EpochId epoch);
+  /// Waits until every queued INSERT is acknowledged; returns the first failure.
   Status WaitForInFlight();
-  /// Sends `sending_` (runs on the in-flight task's thread).
-  Status InsertWithRetries(const ClickHouseHttpClient::Settings& settings, int64_t rows);
+  /// Sends `block` and counts it (on the insert queue's thread).
+  Status InsertWithRetries(const ClickHouseInsertBlock& block);
+  Status SendWithRetries(const ClickHouseInsertBlock& block);
   std::string QualifiedTable() const;
 
   ClickHouseSinkOptions options_;
@@ -113,25 +120,24 @@ class ClickHouseSink : public runtime::SinkWriter {
   bool has_dedup_token_ = false;
   bool deterministic_blocks_ = false;  // flush boundaries must not depend on wall-clock time
 
-  std::string buffer_;   // rows being encoded (pipeline thread)
-  std::string sending_;  // the block of the INSERT in flight (its task's thread only)
+  std::string buffer_;  // rows being encoded (pipeline thread)
   // With a dead-letter table: rows refused non-retryably (by the encoder or the server) are
-  // reported there instead of failing; the batches of the buffer and of the INSERT in flight.
+  // reported there instead of failing; the batches of the buffer (a queued INSERT has its own).
   runtime::BadRecordReporter* dead_letters_ = nullptr;
   std::vector<Batch> buffered_batches_;
-  std::vector<Batch> sending_batches_;
-  std::string sending_block_;
-  std::future<Status> in_flight_;
   int64_t buffered_rows_ = 0;
   int flushes_in_epoch_ = 0;
   EpochId current_epoch_{-1};
   std::chrono::steady_clock::time_point first_buffered_;
   std::mt19937_64 jitter_{std::random_device{}()};
 
-  Histogram* request_latency_ = nullptr;    // observed on the in-flight task's thread
+  Histogram* request_latency_ = nullptr;    // observed on the insert queue's thread
   std::atomic<int64_t> rows_in_flight_{0};  // buffered plus being sent
   std::atomic<int64_t> rows_{0}, bytes_{0}, inserts_{0}, retries_{0}, failures_{0},
       last_insert_micros_{0};
+  // INSERTs sent in order on their own thread. Last, so it stops before the members its sending
+  // reads are destroyed.
+  std::unique_ptr<ClickHouseInsertQueue> insert_queue_;
 };
 
 }  // namespace sluice::connectors
