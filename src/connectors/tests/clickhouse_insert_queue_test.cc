@@ -12,7 +12,7 @@
 namespace sluice::connectors {
 namespace {
 
-ClickHouseInsertBlock BlockOf(std::string bytes) {
+ClickHouseInsertBlock InsertBlockOf(std::string bytes) {
   ClickHouseInsertBlock block;
   block.bytes = std::move(bytes);
   block.rows = 1;
@@ -20,7 +20,7 @@ ClickHouseInsertBlock BlockOf(std::string bytes) {
 }
 
 // Records what was sent; blocks while `hold` is set, fails the block named `fail`.
-struct Server {
+struct RecordingSender {
   std::mutex mu;
   std::vector<std::string> sent;
   std::atomic<bool> hold{false};
@@ -42,10 +42,10 @@ struct Server {
 };
 
 TEST(ClickHouseInsertQueueTest, SendsEveryBlockInOrder) {
-  Server server;
+  RecordingSender server;
   ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 2);
   EXPECT_TRUE(queue.Idle());
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(queue.Push(BlockOf(std::to_string(i))).ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(queue.Push(InsertBlockOf(std::to_string(i))).ok());
   ASSERT_TRUE(queue.Wait().ok());
   EXPECT_TRUE(queue.Idle());
   std::vector<std::string> expected;
@@ -54,15 +54,15 @@ TEST(ClickHouseInsertQueueTest, SendsEveryBlockInOrder) {
 }
 
 TEST(ClickHouseInsertQueueTest, PushReturnsAtOnceUntilTheQueueIsFull) {
-  Server server;
+  RecordingSender server;
   server.hold = true;
   ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 2);
-  ASSERT_TRUE(queue.Push(BlockOf("a")).ok());
-  ASSERT_TRUE(queue.Push(BlockOf("b")).ok());
+  ASSERT_TRUE(queue.Push(InsertBlockOf("a")).ok());
+  ASSERT_TRUE(queue.Push(InsertBlockOf("b")).ok());
   EXPECT_FALSE(queue.Idle());
   std::atomic<bool> third_queued{false};
   std::thread pusher([&] {
-    EXPECT_TRUE(queue.Push(BlockOf("c")).ok());
+    EXPECT_TRUE(queue.Push(InsertBlockOf("c")).ok());
     third_queued = true;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -75,11 +75,11 @@ TEST(ClickHouseInsertQueueTest, PushReturnsAtOnceUntilTheQueueIsFull) {
 }
 
 TEST(ClickHouseInsertQueueTest, AFailureDropsTheBlocksBehindItAndIsReturnedOnce) {
-  Server server;
+  RecordingSender server;
   server.hold = true;
   server.fail = "b";
   ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 4);
-  for (const char* bytes : {"a", "b", "c", "d"}) ASSERT_TRUE(queue.Push(BlockOf(bytes)).ok());
+  for (const char* bytes : {"a", "b", "c", "d"}) ASSERT_TRUE(queue.Push(InsertBlockOf(bytes)).ok());
   server.hold = false;
   Status waited = queue.Wait();
   EXPECT_EQ(waited.code(), StatusCode::kDataError);
@@ -87,28 +87,28 @@ TEST(ClickHouseInsertQueueTest, AFailureDropsTheBlocksBehindItAndIsReturnedOnce)
   EXPECT_EQ(server.Sent(), (std::vector<std::string>{"a"}));
   EXPECT_TRUE(queue.Idle());
   EXPECT_TRUE(queue.Wait().ok()) << "the failure is returned once";
-  ASSERT_TRUE(queue.Push(BlockOf("e")).ok());
+  ASSERT_TRUE(queue.Push(InsertBlockOf("e")).ok());
   ASSERT_TRUE(queue.Wait().ok());
   EXPECT_EQ(server.Sent(), (std::vector<std::string>{"a", "e"}));
 }
 
 TEST(ClickHouseInsertQueueTest, PushReturnsAnEarlierFailureInsteadOfQueueing) {
-  Server server;
+  RecordingSender server;
   server.fail = "a";
   ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 2);
-  ASSERT_TRUE(queue.Push(BlockOf("a")).ok());
+  ASSERT_TRUE(queue.Push(InsertBlockOf("a")).ok());
   while (!queue.Idle()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  EXPECT_EQ(queue.Push(BlockOf("b")).code(), StatusCode::kDataError);
+  EXPECT_EQ(queue.Push(InsertBlockOf("b")).code(), StatusCode::kDataError);
   ASSERT_TRUE(queue.Wait().ok());
   EXPECT_TRUE(server.Sent().empty()) << "b was queued after a's failure";
 }
 
 TEST(ClickHouseInsertQueueTest, SentBuffersComeBackEmptyWithTheirCapacity) {
-  Server server;
+  RecordingSender server;
   ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 2);
   EXPECT_TRUE(queue.TakeBuffer().empty());
   std::string big(1 << 20, 'x');
-  ASSERT_TRUE(queue.Push(BlockOf(std::move(big))).ok());
+  ASSERT_TRUE(queue.Push(InsertBlockOf(std::move(big))).ok());
   ASSERT_TRUE(queue.Wait().ok());
   std::string reused = queue.TakeBuffer();
   EXPECT_TRUE(reused.empty());
@@ -117,12 +117,12 @@ TEST(ClickHouseInsertQueueTest, SentBuffersComeBackEmptyWithTheirCapacity) {
 }
 
 TEST(ClickHouseInsertQueueTest, DestroyingFinishesTheBlockInFlightAndDropsTheRest) {
-  Server server;
+  RecordingSender server;
   server.hold = true;
   std::thread release;
   {
     ClickHouseInsertQueue queue([&](const ClickHouseInsertBlock& b) { return server.Send(b); }, 3);
-    for (const char* bytes : {"a", "b", "c"}) ASSERT_TRUE(queue.Push(BlockOf(bytes)).ok());
+    for (const char* bytes : {"a", "b", "c"}) ASSERT_TRUE(queue.Push(InsertBlockOf(bytes)).ok());
     while (server.entered == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     release = std::thread([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
