@@ -34,6 +34,12 @@ std::string DirectoryOf(const std::string& path) {
 }  // namespace
 
 Status DurableFile::WriteAllAndSync(int fd, std::string_view data, const std::string& path) {
+  RETURN_IF_ERROR(WriteAll(fd, data, path));
+  if (::fdatasync(fd) != 0) return Errno("fsync", path);
+  return Status::Ok();
+}
+
+Status DurableFile::WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
@@ -42,7 +48,6 @@ Status DurableFile::WriteAllAndSync(int fd, std::string_view data, const std::st
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
-  if (::fdatasync(fd) != 0) return Errno("fsync", path);
   return Status::Ok();
 }
 

@@ -14,6 +14,9 @@ class DurableFile {
  public:
   /// Writes all of `data` to `fd` and fsyncs it; `path` names the file in errors.
   static Status WriteAllAndSync(int fd, std::string_view data, const std::string& path);
+  /// Writes all of `data` to `fd` without waiting for the disk: a crash of the process keeps it
+  /// (the kernel has it), a crash of the machine may not.
+  static Status WriteAll(int fd, std::string_view data, const std::string& path);
   /// Replaces `path` with `data`: writes "<path>.tmp", fsyncs it, renames it over `path` and
   /// fsyncs the directory.
   static Status ReplaceAtomically(const std::string& path, std::string_view data);

@@ -51,7 +51,7 @@ void EpochLog::CloseFile() {
   fd_ = -1;
 }
 
-Status EpochLog::AppendDurably(const std::string& text) {
+Status EpochLog::AppendText(const std::string& text, bool sync) {
   if (fd_ < 0) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) {
@@ -64,7 +64,8 @@ Status EpochLog::AppendDurably(const std::string& text) {
     }
   }
   const off_t before = ::lseek(fd_, 0, SEEK_END);
-  Status written = DurableFile::WriteAllAndSync(fd_, text, path_);
+  Status written = sync ? DurableFile::WriteAllAndSync(fd_, text, path_)
+                        : DurableFile::WriteAll(fd_, text, path_);
   // A failed append (a full or read-only disk) must leave the log as it was: its torn records
   // would otherwise join the next epoch's. When the cut fails, reopening drops them.
   if (!written.ok() && (before < 0 || ::ftruncate(fd_, before) != 0)) CloseFile();
@@ -96,7 +97,7 @@ size_t EpochLog::SealedLength(std::string_view text) {
 }
 
 Result<std::vector<EpochLogEntry>> EpochLog::Seal(EpochId epoch) {
-  if (!path_.empty()) RETURN_IF_ERROR(AppendDurably(FormatEpoch(epoch, current_)));
+  if (!path_.empty()) RETURN_IF_ERROR(AppendText(FormatEpoch(epoch, current_), /*sync=*/true));
   std::vector<EpochLogEntry> sealed;
   sealed.swap(current_);
   return sealed;
@@ -104,7 +105,11 @@ Result<std::vector<EpochLogEntry>> EpochLog::Seal(EpochId epoch) {
 
 Status EpochLog::Commit(EpochId epoch) {
   if (path_.empty()) return Status::Ok();
-  return AppendDurably(fmt::format("C\t{}\n", epoch.value()));
+  // Not fsynced: the next Seal's fsync makes it durable with the next epoch. A machine that
+  // crashes before that loses at most this record, and the epoch is then written again by
+  // recovery with the same identities, which the sinks that deduplicate drop; a process that
+  // crashes keeps it (the kernel has it).
+  return AppendText(fmt::format("C\t{}\n", epoch.value()), /*sync=*/false);
 }
 
 Status EpochLog::Compact(EpochId through) {

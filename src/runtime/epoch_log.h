@@ -36,7 +36,8 @@ struct LoggedEpoch {
 /// acknowledged (the commit log), so that replaying an epoch reproduces its output byte for byte.
 /// Entries accumulate in memory while the epoch runs; Seal appends the epoch (one text line per
 /// entry, then an end marker) to the log file, if any, and fsyncs it before the epoch's output
-/// goes to sinks; Commit appends a commit record after the sinks acknowledged it. Compact drops
+/// goes to sinks; Commit appends a commit record after the sinks acknowledged it (durable with
+/// the next Seal). Compact drops
 /// epochs a checkpoint covers (atomic rewrite). Used by the pipeline thread only.
 class EpochLog {
  public:
@@ -54,7 +55,9 @@ class EpochLog {
   /// was; the first append of a process first cuts whatever follows the last end or commit
   /// record (an append cut short), so it can never join the next epoch's entries.
   Result<std::vector<EpochLogEntry>> Seal(EpochId epoch);
-  /// Appends (and fsyncs) the commit record of a sealed epoch.
+  /// Appends the commit record of a sealed epoch, without waiting for the disk: the next Seal's
+  /// fsync makes it durable. (Losing it to a machine crash only makes recovery write the epoch
+  /// again, under the same identities.)
   Status Commit(EpochId epoch);
   /// Rewrites the file without the epochs up to and including `through` (temp file, fsync,
   /// rename, fsync of the directory).
@@ -68,7 +71,8 @@ class EpochLog {
       const std::string& path);
 
  private:
-  Status AppendDurably(const std::string& text);
+  /// Appends `text` to the file, fsynced when `sync`.
+  Status AppendText(const std::string& text, bool sync);
   // Truncates the open file after its last end or commit record.
   Status DropUnsealedTail();
   // Returns the length of `text` up to and including its last end or commit record.
