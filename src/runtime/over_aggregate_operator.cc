@@ -3,11 +3,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <functional>
 #include <limits>
+#include <unordered_map>
 
 #include "runtime/value_codec.h"
+#include "types/cell_hash.h"
 
 namespace sluice::runtime {
+namespace {
+
+/// Returns the KeyIdTable tag of a key of one integer column.
+uint32_t IntKeyTag(bool null, int64_t value) {
+  return KeyIdTable::Tag(null ? cell_hash::kNull : cell_hash::Mix(static_cast<uint64_t>(value)));
+}
+
+}  // namespace
 
 Result<std::unique_ptr<OverAggregateOperator>> OverAggregateOperator::Create(
     const sql::PlanNode& node, int64_t state_ttl_ms) {
@@ -46,7 +58,13 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
   if (!spec_.unbounded && spec_.frame == sql::OverSpec::Frame::kRange && !has_lag_) {
     horizon = horizon < 0 ? spec_.preceding : std::min(horizon, spec_.preceding);
   }
-  expiry_ = KeyExpiryQueue<uint32_t>(horizon);
+  expiry_ = FifoExpiryQueue(horizon);
+  if (spec_.partition_keys.size() == 1) {
+    const TypeId id = node.inputs[0]->schema->field(spec_.partition_keys[0]).type.id;
+    if (id == TypeId::kInt || id == TypeId::kBigInt || id == TypeId::kInterval) {
+      int_key_column_ = spec_.partition_keys[0];
+    }
+  }
   std::vector<std::string> names;
   for (const auto& f : node.inputs[0]->schema->fields()) names.push_back(f.name);
   description_ = "OverAggregate[" + spec_.Describe(names) + "]";
@@ -55,10 +73,10 @@ OverAggregateOperator::OverAggregateOperator(const sql::PlanNode& node,
 Status OverAggregateOperator::SaveState(StateEncoder* out) const {
   SaveBuffer(out);
   out->PutI64(static_cast<int64_t>(num_keys()));
-  for (const auto& [key, id] : ids_) {
+  for (uint32_t id = 0; id < states_.size(); ++id) {
     const KeyState& state = states_[id];
-    if (state.dormant) continue;
-    out->PutString(key);
+    if (!state.interned || state.dormant) continue;
+    PutKey(id, out);
     out->PutI64(static_cast<int64_t>(state.frame.size()));
     for (const FrameRow& fr : state.frame) {
       out->PutI64(fr.time);
@@ -69,13 +87,14 @@ Status OverAggregateOperator::SaveState(StateEncoder* out) const {
     for (const auto& values : state.lag_history) ValueCodec::PutRow(values, out);
   }
   // Keys as the encoded strings they stand for: the layout string-keyed state always had.
-  expiry_.SaveState(out,
-                    [this](uint32_t id, StateEncoder* to) { to->PutString(*states_[id].key); });
+  expiry_.SaveState(
+      out, [this](uint32_t id) { return states_[id].last_access; },
+      [this](uint32_t id, StateEncoder* to) { PutKey(id, to); });
   return Status::Ok();
 }
 
 Status OverAggregateOperator::RestoreState(StateDecoder* in) {
-  ids_.clear();
+  ids_.Clear();
   states_.clear();
   free_ids_.clear();
   num_dormant_ = 0;
@@ -83,10 +102,14 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
   size_t num_keys = 0;
   RETURN_IF_ERROR(ValueCodec::GetCount(in, &num_keys));
   std::string key;
+  KeyProbe probe;
   for (size_t k = 0; k < num_keys; ++k) {
     RETURN_IF_ERROR(in->GetString(&key));
-    if (ids_.contains(key)) return Status::DataError("a key of the saved OVER state appears twice");
-    KeyState& state = states_[NewState(key)];
+    if (!ProbeOfText(key, &probe)) return Status::DataError("a key of the saved OVER state is bad");
+    if (Find(probe) != KeyIdTable::kNone) {
+      return Status::DataError("a key of the saved OVER state appears twice");
+    }
+    KeyState& state = states_[NewState(probe)];
     size_t frame = 0;
     RETURN_IF_ERROR(ValueCodec::GetCount(in, &frame));
     state.frame.resize(frame);
@@ -101,14 +124,16 @@ Status OverAggregateOperator::RestoreState(StateDecoder* in) {
     state.lag_history.resize(lag);
     for (auto& values : state.lag_history) RETURN_IF_ERROR(ValueCodec::GetRow(in, &values));
   }
-  return expiry_.RestoreState(in, [this, &key](StateDecoder* from, uint32_t* id) -> Status {
-    RETURN_IF_ERROR(from->GetString(&key));
-    auto it = ids_.find(key);
-    if (it == ids_.end())
-      return Status::DataError("the saved OVER expiry queue has an unknown key");
-    *id = it->second;
-    return Status::Ok();
-  });
+  return expiry_.RestoreState(
+      in, [this](uint32_t id) -> int64_t& { return states_[id].last_access; },
+      [this, &key, &probe](StateDecoder* from, uint32_t* id) -> Status {
+        RETURN_IF_ERROR(from->GetString(&key));
+        *id = ProbeOfText(key, &probe) ? Find(probe) : KeyIdTable::kNone;
+        if (*id == KeyIdTable::kNone) {
+          return Status::DataError("the saved OVER expiry queue has an unknown key");
+        }
+        return Status::Ok();
+      });
 }
 
 OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const BufferedRow& row,
@@ -135,20 +160,83 @@ OverAggregateOperator::FrameRow OverAggregateOperator::FrameRowOf(const Buffered
 }
 
 uint32_t OverAggregateOperator::StateOf(const BufferedRow& row, int64_t time) {
-  key_.clear();
-  row.AppendKey(spec_.partition_keys, &key_);
-  auto it = ids_.find(std::string_view(key_));
-  const uint32_t id = it != ids_.end() ? it->second : NewState(key_);
-  if (states_[id].dormant) {  // back after its state was dropped: still empty
-    states_[id].dormant = false;
+  const KeyProbe probe = ProbeOf(row);
+  uint32_t id = Find(probe);
+  if (id == KeyIdTable::kNone) id = NewState(probe);
+  KeyState& state = states_[id];
+  if (state.dormant) {  // back after its state was dropped: still empty
+    state.dormant = false;
     --num_dormant_;
   }
   // Every row before `time` has been processed: the clock stands at time - 1.
-  if (expiry_.Access(id, time - 1, time)) ClearState(id);
+  if (expiry_.Access(id, &state.last_access, time - 1, time)) ClearState(id);
   return id;
 }
 
-uint32_t OverAggregateOperator::NewState(std::string_view key) {
+OverAggregateOperator::KeyProbe OverAggregateOperator::ProbeOf(const BufferedRow& row) {
+  KeyProbe probe;
+  if (int_key_column_) {
+    const Column& column = row.column(*int_key_column_);
+    probe.null = column.IsNull(row.row);
+    probe.value = probe.null ? 0 : column.ints()[row.row];
+    probe.tag = IntKeyTag(probe.null, probe.value);
+    return probe;
+  }
+  key_.clear();
+  row.AppendKey(spec_.partition_keys, &key_);
+  probe.text = key_;
+  probe.tag = KeyIdTable::Tag(std::hash<std::string_view>{}(probe.text));
+  return probe;
+}
+
+bool OverAggregateOperator::ProbeOfText(std::string_view text, KeyProbe* probe) const {
+  *probe = KeyProbe{};
+  if (!int_key_column_) {
+    probe->text = text;
+    probe->tag = KeyIdTable::Tag(std::hash<std::string_view>{}(text));
+    return true;
+  }
+  // '\x01' for NULL; else '\x02', the digit count, ':', the digits (AppendIntKeyPart).
+  probe->null = text == "\x01";
+  if (!probe->null) {
+    const size_t colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    const char* end = text.data() + text.size();
+    if (std::from_chars(text.data() + colon + 1, end, probe->value).ptr != end) return false;
+    std::string again;
+    EventTimeRowBuffer::AppendIntKeyPart(probe->value, &again);
+    if (again != text) return false;
+  }
+  probe->tag = IntKeyTag(probe->null, probe->value);
+  return true;
+}
+
+uint32_t OverAggregateOperator::Find(const KeyProbe& probe) const {
+  if (int_key_column_) {
+    return ids_.Find(probe.tag, [&](uint32_t id) {
+      const KeyState& state = states_[id];
+      return state.int_key == probe.value && state.null_key == probe.null;
+    });
+  }
+  return ids_.Find(probe.tag, [&](uint32_t id) { return states_[id].key == probe.text; });
+}
+
+void OverAggregateOperator::PutKey(uint32_t id, StateEncoder* out) const {
+  const KeyState& state = states_[id];
+  if (!int_key_column_) {
+    out->PutString(state.key);
+    return;
+  }
+  std::string text;
+  if (state.null_key) {
+    text.push_back('\x01');
+  } else {
+    EventTimeRowBuffer::AppendIntKeyPart(state.int_key, &text);
+  }
+  out->PutString(text);
+}
+
+uint32_t OverAggregateOperator::NewState(const KeyProbe& probe) {
   uint32_t id = 0;
   if (free_ids_.empty()) {
     id = static_cast<uint32_t>(states_.size());
@@ -158,7 +246,13 @@ uint32_t OverAggregateOperator::NewState(std::string_view key) {
     id = free_ids_.back();
     free_ids_.pop_back();
   }
-  states_[id].key = &ids_.emplace(std::string(key), id).first->first;
+  KeyState& state = states_[id];
+  state.interned = true;
+  state.tag = probe.tag;
+  state.null_key = probe.null;
+  state.int_key = probe.value;
+  state.key.assign(probe.text);
+  ids_.Insert(probe.tag, id);
   return id;
 }
 
@@ -181,16 +275,13 @@ void OverAggregateOperator::DropState(uint32_t id) {
 }
 
 void OverAggregateOperator::ForgetDormantKeys() {
-  for (auto it = ids_.begin(); it != ids_.end();) {
-    KeyState& state = states_[it->second];
-    if (!state.dormant) {
-      ++it;
-      continue;
-    }
+  for (uint32_t id = 0; id < states_.size(); ++id) {
+    KeyState& state = states_[id];
+    if (!state.dormant) continue;
+    ids_.Erase(state.tag, id);
     state.dormant = false;
-    state.key = nullptr;
-    free_ids_.push_back(it->second);
-    it = ids_.erase(it);
+    state.interned = false;
+    free_ids_.push_back(id);
   }
   num_dormant_ = 0;
 }
@@ -312,7 +403,9 @@ void OverAggregateOperator::AppendOutput(const BufferedRow& row, const std::vect
 
 void OverAggregateOperator::ExpireKeys(int64_t watermark) {
   // Later rows have rowtime > watermark: a key idle past the horizon has no future use.
-  expiry_.Expire(watermark, [this](uint32_t id) { DropState(id); });
+  expiry_.Expire(
+      watermark, [this](uint32_t id) -> int64_t& { return states_[id].last_access; },
+      [this](uint32_t id) { DropState(id); });
 }
 
 }  // namespace sluice::runtime

@@ -8,12 +8,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "runtime/event_time_row_operator.h"
-#include "runtime/key_expiry_queue.h"
+#include "runtime/fifo_expiry_queue.h"
+#include "runtime/key_id_table.h"
 #include "runtime/over_accumulator.h"
 #include "sql/logical_plan.h"
 #include "types/value.h"
@@ -38,10 +38,12 @@ namespace sluice::runtime {
 /// once the watermark reaches t + ttl, and a row with rowtime > t + ttl starts the key afresh
 /// (whatever the batching: rows check their key's expiry at their own rowtime). Output rows carry
 /// the watermark in force before their firing as row watermark. Keys are interned to dense ids
-/// (their state in a vector, a freed id reused by the next new key), rows are read from the
-/// buffered input batches and output columns are appended from them; frames and LAG history
-/// keep Values (serialisable). Lifecycle as Operator; single-threaded; insert-only input and
-/// output.
+/// (a KeyIdTable; their state in a vector, a freed id reused by the next new key; a key of one
+/// integer column is kept as its value, others as their encoded text, in the state), expiry
+/// deadlines go through a FifoExpiryQueue (rows fire in rowtime order) with each key's newest
+/// access in its state, rows are read from the buffered input batches and output columns are
+/// appended from them; frames and LAG history keep Values (serialisable). Lifecycle as
+/// Operator; single-threaded; insert-only input and output.
 class OverAggregateOperator : public EventTimeRowOperator {
  public:
   /// Builds the operator for `node` (kOverAggregate without ROW_NUMBER); `state_ttl_ms` > 0
@@ -71,17 +73,27 @@ class OverAggregateOperator : public EventTimeRowOperator {
     int64_t time = 0;
     std::vector<std::optional<Value>> args;
   };
-  struct KeyState {
-    const std::string* key = nullptr;      // the encoded partition key (in ids_)
-    bool dormant = false;                  // dropped (no state), its key and id kept for its return
-    std::vector<FrameRow> frame;           // bounded frames, oldest first
-    std::vector<OverAccumulator> running;  // unbounded frames
+  /// A key's state. The fields a row's lookup and its frame use come first, in the first cache
+  /// line of the state.
+  struct alignas(64) KeyState {
+    int64_t last_access = FifoExpiryQueue::kUntracked;  // newest access (expiry_)
+    int64_t int_key = 0;          // the key's value, when the key is one integer column
+    uint32_t tag = 0;             // the key's tag in ids_
+    bool null_key = false;        // the one integer column is NULL
+    bool interned = false;        // holds a key (in ids_), live or dormant; else its id is free
+    bool dormant = false;         // dropped (no state), its key and id kept for its return
+    std::vector<FrameRow> frame;  // bounded frames, oldest first
+    std::string key;              // the encoded partition key, other keys
+    std::vector<OverAccumulator> running;         // unbounded frames
     std::vector<std::vector<Value>> lag_history;  // per earlier row, the LAG arguments; newest last
   };
-  /// Hashes encoded keys for lookups by std::string_view.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  /// A partition key to look up: its tag and either the integer column's value (`null`, `value`)
+  /// or the encoded text.
+  struct KeyProbe {
+    uint32_t tag = 0;
+    bool null = false;
+    int64_t value = 0;
+    std::string_view text;
   };
 
   OverAggregateOperator(const sql::PlanNode& node, std::vector<LogicalType> arg_types,
@@ -91,8 +103,17 @@ class OverAggregateOperator : public EventTimeRowOperator {
   /// Returns the id of the state of `row`'s key for a row at `time`, creating it (afresh when
   /// it expired).
   uint32_t StateOf(const BufferedRow& row, int64_t time);
-  /// Returns the id of a new, empty state for `key` (not held yet).
-  uint32_t NewState(std::string_view key);
+  /// Returns the probe of `row`'s key (its text in key_).
+  KeyProbe ProbeOf(const BufferedRow& row);
+  /// Sets `probe` to the key whose encoded text is `text` (saved state); false when `text` is
+  /// not the text of a key of this operator's kind.
+  bool ProbeOfText(std::string_view text, KeyProbe* probe) const;
+  /// Returns the id of the key of `probe`, or KeyIdTable::kNone.
+  uint32_t Find(const KeyProbe& probe) const;
+  /// Writes the encoded text of the key of `id`.
+  void PutKey(uint32_t id, StateEncoder* out) const;
+  /// Returns the id of a new, empty state for the key of `probe` (not held yet).
+  uint32_t NewState(const KeyProbe& probe);
   /// Empties the state of `id`, keeping the key.
   void ClearState(uint32_t id);
   /// Drops the state of `id`, whose key stays interned (dormant) for its return, as long as the
@@ -119,16 +140,17 @@ class OverAggregateOperator : public EventTimeRowOperator {
   size_t lag_depth_ = 0;  // largest LAG offset
   bool has_lag_ = false;
 
-  std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>> ids_;  // key -> state
-  std::vector<KeyState> states_;                                             // by id
-  std::vector<uint32_t> free_ids_;  // ids of forgotten keys, for the next new keys
+  std::optional<size_t> int_key_column_;  // the PARTITION BY key when it is one integer column
+  KeyIdTable ids_;                        // key -> state
+  std::vector<KeyState> states_;          // by id
+  std::vector<uint32_t> free_ids_;        // ids of forgotten keys, for the next new keys
   size_t num_dormant_ = 0;
   // Dormant keys kept at least: a key whose frame expired between its rows (a user ordering every
   // 90 s, a one-minute frame) comes back to its id without a map insert.
   static constexpr size_t kMinDormant = 4096;
   // Horizon: the state TTL and, for a bounded RANGE without LAG, the frame (the smaller).
-  KeyExpiryQueue<uint32_t> expiry_;
-  std::string key_;                    // the key of the row being processed
+  FifoExpiryQueue expiry_;
+  std::string key_;                    // the encoded key of the row being processed
   std::vector<Value> results_;         // the results of the row being processed
   std::vector<Value> output_tail_;     // the values the output row adds to its input columns
   std::vector<uint32_t> peer_states_;  // per row of one rowtime (RANGE), its state
