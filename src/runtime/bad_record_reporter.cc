@@ -9,6 +9,9 @@
 namespace sluice::runtime {
 namespace {
 
+/// Where Report puts the bad records of the calling thread (CaptureOnThisThread), or null.
+thread_local std::vector<BadRecordReporter::Captured>* captured_bad_records = nullptr;
+
 bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
@@ -54,6 +57,11 @@ std::string BadRecordReporter::ErrorClass(std::string_view raw, std::string_view
 
 void BadRecordReporter::Report(std::string_view table, std::string_view location,
                                std::string_view raw, std::string_view reason) {
+  if (captured_bad_records != nullptr) {
+    captured_bad_records->push_back(
+        {this, std::string(table), std::string(location), std::string(raw), std::string(reason)});
+    return;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   ++count_;
   std::string excerpt(raw.substr(0, 200));
@@ -97,6 +105,16 @@ DeadLetter BadRecordReporter::NewDeadLetter(std::string_view source, std::string
   letter.raw = std::move(raw);
   letter.time_ms = processing_time_ms_.load();
   return letter;
+}
+
+void BadRecordReporter::CaptureOnThisThread(std::vector<Captured>* into) {
+  captured_bad_records = into;
+}
+
+void BadRecordReporter::ReportCaptured(const std::vector<Captured>& records) {
+  for (const Captured& record : records) {
+    record.reporter->Report(record.table, record.location, record.raw, record.reason);
+  }
 }
 
 int64_t BadRecordReporter::count() const {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/logging.h"
 #include "types/batch.h"
@@ -21,8 +22,22 @@ struct DeadLetter;
 /// to the dead-letter file when one is configured ('pipeline.dead-letter.path', written as it is
 /// seen), and adds it to the dead-letter table when one is set ('pipeline.dead-letter', written
 /// with the epoch that saw it). Nothing bad is dropped silently. Thread-safe.
+///
+/// A reader that runs ahead of the pipeline thread (ReadAheadReader) captures what it reports
+/// instead: CaptureOnThisThread holds every Report made on that thread, and the pipeline thread
+/// reports the records with ReportCaptured when it consumes the batch they belong to, so they are
+/// stamped and written with that batch's epoch.
 class BadRecordReporter {
  public:
+  /// A bad record held back by CaptureOnThisThread: the reporter it was meant for and its fields.
+  struct Captured {
+    BadRecordReporter* reporter;
+    std::string table;
+    std::string location;
+    std::string raw;
+    std::string reason;
+  };
+
   /// `dead_letter_path` may be empty (no dead-letter file).
   explicit BadRecordReporter(std::string dead_letter_path = "");
 
@@ -48,6 +63,12 @@ class BadRecordReporter {
   void set_processing_time_ms(int64_t ms) { processing_time_ms_.store(ms); }
 
   int64_t count() const;
+
+  /// Makes every Report made on the calling thread, to any reporter, append to `*into` instead of
+  /// reporting; null reports again. `into` must outlive its use.
+  static void CaptureOnThisThread(std::vector<Captured>* into);
+  /// Reports each of `records` to the reporter it was captured for, in order.
+  static void ReportCaptured(const std::vector<Captured>& records);
 
   /// Returns the error class of a source record refused with `reason`: empty, decode (not the
   /// format at all), convert (a value of the wrong type), missing-field, rowtime (NULL rowtime),

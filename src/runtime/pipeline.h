@@ -20,6 +20,7 @@
 #include "runtime/pipeline_metrics.h"
 #include "runtime/pipeline_options.h"
 #include "runtime/pipeline_snapshot.h"
+#include "runtime/read_ahead_reader.h"
 #include "runtime/repartitioned_splits.h"
 #include "runtime/source_stage.h"
 #include "runtime/stateful_operators.h"
@@ -91,10 +92,11 @@ class Pipeline {
   Status Open();
   Status Close();
   Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);
-  /// Sums the operators' StateBytes (sinks' buffered output included) into state_bytes_. Over
-  /// 'pipeline.max-memory' with output buffered in sinks, asks for the epoch to end now
-  /// (drain_sinks_: sources pause while the sinks drain); over it without, an error (not
-  /// retryable: the same input needs the same state) naming the largest operator.
+  /// Sums the operators' StateBytes (sinks' buffered output included) and the batches read ahead
+  /// into state_bytes_. Operators over 'pipeline.max-memory' with output buffered in sinks, asks
+  /// for the epoch to end now (drain_sinks_: sources pause while the sinks drain); over it
+  /// without, an error (not retryable: the same input needs the same state) naming the largest
+  /// operator.
   Status CheckStateMemory();
   /// Logs (rate-limited) that the epoch ends early for the sinks to drain.
   void LogMemoryDrain();
@@ -148,14 +150,15 @@ class Pipeline {
   bool has_repartitioned_jobs_ = false;          // a job reads an internal repartition topic
   std::unique_ptr<StatefulOperators> stateful_;  // of jobs_
   RepartitionedSplits repartitioned_splits_;     // job B's splits (LinkRepartitionedJobs)
-  size_t state_bytes_ = 0;    // operator state after the last batch (CheckStateMemory)
+  size_t state_bytes_ = 0;    // operator state and read-ahead queues (CheckStateMemory)
   bool drain_sinks_ = false;  // CheckStateMemory: end the epoch before polling again
   int64_t memory_drains_ = 0;
   RateLimitedLog drain_log_{5, 10'000};
   std::vector<std::unique_ptr<SourceStage>> sources_;
-  std::vector<int64_t> idle_timeout_ms_;           // per source
-  std::vector<std::vector<int64_t>> last_active_;  // per source, per split (wall-clock ms)
-  std::vector<std::vector<bool>> idle_;            // per source, per split
+  std::vector<const ReadAheadReader*> read_ahead_;  // the sources_' readers that read ahead
+  std::vector<int64_t> idle_timeout_ms_;            // per source
+  std::vector<std::vector<int64_t>> last_active_;   // per source, per split (wall-clock ms)
+  std::vector<std::vector<bool>> idle_;             // per source, per split
   std::unique_ptr<EpochLog> log_;
   std::string log_path_;                    // the durable epoch log ('' when none)
   std::unique_ptr<CheckpointStore> store_;  // set by Open when there is a state directory

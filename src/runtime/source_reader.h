@@ -99,6 +99,12 @@ class SourceReader {
   virtual int64_t split_backlog(SplitId /*split*/) const { return -1; }
   /// Returns the bytes of raw input read so far over all splits, or -1 when not counted.
   virtual int64_t bytes_read() const { return -1; }
+  /// Returns true when Poll (with the Finished and bytes_read it changes) may run on a thread of
+  /// its own, ahead of the pipeline thread (ReadAheadReader), while the pipeline thread calls the
+  /// other methods: they must only read what Open set, or be thread-safe. True of readers whose
+  /// splits are fixed at Open and whose positions only they move (files, generators); not of
+  /// readers whose Poll changes which splits they own, or whose commits act on what Poll read.
+  virtual bool SupportsReadAhead() const { return false; }
   virtual void Close() {}
 };
 

@@ -3,7 +3,9 @@
 // table (an exactly-once sink). SLUICE_CRASH_AT kills it with SIGKILL after its 40th sink block;
 // the second run on the same state directory restores the checkpoint (seeking re-reads the file,
 // whose bad lines must not be written again), replays the logged epochs and reads the rest. The
-// table then holds each bad line exactly once.
+// table then holds each bad line exactly once: with the file read ahead on a thread of its own
+// (the default; bad lines of batches read ahead but not consumed when the process died belong to
+// no epoch yet) and with 'scan.read-ahead' = 'false'.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -32,7 +34,8 @@ SET 'execution.epoch-interval' = '1 ms';
 SET 'execution.checkpoint-interval' = '1 ms';
 SET 'state.dir' = '${STATE_DIR}';
 CREATE TABLE events (id BIGINT) WITH (
-  'connector' = 'filesystem', 'path' = '${INPUT}', 'format' = 'json');
+  'connector' = 'filesystem', 'path' = '${INPUT}', 'format' = 'json',
+  'scan.read-ahead' = '${READ_AHEAD}');
 CREATE TABLE sunk (id BIGINT) WITH ('connector' = 'blackhole');
 CREATE TABLE dead (source STRING, location STRING, error_class STRING, message STRING,
   raw STRING, event_time TIMESTAMP(3))
@@ -53,7 +56,9 @@ std::string FirstRow(const PostgresServer& server, const std::string& sql) {
   return text;
 }
 
-TEST(DeadLetterRestartTest, KilledRunWritesEachDeadLetterOnce) {
+class DeadLetterRestartTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(DeadLetterRestartTest, KilledRunWritesEachDeadLetterOnce) {
   auto postgres_or = PostgresServer::Shared();
   ASSERT_TRUE(postgres_or.ok()) << postgres_or.status().message();
   PostgresServer& postgres = **postgres_or;
@@ -70,7 +75,8 @@ TEST(DeadLetterRestartTest, KilledRunWritesEachDeadLetterOnce) {
   }
   const EnvVars env = {{"STATE_DIR", dir.File("state")},
                        {"INPUT", dir.Write("in.ndjson", input)},
-                       {"POSTGRES_URL", postgres.url()}};
+                       {"POSTGRES_URL", postgres.url()},
+                       {"READ_AHEAD", GetParam() ? "true" : "false"}};
   const std::string sql = dir.Write("p.sql", kPipeline);
   EnvVars crashing = env;
   crashing.push_back({"SLUICE_CRASH_AT", "sink-block-written:40"});
@@ -92,6 +98,11 @@ TEST(DeadLetterRestartTest, KilledRunWritesEachDeadLetterOnce) {
                      "raw = 'bad ' || split_part(location, ':', 2)"),
             "30");
 }
+
+INSTANTIATE_TEST_SUITE_P(ReadAhead, DeadLetterRestartTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "ReadAhead" : "OnThePipelineThread";
+                         });
 
 }  // namespace
 }  // namespace sluice::cli::testing

@@ -28,7 +28,8 @@ namespace sluice::connectors {
 /// Poll returns nullopt while ahead of the rows-per-second schedule (never spins).
 /// With 'scenario' = 'orders' | 'impressions-clicks' | 'ad-events' the columns come from that
 /// EventScenario by name instead of per-field options; rows are generated in order from row 0, so
-/// replay regenerates them exactly. Single-threaded, like every reader.
+/// replay regenerates them exactly. Poll may run on a read-ahead thread (SupportsReadAhead: splits
+/// fixed at Open).
 class DatagenSource : public runtime::SourceReader {
  public:
   /// Reads the options of a table with stored schema `table_schema`; generates the fields of
@@ -43,6 +44,7 @@ class DatagenSource : public runtime::SourceReader {
   bool Finished() const override;
   size_t num_splits() const override { return 1; }
   std::string split_name(SplitId split) const override;
+  bool SupportsReadAhead() const override { return true; }
 
   /// Returns the rows generated so far.
   int64_t rows_generated() const { return generated_; }

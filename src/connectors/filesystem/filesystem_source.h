@@ -17,7 +17,8 @@ namespace sluice::connectors {
 /// batch from the next unfinished split in turn (round robin); blank lines are skipped; bad
 /// lines go to the BadRecordReporter as "<file>:<line>" with their bytes and are skipped.
 /// Bounded: Finished once every file is read to its end. Metadata columns (Flink's 'file.path',
-/// 'file.name', 'file.size') are filled per file. Single-threaded, like every reader.
+/// 'file.name', 'file.size') are filled per file. Poll may run on a read-ahead thread
+/// (SupportsReadAhead: splits fixed at Open).
 class FilesystemSource : public runtime::SourceReader {
  public:
   /// A metadata column of the output: its index in the output schema and its key.
@@ -43,6 +44,7 @@ class FilesystemSource : public runtime::SourceReader {
   bool Finished() const override;
   size_t num_splits() const override { return splits_.size(); }
   std::string split_name(SplitId split) const override;
+  bool SupportsReadAhead() const override { return true; }
 
   /// Returns how many bad records this source met (reported or not).
   int64_t bad_records() const { return bad_records_; }

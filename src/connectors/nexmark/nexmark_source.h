@@ -26,8 +26,8 @@ namespace sluice::connectors {
 /// ids match across them (bids name auctions and people that exist or are about to). One split;
 /// its position is the number of events of the stream consumed (of all three tables), so
 /// 'events.num' bounds every table alike. Unpaced unless 'rate.limited' (then events are released
-/// at 'first-event.rate' per second of wall-clock time from Open). Single-threaded, like every
-/// reader.
+/// at 'first-event.rate' per second of wall-clock time from Open). Poll may run on a read-ahead
+/// thread (SupportsReadAhead: splits fixed at Open).
 class NexmarkSource : public runtime::SourceReader {
  public:
   /// Reads the options of table `table_name` with stored schema `table_schema`; generates the
@@ -42,6 +42,7 @@ class NexmarkSource : public runtime::SourceReader {
   bool Finished() const override;
   size_t num_splits() const override { return 1; }
   std::string split_name(SplitId split) const override;
+  bool SupportsReadAhead() const override { return true; }
 
   /// Returns the number of events of the stream consumed so far.
   int64_t events_consumed() const { return next_event_; }
