@@ -4,9 +4,10 @@
 -- with `sluice run` as a user would; see README.md. E2E_SINK=blackhole discards the output instead
 -- (no ClickHouse needed), for profiling sluice alone.
 SET 'pipeline.name' = 'e2e-orders';
--- 500 ms epochs: the sinks hold an epoch's rows until it is sealed; at 1 s epochs, ~270,000 raw
--- rows an epoch, the peak RSS passed 150 MB (README.md, "Epoch length and memory").
-SET 'execution.epoch-interval' = '500 ms';
+-- As the example: 1 s epochs. The sinks hold an epoch's rows until it is sealed; an epoch also
+-- ends once they hold 'execution.epoch-max-output' (default 16 MB), which bounds the memory at
+-- this rate (README.md, "Epoch length and memory").
+SET 'execution.epoch-interval' = '1 s';
 
 -- orders: every change. All six jobs below read this one table; sluice reads the file once and
 -- hands every row to each job.

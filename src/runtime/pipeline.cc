@@ -260,6 +260,12 @@ Status Pipeline::CheckStateMemory() {
   size_t read_ahead = 0;
   for (const ReadAheadReader* reader : read_ahead_) read_ahead += reader->queued_bytes();
   state_bytes_ = total + read_ahead;
+  // The epoch's end is logged, so a replay ends it at the same place without checking.
+  const int64_t max_output = options_.epoch_max_output_bytes;
+  if (max_output > 0 && in_sinks >= static_cast<size_t>(max_output) && !recovering_ &&
+      !replaying_log_file_) {
+    epoch_full_ = true;
+  }
   const int64_t limit = options_.max_state_bytes;
   if (limit <= 0 || total <= static_cast<size_t>(limit)) return Status::Ok();
   if (total - in_sinks <= static_cast<size_t>(limit)) {
@@ -566,11 +572,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     // The epoch in flight commits as soon as its sinks acknowledged it, at the latest when the
     // current one ends.
     if (InFlightAcknowledged()) RETURN_IF_ERROR(CommitInFlight());
-    if (bounded_end || drain_sinks_ || now - epoch_start >= options_.epoch_interval_ms) {
+    if (bounded_end || drain_sinks_ || epoch_full_ ||
+        now - epoch_start >= options_.epoch_interval_ms) {
       RETURN_IF_ERROR(CommitEpoch());
       // Sources stay paused until the sinks drained what memory pressure made them write.
       if (drain_sinks_) RETURN_IF_ERROR(CommitInFlight());
       drain_sinks_ = false;
+      epoch_full_ = false;
       epoch_start = now;
     }
     if (!any && !bounded_end) std::this_thread::sleep_for(std::chrono::milliseconds(2));

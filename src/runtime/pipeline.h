@@ -93,10 +93,10 @@ class Pipeline {
   Status Close();
   Status ConsumeEntry(const EpochLogEntry& entry, const SourceBatch* batch, bool log = true);
   /// Sums the operators' StateBytes (sinks' buffered output included) and the batches read ahead
-  /// into state_bytes_. Operators over 'pipeline.max-memory' with output buffered in sinks, asks
-  /// for the epoch to end now (drain_sinks_: sources pause while the sinks drain); over it
-  /// without, an error (not retryable: the same input needs the same state) naming the largest
-  /// operator.
+  /// into state_bytes_. Sinks holding 'execution.epoch-max-output' end the epoch (epoch_full_).
+  /// Operators over 'pipeline.max-memory' with output buffered in sinks, asks for the epoch to end
+  /// now (drain_sinks_: sources pause while the sinks drain); over it without, an error (not
+  /// retryable: the same input needs the same state) naming the largest operator.
   Status CheckStateMemory();
   /// Logs (rate-limited) that the epoch ends early for the sinks to drain.
   void LogMemoryDrain();
@@ -152,6 +152,7 @@ class Pipeline {
   RepartitionedSplits repartitioned_splits_;     // job B's splits (LinkRepartitionedJobs)
   size_t state_bytes_ = 0;    // operator state and read-ahead queues (CheckStateMemory)
   bool drain_sinks_ = false;  // CheckStateMemory: end the epoch before polling again
+  bool epoch_full_ = false;   // CheckStateMemory: the sinks hold 'execution.epoch-max-output'
   int64_t memory_drains_ = 0;
   RateLimitedLog drain_log_{5, 10'000};
   std::vector<std::unique_ptr<SourceStage>> sources_;

@@ -34,6 +34,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
     const std::map<std::string, std::string>& settings, const std::string& default_name) {
   static const char* kKnown[] = {"pipeline.name",
                                  "execution.epoch-interval",
+                                 "execution.epoch-max-output",
                                  "execution.batch-size",
                                  "table.exec.emit.allow-lateness",
                                  "table.exec.state.ttl",
@@ -70,6 +71,10 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       RETURN_IF_ERROR(duration(&o.epoch_interval_ms));
       if (o.epoch_interval_ms <= 0)
         return Status::InvalidArgument("execution.epoch-interval must be positive");
+    } else if (key == "execution.epoch-max-output") {
+      auto bytes = ParseByteSize(value);
+      if (!bytes.ok()) return bytes.status().WithContext("SET 'execution.epoch-max-output'");
+      o.epoch_max_output_bytes = *bytes;
     } else if (key == "execution.batch-size") {
       ASSIGN_OR_RETURN(int64_t rows, PositiveInt(key, value));
       o.batch_rows = static_cast<size_t>(rows);

@@ -5,7 +5,8 @@
 // stops it too (the accounting follows the keys, it is not a fixed threshold). The bound also
 // covers buffered data: output waiting in a sink for its epoch's end makes the epoch end early
 // (sources paused while the sinks drain) instead of failing, and rows an OVER aggregation holds
-// until the watermark passes them stop the run naming that operator.
+// until the watermark passes them stop the run naming that operator. Sink output also ends an
+// epoch at 'execution.epoch-max-output', without pausing the sources.
 
 #include <gtest/gtest.h>
 
@@ -108,6 +109,56 @@ INSERT INTO sunk SELECT id, v FROM gen;
   for (std::string line; std::getline(in, line); ++lines) ids.insert(std::stoll(line));
   EXPECT_EQ(lines, 500'000);
   EXPECT_EQ(ids.size(), 500'000u);
+}
+
+// 'execution.epoch-max-output': with hour-long epochs, sink output of 1 MB ends each epoch (the
+// log holds one end marker per epoch), every row arrives once, and no drain is logged (the
+// sources are not paused); 0 leaves the bounded input in one epoch.
+int CountEpochsEndedWith(const TempDir& dir, const std::string& max_output) {
+  const std::string sql = R"sql(SET 'pipeline.name' = 'bounded';
+SET 'state.dir' = '';
+SET 'execution.epoch-interval' = '1 h';
+SET 'execution.epoch-max-output' = ')sql" +
+                          max_output + R"sql(';
+SET 'execution.epoch-log.path' = '${DIR}/epochs.log';
+CREATE TABLE gen (id BIGINT, v STRING) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '0', 'fields.id.kind' = 'sequence',
+  'fields.id.start' = '0', 'fields.id.end' = '199999', 'fields.v.length' = '100');
+CREATE TABLE sunk (id BIGINT, v STRING)
+WITH ('connector' = 'filesystem', 'path' = '${DIR}/out.csv', 'format' = 'csv');
+INSERT INTO sunk SELECT id, v FROM gen;
+)sql";
+  std::remove(dir.File("epochs.log").c_str());
+  std::remove(dir.File("out.csv").c_str());
+  auto run = Subprocess::Run({kSluice, "run", dir.Write("bounded.sql", sql)}, {{"DIR", dir.path()}},
+                             seconds(300));
+  EXPECT_TRUE(run.ok());
+  if (!run.ok()) return -1;
+  EXPECT_EQ(run->exit_code, 0) << run->stderr_text;
+  EXPECT_EQ(run->stderr_text.find("sinks drain"), std::string::npos) << run->stderr_text;
+  std::ifstream out(dir.File("out.csv"));
+  std::set<int64_t> ids;
+  int64_t lines = 0;
+  for (std::string line; std::getline(out, line); ++lines) ids.insert(std::stoll(line));
+  EXPECT_EQ(lines, 200'000);
+  EXPECT_EQ(ids.size(), 200'000u);
+  std::ifstream log(dir.File("epochs.log"));
+  int epochs = 0;
+  for (std::string line; std::getline(log, line);) epochs += line.rfind("E\t", 0) == 0;
+  return epochs;
+}
+
+TEST(ResourceLimitsTest, SinkOutputOfEpochMaxOutputEndsTheEpoch) {
+  TempDir dir;
+  // 200,000 rows of over 100 bytes: over 20 MB of output, so many epochs of 1 MB.
+  const int bounded = CountEpochsEndedWith(dir, "1 mb");
+  EXPECT_GE(bounded, 10);
+  const int unbounded = CountEpochsEndedWith(dir, "0");
+  EXPECT_GE(unbounded, 1);
+  EXPECT_LE(unbounded, 2);
+  std::printf(
+      "200,000 rows, 1 h epochs: %d epochs at 'execution.epoch-max-output' = 1 mb, %d at 0\n",
+      bounded, unbounded);
 }
 
 // Rows held until the watermark passes them: the watermark trails the rows by 1000 days, so an
