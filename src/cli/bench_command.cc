@@ -125,7 +125,7 @@ int BenchCommand::RunNexmark() {
     runs.push_back(*run);
   }
   std::printf(
-      "Nexmark, %lld events at %lld events/s of event time, one pipeline thread per query\n%s",
+      "Nexmark, %lld events at %lld events/s of event time, each query on one CPU\n%s",
       static_cast<long long>(options_.events), static_cast<long long>(options_.rate),
       FormatNexmarkTable(runs).c_str());
   std::printf(
