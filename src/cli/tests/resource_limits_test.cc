@@ -81,53 +81,62 @@ TEST(ResourceLimitsTest, StateUnderTheLimitCompletesAndTheLimitFollowsTheKeys) {
       << tight.out.stderr_text;
 }
 
+/// A pipeline copying `rows` unpaced generated rows (an id and 100 characters) into
+/// ${DIR}/out.csv in hour-long epochs, with the SET statements `settings` added.
+std::string CopyRowsSql(int64_t rows, const std::string& settings) {
+  return R"sql(SET 'pipeline.name' = 'copy';
+SET 'state.dir' = '';
+SET 'execution.epoch-interval' = '1 h';
+)sql" + settings +
+         R"sql(CREATE TABLE gen (id BIGINT, v STRING) WITH (
+  'connector' = 'datagen', 'rows-per-second' = '0', 'fields.id.kind' = 'sequence',
+  'fields.id.start' = '0', 'fields.id.end' = ')sql" +
+         std::to_string(rows - 1) + R"sql(', 'fields.v.length' = '100');
+CREATE TABLE sunk (id BIGINT, v STRING)
+WITH ('connector' = 'filesystem', 'path' = '${DIR}/out.csv', 'format' = 'csv');
+INSERT INTO sunk SELECT id, v FROM gen;
+)sql";
+}
+
+/// The lines of a CSV file whose first column is an id, and how many ids are distinct.
+struct IdLines {
+  int64_t lines = 0;
+  size_t distinct = 0;
+};
+
+IdLines ReadIds(const std::string& path) {
+  std::ifstream in(path);
+  std::set<int64_t> ids;
+  IdLines out;
+  for (std::string line; std::getline(in, line); ++out.lines) ids.insert(std::stoll(line));
+  out.distinct = ids.size();
+  return out;
+}
+
 // 500,000 unpaced rows of ~120 bytes in one long epoch ('1 h') into a file: the sink's buffered
 // output passes 8 MB many times; each time the epoch ends early and the sink writes it. The run
 // completes with every row in the file once.
 TEST(ResourceLimitsTest, SinkOutputOverTheLimitDrainsInsteadOfFailing) {
   TempDir dir;
-  const std::string sql = R"sql(SET 'pipeline.name' = 'drain';
-SET 'state.dir' = '';
-SET 'pipeline.max-memory' = '8 mb';
-SET 'execution.epoch-interval' = '1 h';
-CREATE TABLE gen (id BIGINT, v STRING) WITH (
-  'connector' = 'datagen', 'rows-per-second' = '0', 'fields.id.kind' = 'sequence',
-  'fields.id.start' = '0', 'fields.id.end' = '499999', 'fields.v.length' = '100');
-CREATE TABLE sunk (id BIGINT, v STRING)
-WITH ('connector' = 'filesystem', 'path' = '${OUT}', 'format' = 'csv');
-INSERT INTO sunk SELECT id, v FROM gen;
-)sql";
-  auto run = Subprocess::Run({kSluice, "run", dir.Write("drain.sql", sql)},
-                             {{"OUT", dir.File("out.csv")}}, seconds(300));
+  const std::string sql = CopyRowsSql(500'000, "SET 'pipeline.max-memory' = '8 mb';\n");
+  auto run = Subprocess::Run({kSluice, "run", dir.Write("drain.sql", sql)}, {{"DIR", dir.path()}},
+                             seconds(300));
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->exit_code, 0) << run->stderr_text;
   EXPECT_NE(run->stderr_text.find("sources paused while the sinks drain"), std::string::npos)
       << run->stderr_text;
-  std::ifstream in(dir.File("out.csv"));
-  std::set<int64_t> ids;
-  int64_t lines = 0;
-  for (std::string line; std::getline(in, line); ++lines) ids.insert(std::stoll(line));
-  EXPECT_EQ(lines, 500'000);
-  EXPECT_EQ(ids.size(), 500'000u);
+  const IdLines out = ReadIds(dir.File("out.csv"));
+  EXPECT_EQ(out.lines, 500'000);
+  EXPECT_EQ(out.distinct, 500'000u);
 }
 
 // 'execution.epoch-max-output': with hour-long epochs, sink output of 1 MB ends each epoch (the
 // log holds one end marker per epoch), every row arrives once, and no drain is logged (the
 // sources are not paused); 0 leaves the bounded input in one epoch.
 int CountEpochsEndedWith(const TempDir& dir, const std::string& max_output) {
-  const std::string sql = R"sql(SET 'pipeline.name' = 'bounded';
-SET 'state.dir' = '';
-SET 'execution.epoch-interval' = '1 h';
-SET 'execution.epoch-max-output' = ')sql" +
-                          max_output + R"sql(';
-SET 'execution.epoch-log.path' = '${DIR}/epochs.log';
-CREATE TABLE gen (id BIGINT, v STRING) WITH (
-  'connector' = 'datagen', 'rows-per-second' = '0', 'fields.id.kind' = 'sequence',
-  'fields.id.start' = '0', 'fields.id.end' = '199999', 'fields.v.length' = '100');
-CREATE TABLE sunk (id BIGINT, v STRING)
-WITH ('connector' = 'filesystem', 'path' = '${DIR}/out.csv', 'format' = 'csv');
-INSERT INTO sunk SELECT id, v FROM gen;
-)sql";
+  const std::string sql =
+      CopyRowsSql(200'000, "SET 'execution.epoch-max-output' = '" + max_output +
+                               "';\nSET 'execution.epoch-log.path' = '${DIR}/epochs.log';\n");
   std::remove(dir.File("epochs.log").c_str());
   std::remove(dir.File("out.csv").c_str());
   auto run = Subprocess::Run({kSluice, "run", dir.Write("bounded.sql", sql)}, {{"DIR", dir.path()}},
@@ -136,12 +145,9 @@ INSERT INTO sunk SELECT id, v FROM gen;
   if (!run.ok()) return -1;
   EXPECT_EQ(run->exit_code, 0) << run->stderr_text;
   EXPECT_EQ(run->stderr_text.find("sinks drain"), std::string::npos) << run->stderr_text;
-  std::ifstream out(dir.File("out.csv"));
-  std::set<int64_t> ids;
-  int64_t lines = 0;
-  for (std::string line; std::getline(out, line); ++lines) ids.insert(std::stoll(line));
-  EXPECT_EQ(lines, 200'000);
-  EXPECT_EQ(ids.size(), 200'000u);
+  const IdLines out = ReadIds(dir.File("out.csv"));
+  EXPECT_EQ(out.lines, 200'000);
+  EXPECT_EQ(out.distinct, 200'000u);
   std::ifstream log(dir.File("epochs.log"));
   int epochs = 0;
   for (std::string line; std::getline(log, line);) epochs += line.rfind("E\t", 0) == 0;
