@@ -124,10 +124,9 @@ int BenchCommand::RunNexmark() {
     }
     runs.push_back(*run);
   }
-  std::printf(
-      "Nexmark, %lld events at %lld events/s of event time, each query on one CPU\n%s",
-      static_cast<long long>(options_.events), static_cast<long long>(options_.rate),
-      FormatNexmarkTable(runs).c_str());
+  std::printf("Nexmark, %lld events at %lld events/s of event time, each query on one CPU\n%s",
+              static_cast<long long>(options_.events), static_cast<long long>(options_.rate),
+              FormatNexmarkTable(runs).c_str());
   std::printf(
       "events/CPU-s: events over the child's user+system CPU time; ratio: that over Flink 1.13's "
       "events/s per core (issue 10). RSS: peak of the child process.\n");

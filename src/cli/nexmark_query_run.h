@@ -27,9 +27,10 @@ struct NexmarkQueryRun {
 };
 
 /// Runs query `query` (e.g. "q5") to the end of its bounded input in a child process (fork) kept
-/// on one CPU: one pipeline thread and the generator's read-ahead thread, no state directory. The child's CPU time and peak RSS come from wait4, so each
-/// query's memory is its own (plus the binary's baseline, a few MB). Errors: the query file is
-/// missing, the pipeline fails to plan or run (its message), or the child dies.
+/// on one CPU: one pipeline thread and the generator's read-ahead thread, no state directory. The
+/// child's CPU time and peak RSS come from wait4, so each query's memory is its own (plus the
+/// binary's baseline, a few MB). Errors: the query file is missing, the pipeline fails to plan or
+/// run (its message), or the child dies.
 Result<NexmarkQueryRun> RunNexmarkQuery(const NexmarkBenchOptions& options,
                                         const std::string& query);
 
