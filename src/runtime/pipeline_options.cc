@@ -65,6 +65,12 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       *out = *ms;
       return Status::Ok();
     };
+    auto byte_size = [&](int64_t* out) -> Status {
+      auto bytes = ParseByteSize(value);
+      if (!bytes.ok()) return bytes.status().WithContext(fmt::format("SET '{}'", key));
+      *out = *bytes;
+      return Status::Ok();
+    };
     if (key == "pipeline.name") {
       o.name = value;
     } else if (key == "execution.epoch-interval") {
@@ -72,9 +78,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
       if (o.epoch_interval_ms <= 0)
         return Status::InvalidArgument("execution.epoch-interval must be positive");
     } else if (key == "execution.epoch-max-output") {
-      auto bytes = ParseByteSize(value);
-      if (!bytes.ok()) return bytes.status().WithContext("SET 'execution.epoch-max-output'");
-      o.epoch_max_output_bytes = *bytes;
+      RETURN_IF_ERROR(byte_size(&o.epoch_max_output_bytes));
     } else if (key == "execution.batch-size") {
       ASSIGN_OR_RETURN(int64_t rows, PositiveInt(key, value));
       o.batch_rows = static_cast<size_t>(rows);
@@ -111,9 +115,7 @@ Result<PipelineOptions> PipelineOptions::FromSettings(
     } else if (key == "pipeline.shutdown-timeout") {
       RETURN_IF_ERROR(duration(&o.shutdown_timeout_ms));
     } else if (key == "pipeline.max-memory") {
-      auto bytes = ParseByteSize(value);
-      if (!bytes.ok()) return bytes.status().WithContext("SET 'pipeline.max-memory'");
-      o.max_state_bytes = *bytes;
+      RETURN_IF_ERROR(byte_size(&o.max_state_bytes));
     } else if (key == "pipeline.status-topic") {
       o.status_topic = value == "none" ? "" : value;
       status_topic_set = true;

@@ -11,11 +11,9 @@ namespace sluice::runtime {
 
 /// The pipeline-wide settings (SET statements and --set flags), parsed and checked.
 struct PipelineOptions {
-  std::string name = "pipeline";     // 'pipeline.name'
-  int64_t epoch_interval_ms = 1000;  // 'execution.epoch-interval'
-  // 'execution.epoch-max-output': an epoch also ends once its sinks hold this many bytes of
-  // output (0: time only), so what an epoch holds does not grow with throughput.
-  int64_t epoch_max_output_bytes = 16 << 20;
+  std::string name = "pipeline";                  // 'pipeline.name'
+  int64_t epoch_interval_ms = 1000;               // 'execution.epoch-interval'
+  int64_t epoch_max_output_bytes = 16 << 20;      // 'execution.epoch-max-output' (0: time only)
   size_t batch_rows = 4096;                       // 'execution.batch-size'
   int64_t allowed_lateness_ms = 0;                // 'table.exec.emit.allow-lateness'
   int64_t idle_timeout_ms = 0;                    // 'table.exec.source.idle-timeout' (0: never)
